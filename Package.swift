@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "RwSDK",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "RwState", targets: ["RwState"]),
+        .library(name: "RwSDK", targets: ["RwSDK"]),
+        .library(name: "RwServer", targets: ["RwServer"]),
+        .executable(name: "rw", targets: ["rw"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // The state module: depends on nothing but the Swift runtime, Synchronization and Foundation.
+        .target(name: "RwState"),
+        // The framework: no NIO, no Hummingbird.
+        .target(
+            name: "RwSDK",
+            dependencies: [
+                "RwState",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Production serving on Hummingbird.
+        .target(
+            name: "RwServer",
+            dependencies: [
+                "RwSDK",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "rw",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
+        .testTarget(name: "RwSDKTests", dependencies: ["RwSDK"]),
+        .testTarget(name: "DeployTests", dependencies: ["rw"]),
+    ]
+)

@@ -1,0 +1,173 @@
+import Foundation
+import Logging
+
+/// A web app: middleware, routes and server actions, ready to answer requests.
+///
+/// An app keeps no request state of its own; everything about a request lives in its
+/// ``RequestInfo``, so the same app value can be served by the production server or by a
+/// generation of reloaded code in the development server.
+public struct App: Sendable {
+    let steps: [AppEntry.Step]
+    let actions: [String: ServerAction]
+    private let logger = Logger(label: "rw.app")
+
+    init(_ entry: AppEntry) {
+        steps = entry.steps.filter {
+            if case .action = $0 { return false }
+            return true
+        }
+        var actions: [String: ServerAction] = [:]
+        for case .action(let action) in entry.steps {
+            precondition(actions[action.id] == nil, "two server actions share the id \"\(action.id)\"")
+            actions[action.id] = action
+        }
+        self.actions = actions
+    }
+
+    /// The ids of the app's server actions, sorted.
+    public var actionIDs: [String] { actions.keys.sorted() }
+
+    /// Answers `request`. Never throws: errors become error pages (with details only in
+    /// `.development`), an unmatched path a 404 page.
+    public func handle(_ request: RwRequest, environment: RwEnvironment = .production) async -> RwResponse {
+        if request.path == ClientRuntime.path, request.method == "GET" || request.method == "HEAD" {
+            return RwResponse(
+                headers: ["Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"],
+                text: ClientRuntime.source
+            )
+        }
+        let info = RequestInfo(request: request)
+        return await withRequestInfo(info) {
+            do {
+                return try await dispatch(info)
+            } catch {
+                return errorResponse(for: error, info: info, environment: environment)
+            }
+        }
+    }
+
+    private func dispatch(_ info: RequestInfo) async throws -> RwResponse {
+        let request = info.request
+        let isAction = request.path.hasPrefix(ServerAction.pathPrefix)
+        for step in steps {
+            switch step {
+            case .middleware(let run):
+                if let response = try await run(info) { return finish(response, info) }
+            case .route(let route):
+                guard !isAction, let params = route.pattern.match(request.path) else { continue }
+                info.params = params
+                switch try await route.handler(info) {
+                case .response(let response):
+                    return finish(response, info)
+                case .page(let page):
+                    var html = "<!DOCTYPE html>"
+                    html.reserveCapacity(2048)
+                    (route.document?(page) ?? page).render(into: &html)
+                    let response = RwResponse(headers: ["Content-Type": "text/html; charset=utf-8"], text: html)
+                    return finish(response, info)
+                }
+            case .action:
+                continue
+            }
+        }
+        if isAction { return try await runAction(info) }
+        throw HTTPStatusError(404, "No route matches \(request.method) \(request.path).")
+    }
+
+    private func runAction(_ info: RequestInfo) async throws -> RwResponse {
+        let request = info.request
+        let id = request.path.dropFirst(ServerAction.pathPrefix.count)
+        guard ServerAction.isValidID(id) else {
+            throw HTTPStatusError(400, "\"\(id)\" is not a valid server action id.")
+        }
+        guard let action = actions[String(id)] else {
+            throw HTTPStatusError(404, "No server action has the id \"\(id)\".")
+        }
+        guard request.method == "POST" else {
+            throw HTTPStatusError(405, "Server actions are called with POST, not \(request.method).")
+        }
+        if let origin = request.headers["Origin"], !Self.isSameOrigin(origin, host: request.headers["Host"]) {
+            throw HTTPStatusError(403, "Cross-origin call of server action \"\(id)\" from \(origin) refused.")
+        }
+        let input = ActionInput(body: request.body, contentType: request.headers["Content-Type"])
+        let json = try await action.run(input)
+        if Self.wantsJSON(request) || info.response.headers["Location"] != nil {
+            return finish(RwResponse(headers: ["Content-Type": "application/json"], body: json), info)
+        }
+        // A form submitted without JavaScript: go back to the page it came from.
+        let back = request.headers["Referer"].flatMap { URL(string: $0)?.path } ?? "/"
+        return finish(RwResponse(status: 303, headers: ["Location": back.isEmpty ? "/" : back]), info)
+    }
+
+    /// Applies the status and headers handlers chose through ``requestInfo``.
+    private func finish(_ response: RwResponse, _ info: RequestInfo) -> RwResponse {
+        let choices = info.response
+        guard choices.status != nil || choices.headers.count > 0 else { return response }
+        var response = response
+        if let status = choices.status { response.status = status }
+        for field in choices.headers { response.headers[field.name] = field.value }
+        return response
+    }
+
+    private func errorResponse(for error: Error, info: RequestInfo, environment: RwEnvironment) -> RwResponse {
+        let request = info.request
+        if let error = error as? HTTPStatusError {
+            if Self.wantsJSON(request) {
+                let body = (try? JSONEncoder().encode(["error": error.message])) ?? Data()
+                return RwResponse(status: error.status, headers: ["Content-Type": "application/json"], body: Array(body))
+            }
+            return ErrorPage.response(status: error.status, title: Self.reason(error.status), message: error.message)
+        }
+        logger.error("\(request.method) \(request.path) failed: \(String(reflecting: error))")
+        let detail = environment == .development ? String(reflecting: error) : nil
+        return ErrorPage.response(
+            status: 500,
+            title: "Internal Server Error",
+            message: "The server could not handle \(request.method) \(request.path).",
+            detail: detail
+        )
+    }
+
+    private static func wantsJSON(_ request: RwRequest) -> Bool {
+        (request.headers["Accept"] ?? "").contains("application/json")
+    }
+
+    private static func isSameOrigin(_ origin: String, host: String?) -> Bool {
+        guard let host, let url = URL(string: origin), let originHost = url.host else { return false }
+        let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
+        return originAuthority.lowercased() == host.lowercased()
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 409: "Conflict"
+        case 413: "Content Too Large"
+        case 422: "Unprocessable Content"
+        case 500: "Internal Server Error"
+        case 503: "Service Unavailable"
+        default: "Error"
+        }
+    }
+}
+
+/// Defines an app from middleware, routes and server actions, handled in declaration order:
+/// each middleware runs until a route matches; server actions run after all middleware.
+///
+/// ```swift
+/// public let app = defineApp {
+///     middleware { info in info.ctx["requestID"] = UUID().uuidString }
+///     render(Document) {
+///         route("/") { HomePage() }
+///         route("/users/:id") { info in UserPage(id: info.params["id"]!) }
+///     }
+///     greet
+/// }
+/// ```
+public func defineApp(@AppBuilder _ entries: () -> AppEntry) -> App {
+    App(entries())
+}

@@ -1,0 +1,117 @@
+/// Something that renders as HTML: an element, text, a fragment, or a server component.
+///
+/// Text and attribute values are escaped when rendered; only ``RawHTML`` is written verbatim.
+public protocol HTML: SendableMetatype {
+    /// Appends this content's markup to `output`.
+    func render(into output: inout String)
+}
+
+extension HTML {
+    /// This content's markup as a string.
+    public func renderedHTML() -> String {
+        var output = ""
+        output.reserveCapacity(1024)
+        render(into: &output)
+        return output
+    }
+}
+
+/// Text renders escaped: `<`, `>` and `&` can never start markup.
+extension String: HTML {
+    public func render(into output: inout String) {
+        HTMLEscaping.appendText(self, to: &output)
+    }
+}
+
+/// Markup written exactly as given, without escaping. Use only for trusted content.
+public struct RawHTML: HTML, Sendable {
+    /// The markup.
+    public let markup: String
+
+    /// Wraps trusted markup.
+    public init(_ markup: String) { self.markup = markup }
+
+    public func render(into output: inout String) { output += markup }
+}
+
+/// A sequence of HTML content rendered one after another.
+public struct Fragment: HTML {
+    /// The parts, in order.
+    public let children: [any HTML]
+
+    /// Creates a fragment of `children`.
+    public init(_ children: [any HTML]) { self.children = children }
+
+    /// Creates a fragment from builder content.
+    public init(@HTMLBuilder _ content: () -> Fragment) { self = content() }
+
+    public func render(into output: inout String) {
+        for child in children { child.render(into: &output) }
+    }
+}
+
+/// Composes HTML content from statements, `if`, `switch` and `for` loops.
+@resultBuilder
+public enum HTMLBuilder {
+    public static func buildExpression(_ content: any HTML) -> any HTML { content }
+    public static func buildExpression(_ text: String) -> any HTML { text }
+    public static func buildExpression<T: CustomStringConvertible>(_ value: T) -> any HTML { value.description }
+    public static func buildBlock(_ parts: any HTML...) -> Fragment { Fragment(parts) }
+    public static func buildOptional(_ part: Fragment?) -> Fragment { part ?? Fragment([]) }
+    public static func buildEither(first part: Fragment) -> Fragment { part }
+    public static func buildEither(second part: Fragment) -> Fragment { part }
+    public static func buildArray(_ parts: [Fragment]) -> Fragment { Fragment(parts) }
+    public static func buildLimitedAvailability(_ part: Fragment) -> Fragment { part }
+}
+
+/// Escaping rules for text and attribute values.
+enum HTMLEscaping {
+    /// Appends `text` with `&`, `<` and `>` escaped.
+    static func appendText(_ text: String, to output: inout String) {
+        append(text, to: &output, escapingQuotes: false)
+    }
+
+    /// Appends `value` with `&`, `<`, `>`, `"` and `'` escaped, safe inside a quoted attribute.
+    static func appendAttribute(_ value: String, to output: inout String) {
+        append(value, to: &output, escapingQuotes: true)
+    }
+
+    private static func append(_ text: String, to output: inout String, escapingQuotes: Bool) {
+        let view = text.utf8
+        guard view.contains(where: { isSpecial($0, escapingQuotes) }) else {
+            output += text
+            return
+        }
+        var pending = view.startIndex
+        var index = view.startIndex
+        while index != view.endIndex {
+            let byte = view[index]
+            if isSpecial(byte, escapingQuotes) {
+                output += text[pending..<index]
+                output += entity(byte)
+                pending = view.index(after: index)
+            }
+            index = view.index(after: index)
+        }
+        output += text[pending...]
+    }
+
+    @inline(__always)
+    private static func isSpecial(_ byte: UInt8, _ quotes: Bool) -> Bool {
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"): return true
+        case UInt8(ascii: "\""), UInt8(ascii: "'"): return quotes
+        default: return false
+        }
+    }
+
+    private static func entity(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "&"): return "&amp;"
+        case UInt8(ascii: "<"): return "&lt;"
+        case UInt8(ascii: ">"): return "&gt;"
+        case UInt8(ascii: "\""): return "&quot;"
+        default: return "&#39;"
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/// An error that ends a request with a chosen status and a message shown to the user, in both
+/// development and production (unlike other errors, whose details are shown only in development).
+public struct HTTPStatusError: Error, Sendable, CustomStringConvertible {
+    /// The status code to answer with.
+    public let status: Int
+    /// A message safe to show to whoever sent the request.
+    public let message: String
+
+    /// Creates the error.
+    public init(_ status: Int, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { "\(status): \(message)" }
+}
+
+/// Whether the app is served by the development server or in production; decides how much
+/// detail error pages show.
+public enum RwEnvironment: Sendable {
+    /// `rw dev`: error pages include error details.
+    case development
+    /// `rw build` / `rw preview`: error pages never include internal details.
+    case production
+}

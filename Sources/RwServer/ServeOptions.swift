@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The command-line options of a production RwSDK server: `--host`, `--port`, `--public`,
+/// `--max-body-size`.
+public struct ServeOptions: ParsableArguments, Sendable {
+    /// The address to listen on.
+    @Option(help: "The address to listen on.")
+    public var host: String = "127.0.0.1"
+
+    /// The port to listen on; 0 picks a free port (the chosen port is printed).
+    @Option(help: "The port to listen on; 0 picks a free port.")
+    public var port: Int = 8080
+
+    /// The folder whose files are served as static assets (client component modules, images …).
+    @Option(name: .customLong("public"), help: "The folder served as static assets.")
+    public var publicDirectory: String = "public"
+
+    /// The largest accepted request body, in bytes; larger requests are answered with 413.
+    @Option(help: "The largest accepted request body in bytes; larger requests get 413.")
+    public var maxBodySize: Int = 2 * 1024 * 1024
+
+    /// Options with every default.
+    public init() {}
+}

@@ -1,0 +1,34 @@
+/// An HTTP request as the framework sees it, independent of any server library.
+///
+/// It is defined in the state module so that the same type crosses every generation of reloaded
+/// code.
+public struct RwRequest: Sendable {
+    /// The method in upper case, such as `GET` or `POST`.
+    public var method: String
+    /// The path, starting with `/`, without the query.
+    public var path: String
+    /// The query without the leading `?`; empty when there is none.
+    public var query: String
+    /// The request's header fields.
+    public var headers: Headers
+    /// The request body (empty for requests without one).
+    public var body: [UInt8]
+
+    /// Creates a request. `target` is the request target: a path optionally followed by `?query`.
+    public init(method: String, target: String, headers: Headers = [:], body: [UInt8] = []) {
+        self.method = method.uppercased()
+        if let mark = target.firstIndex(of: "?") {
+            self.path = String(target[..<mark])
+            self.query = String(target[target.index(after: mark)...])
+        } else {
+            self.path = target
+            self.query = ""
+        }
+        if self.path.isEmpty { self.path = "/" }
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The request target: path plus `?query` when there is a query.
+    public var target: String { query.isEmpty ? path : path + "?" + query }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import Synchronization
+
+/// The one process-wide store of state that outlives code reloads.
+///
+/// In development the runner loads this module exactly once and every generation of app and
+/// framework code reaches the same registry; in production it is linked statically like any other
+/// module. All members are safe to call from any thread.
+public final class StateRegistry: Sendable {
+    /// The registry of this process.
+    public static let shared = StateRegistry()
+
+    private let slots = Mutex<[String: Slot]>([:])
+    private let generationCounter = Atomic<Int>(0)
+    private let warningHandler = Mutex<@Sendable (String) -> Void>(StateRegistry.writeToStandardError)
+
+    /// Creates an empty registry. Use ``shared`` unless a test needs isolation.
+    public init() {}
+
+    /// The generation of code currently being loaded or served; recorded as the defining
+    /// generation of keys defined from now on. It is 0 until a dev runner sets it.
+    public var currentGeneration: Int {
+        get { generationCounter.load(ordering: .acquiring) }
+        set { generationCounter.store(newValue, ordering: .releasing) }
+    }
+
+    /// Replaces the receiver of warnings (a value re-initialized because its type changed).
+    /// Warnings go to standard error until this is called.
+    public func onWarning(_ handler: @escaping @Sendable (String) -> Void) {
+        warningHandler.withLock { $0 = handler }
+    }
+
+    /// Returns the value stored under `key`, running `initializer` only when there is none.
+    ///
+    /// The initializer runs at most once per key for the life of the registry, even under
+    /// concurrent first calls; other callers wait for it and receive its value. When the stored
+    /// value is not a `T` (its type was reloaded), a value whose old and new types are both
+    /// `Codable` is migrated through its encoding; otherwise the initializer runs again and one
+    /// warning names the key and both types. `initializer` must not define the same key.
+    public func define<T: Sendable>(_ key: String, _ initializer: () throws -> T) rethrows -> T {
+        try slot(for: key).entry.withLock { entry throws -> T in
+            try resolve(&entry, key: key, initializer)
+        }
+    }
+
+    /// The value stored under `key` as a `T`, migrating it through `Codable` when its type was
+    /// reloaded; `nil` when there is no value or it cannot become a `T`.
+    public func get<T: Sendable>(_ key: String, as type: T.Type = T.self) -> T? {
+        guard let slot = existingSlot(for: key) else { return nil }
+        return slot.entry.withLock { entry -> T? in
+            guard let existing = entry else { return nil }
+            if let value = existing.value as? T { return value }
+            guard let migrated: T = Self.migrate(existing.value, to: T.self) else { return nil }
+            entry = existing.replacingValue(migrated)
+            return migrated
+        }
+    }
+
+    /// Stores `value` under `key`, replacing any earlier value. A key keeps the generation that
+    /// first defined it.
+    public func set<T: Sendable>(_ key: String, _ value: T) {
+        let slot = self.slot(for: key)
+        slot.entry.withLock { entry in
+            entry = entry?.replacingValue(value) ?? Entry(value: value, generation: currentGeneration)
+        }
+    }
+
+    /// Atomically reads and changes the value under `key`, defining it first with `initializer`
+    /// when needed (same rules as ``define(_:_:)``). No other access to the key interleaves with
+    /// `body`.
+    public func update<T: Sendable, R: Sendable>(
+        _ key: String,
+        initializer: () throws -> T,
+        _ body: (inout T) throws -> R
+    ) rethrows -> R {
+        try slot(for: key).entry.withLock { entry throws -> R in
+            var value = try resolve(&entry, key: key, initializer)
+            let result = try body(&value)
+            entry = entry?.replacingValue(value)
+            return result
+        }
+    }
+
+    /// A description of every stored key, sorted by key, for inspection tools.
+    public func entries() -> [StateEntry] {
+        let all = slots.withLock { Array($0) }
+        return all.compactMap { key, slot in
+            slot.entry.withLock { entry in
+                entry.map {
+                    StateEntry(key: key, typeName: $0.typeName, generation: $0.generation, definedAt: $0.definedAt)
+                }
+            }
+        }
+        .sorted { $0.key < $1.key }
+    }
+
+    // MARK: - Internals
+
+    private final class Slot: Sendable {
+        let entry = Mutex<Entry?>(nil)
+    }
+
+    private struct Entry: @unchecked Sendable {
+        // Only values that were `Sendable` when stored are kept here.
+        let value: Any
+        let typeName: String
+        let generation: Int
+        let definedAt: Date
+
+        init<T: Sendable>(value: T, generation: Int, definedAt: Date = Date()) {
+            self.value = value
+            self.typeName = StateRegistry.typeName(T.self)
+            self.generation = generation
+            self.definedAt = definedAt
+        }
+
+        func replacingValue<T: Sendable>(_ value: T) -> Entry {
+            Entry(value: value, generation: generation, definedAt: definedAt)
+        }
+    }
+
+    /// The stored value as a `T`, migrated or re-initialized (and stored) when it is not one.
+    private func resolve<T: Sendable>(
+        _ entry: inout Entry?,
+        key: String,
+        _ initializer: () throws -> T
+    ) rethrows -> T {
+        if let existing = entry {
+            if let value = existing.value as? T { return value }
+            if let migrated: T = Self.migrate(existing.value, to: T.self) {
+                entry = existing.replacingValue(migrated)
+                return migrated
+            }
+            warn(key: key, old: existing.typeName, new: Self.typeName(T.self))
+        }
+        let value = try initializer()
+        entry = Entry(value: value, generation: currentGeneration)
+        return value
+    }
+
+    private func slot(for key: String) -> Slot {
+        slots.withLock { slots in
+            if let slot = slots[key] { return slot }
+            let slot = Slot()
+            slots[key] = slot
+            return slot
+        }
+    }
+
+    private func existingSlot(for key: String) -> Slot? {
+        slots.withLock { $0[key] }
+    }
+
+    private func warn(key: String, old: String, new: String) {
+        let message =
+            "RwState: key \"\(key)\" held a \(old), which is not a \(new) and cannot be migrated "
+            + "through Codable; the value was re-initialized."
+        let handler = warningHandler.withLock { $0 }
+        handler(message)
+    }
+
+    private static func migrate<T>(_ old: Any, to type: T.Type) -> T? {
+        guard let encodable = old as? any Encodable,
+            let decodable = T.self as? any Decodable.Type
+        else { return nil }
+        do {
+            let data = try JSONEncoder().encode(encodable)
+            return try JSONDecoder().decode(decodable, from: data) as? T
+        } catch {
+            return nil
+        }
+    }
+
+    fileprivate static func typeName(_ type: Any.Type) -> String {
+        String(reflecting: type)
+    }
+
+    private static let writeToStandardError: @Sendable (String) -> Void = { message in
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+    }
+}
+
+/// A description of one stored key.
+public struct StateEntry: Sendable, Codable, Equatable {
+    /// The key the value is stored under.
+    public let key: String
+    /// The fully qualified name of the stored value's type, including its module.
+    public let typeName: String
+    /// The generation of code that first defined the key (0 outside a dev session).
+    public let generation: Int
+    /// When the key was first defined.
+    public let definedAt: Date
+}

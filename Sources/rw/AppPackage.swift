@@ -1,0 +1,56 @@
+import Foundation
+
+/// An app package on disk and what SwiftPM reports about it.
+struct AppPackage {
+    /// The package's absolute directory.
+    let directory: URL
+
+    /// Finds the package at `path`; fails with a clear message when there is no Package.swift.
+    init(path: String) throws {
+        let directory = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) else {
+            throw RwError("\(directory.path) is not a Swift package (no Package.swift); pass --package-path")
+        }
+        self.directory = directory
+    }
+
+    /// The executable product serving the app: `requested` if given and present, otherwise the
+    /// package's only executable product.
+    func executableProduct(_ requested: String?) throws -> String {
+        let output = try Shell.capture(["swift", "package", "--package-path", directory.path, "dump-package"])
+        struct Manifest: Decodable {
+            struct Product: Decodable {
+                let name: String
+                let type: [String: AnyDecodable?]
+            }
+            let products: [Product]
+        }
+        struct AnyDecodable: Decodable { init(from decoder: Decoder) throws {} }
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(output.utf8))
+        let executables = manifest.products.filter { $0.type.keys.contains("executable") }.map(\.name)
+        if let requested {
+            guard executables.contains(requested) else {
+                throw RwError("the package has no executable product \"\(requested)\" (it has: \(executables.joined(separator: ", ")))")
+            }
+            return requested
+        }
+        switch executables.count {
+        case 1: return executables[0]
+        case 0: throw RwError("the package has no executable product to serve the app; add one (see playground/hello-world)")
+        default: throw RwError("the package has several executable products (\(executables.joined(separator: ", "))); choose one with --product")
+        }
+    }
+
+    /// The folder holding release build products.
+    func releaseBinDirectory() throws -> URL {
+        let path = try Shell.capture(["swift", "build", "--package-path", directory.path, "-c", "release", "--show-bin-path"])
+        return URL(fileURLWithPath: path.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
+
+/// A failure explained to the user in one line.
+struct RwError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+extension Rw {
+    /// `rw preview`: runs the production build locally.
+    struct Preview: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the production build of the app.",
+            discussion: """
+                Runs the executable made by `rw build` (it does not build) with the package's \
+                public/ folder as static assets. The server replaces this process, so Ctrl-C or \
+                SIGTERM stop it cleanly.
+                """
+        )
+
+        @OptionGroup var package: PackageOptions
+
+        @Option(help: "The address to listen on.")
+        var host: String = "127.0.0.1"
+
+        @Option(help: "The port to listen on; 0 picks a free port.")
+        var port: Int = 8080
+
+        func run() throws {
+            let app = try AppPackage(path: package.packagePath)
+            let product = try app.executableProduct(package.product)
+            let binary = try app.releaseBinDirectory().appendingPathComponent(product)
+            guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+                throw RwError("no production build at \(binary.path); run `rw build` first")
+            }
+            let arguments = [
+                binary.path, "--host", host, "--port", String(port),
+                "--public", app.directory.appendingPathComponent("public").path,
+            ]
+            guard FileManager.default.changeCurrentDirectoryPath(app.directory.path) else {
+                throw RwError("cannot enter \(app.directory.path)")
+            }
+            var cArguments = arguments.map { strdup($0) }
+            cArguments.append(nil)
+            execv(binary.path, cArguments)
+            throw RwError("cannot start \(binary.path): \(String(cString: strerror(errno)))")
+        }
+    }
+}

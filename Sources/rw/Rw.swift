@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// The `rw` command: builds and serves RwSDK apps.
+@main
+struct Rw: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rw",
+        abstract: "Build and serve RwSDK apps.",
+        discussion: """
+            An RwSDK app is a Swift package with a library target holding the app and an \
+            executable target that serves it in production (see playground/hello-world).
+
+              rw build     compile the app for production (release configuration)
+              rw preview   run that production build locally
+            """,
+        subcommands: [Build.self, Preview.self]
+    )
+}
+
+/// Options shared by commands that work on an app package.
+struct PackageOptions: ParsableArguments {
+    @Option(name: .customLong("package-path"), help: "The app package's directory.", completion: .directory)
+    var packagePath: String = "."
+
+    @Option(help: "The executable product that serves the app; needed only when the package has several.")
+    var product: String?
+}

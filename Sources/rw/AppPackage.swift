@@ -16,7 +16,7 @@ struct AppPackage {
     }
 
     /// The executable product serving the app: `requested` if given and present, otherwise the
-    /// package's only executable product.
+    /// package's only executable product (declared, or implied by an executable target).
     func executableProduct(_ requested: String?) throws -> String {
         let output = try Shell.capture(["swift", "package", "--package-path", directory.path, "dump-package"])
         struct Manifest: Decodable {
@@ -24,11 +24,19 @@ struct AppPackage {
                 let name: String
                 let type: [String: AnyDecodable?]
             }
+            struct Target: Decodable {
+                let name: String
+                let type: String
+            }
             let products: [Product]
+            let targets: [Target]
         }
         struct AnyDecodable: Decodable { init(from decoder: Decoder) throws {} }
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(output.utf8))
-        let executables = manifest.products.filter { $0.type.keys.contains("executable") }.map(\.name)
+        // Executable targets are products of a root package even when not declared as products.
+        let declared = manifest.products.filter { $0.type.keys.contains("executable") }.map(\.name)
+        let implicit = manifest.targets.filter { $0.type == "executable" }.map(\.name)
+        let executables = declared + implicit.filter { !declared.contains($0) }
         if let requested {
             guard executables.contains(requested) else {
                 throw RwError("the package has no executable product \"\(requested)\" (it has: \(executables.joined(separator: ", ")))")

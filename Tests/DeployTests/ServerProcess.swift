@@ -1,0 +1,117 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Paths of the repository and of the products built alongside the tests.
+enum Paths {
+    /// The repository root.
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The folder holding this build's products (the test bundle and the `rw` executable).
+    static let products = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+
+    /// The `rw` executable built with the tests.
+    static let rw = products.appendingPathComponent("rw")
+}
+
+/// A child process whose standard output is read line by line.
+final class ChildProcess: @unchecked Sendable {
+    let process = Process()
+    private let output = Pipe()
+    private var buffer = Data()
+
+    /// Starts `executable` with `arguments`; standard error is inherited.
+    init(_ executable: URL, _ arguments: [String]) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = output
+        try process.run()
+    }
+
+    /// Reads output until a line contains `marker` and returns that line, or `nil` when the
+    /// process closed its output first.
+    func waitForLine(containing marker: String) async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread {
+                continuation.resume(returning: self.readLine(containing: marker))
+            }.start()
+        }
+    }
+
+    private func readLine(containing marker: String) -> String? {
+        while true {
+            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer.removeSubrange(buffer.startIndex...newline)
+                FileHandle.standardError.write(Data("[child] \(line)\n".utf8))
+                if line.contains(marker) { return line }
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            buffer.append(chunk)
+        }
+    }
+
+    /// Sends `signal` and waits for the process to exit; returns its exit status.
+    func stop(_ signal: Int32 = SIGTERM) async -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        return await withCheckedContinuation { continuation in
+            Thread {
+                self.process.waitUntilExit()
+                continuation.resume(returning: self.process.terminationStatus)
+            }.start()
+        }
+    }
+
+    /// Runs `executable` to completion with inherited output and returns its exit status.
+    static func run(_ executable: URL, _ arguments: [String]) async throws -> Int32 {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        try process.run()
+        return await withCheckedContinuation { continuation in
+            Thread {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }.start()
+        }
+    }
+}
+
+/// A minimal HTTP client over URLSession for tests.
+struct HTTP {
+    let base: String
+
+    struct Reply {
+        let status: Int
+        let headers: [String: String]
+        let text: String
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.connectionProxyDictionary = [:]
+        return URLSession(configuration: configuration)
+    }()
+
+    func send(_ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) async throws -> Reply {
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let body { request.httpBody = Data(body.utf8) }
+        let (data, response) = try await Self.session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            fields["\(name)"] = "\(value)"
+        }
+        return Reply(status: http.statusCode, headers: fields, text: String(decoding: data, as: UTF8.self))
+    }
+}

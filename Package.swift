@@ -40,9 +40,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Frames between the dev server's front and runner processes.
+        .target(name: "RwWire", dependencies: ["RwState"]),
+        // The dev runner. `rw dev` compiles these sources together with RwWire's against the
+        // shared libRwState.so; this target only keeps them building and tested.
+        .executableTarget(name: "rw-runner", dependencies: ["RwState", "RwWire"], path: "Sources/RwRunner"),
+        // The dev server's front process: builders, gate, runner supervision, live reload.
+        .target(
+            name: "RwDev",
+            dependencies: [
+                "RwServer", "RwWire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "rw",
             dependencies: [
+                "RwDev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

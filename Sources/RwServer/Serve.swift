@@ -12,13 +12,8 @@ import RwSDK
 public func serve(_ app: App, options: ServeOptions) async throws {
     let logger = Logger(label: "rw.server")
     let responder = AppResponder(app: app, environment: .production, maxBodySize: options.maxBodySize)
-    let files = FileMiddleware<BasicRequestContext, LocalFileSystem>(
-        options.publicDirectory,
-        searchForIndexHtml: false,
-        logger: logger
-    )
     let application = Application(
-        responder: PublicFilesResponder(files: files, app: responder),
+        responder: PublicFilesResponder(directory: options.publicDirectory, inner: responder, logger: logger),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "RwSDK"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? options.port

@@ -1,4 +1,5 @@
 import Foundation
+import RwDev
 
 /// An app package on disk and what SwiftPM reports about it.
 struct AppPackage {
@@ -18,7 +19,7 @@ struct AppPackage {
     /// The executable product serving the app: `requested` if given and present, otherwise the
     /// package's only executable product (declared, or implied by an executable target).
     func executableProduct(_ requested: String?) throws -> String {
-        let output = try Shell.capture(["swift", "package", "--package-path", directory.path, "dump-package"])
+        let output = try Subprocess.capture(["swift", "package", "--package-path", directory.path, "dump-package"])
         struct Manifest: Decodable {
             struct Product: Decodable {
                 let name: String
@@ -52,7 +53,7 @@ struct AppPackage {
 
     /// The folder holding release build products.
     func releaseBinDirectory() throws -> URL {
-        let path = try Shell.capture(["swift", "build", "--package-path", directory.path, "-c", "release", "--show-bin-path"])
+        let path = try Subprocess.capture(["swift", "build", "--package-path", directory.path, "-c", "release", "--show-bin-path"])
         return URL(fileURLWithPath: path.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

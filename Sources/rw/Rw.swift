@@ -10,10 +10,11 @@ struct Rw: AsyncParsableCommand {
             An RwSDK app is a Swift package with a library target holding the app and an \
             executable target that serves it in production (see playground/hello-world).
 
+              rw dev       serve the app with hot reload (state survives every reload)
               rw build     compile the app for production (release configuration)
               rw preview   run that production build locally
             """,
-        subcommands: [Build.self, Preview.self]
+        subcommands: [Dev.self, Build.self, Preview.self]
     )
 }
 

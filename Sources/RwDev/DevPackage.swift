@@ -1,0 +1,77 @@
+import Foundation
+
+/// The app package `rw dev` serves: its app library target and where SwiftPM builds it.
+public struct DevPackage: Sendable {
+    /// The package's absolute directory.
+    public let directory: URL
+    /// The library target holding the app (it exposes `public let app`).
+    public let appTarget: String
+    /// The app target's source directory.
+    public let sourceDirectory: URL
+    /// The library products the app target depends on.
+    public let productDependencies: [String]
+
+    /// Reads the package at `path`. The app target is `target` when given, otherwise the only
+    /// library target that depends on the RwSDK product.
+    public init(path: String, target: String? = nil) throws {
+        let directory = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) else {
+            throw DevError("\(directory.path) is not a Swift package (no Package.swift); pass --package-path")
+        }
+        let json = try Subprocess.capture(["swift", "package", "--package-path", directory.path, "describe", "--type", "json"])
+        struct Description: Decodable {
+            struct Target: Decodable {
+                let name: String
+                let type: String
+                let path: String
+                let product_dependencies: [String]?
+            }
+            let targets: [Target]
+        }
+        // `describe` may print warnings before the JSON.
+        let start = json.firstIndex(of: "{") ?? json.startIndex
+        let description = try JSONDecoder().decode(Description.self, from: Data(json[start...].utf8))
+        let libraries = description.targets.filter { $0.type == "library" }
+        let chosen: Description.Target
+        if let target {
+            guard let match = libraries.first(where: { $0.name == target }) else {
+                throw DevError("the package has no library target \"\(target)\" (it has: \(libraries.map(\.name).joined(separator: ", ")))")
+            }
+            chosen = match
+        } else {
+            let apps = libraries.filter { $0.product_dependencies?.contains("RwSDK") == true }
+            guard apps.count == 1 else {
+                throw DevError(
+                    apps.isEmpty
+                        ? "no library target of the package depends on RwSDK; the app must live in one (see playground/hello-world)"
+                        : "several library targets depend on RwSDK (\(apps.map(\.name).joined(separator: ", "))); choose one with --target")
+            }
+            chosen = apps[0]
+        }
+        self.directory = directory
+        self.appTarget = chosen.name
+        self.sourceDirectory = directory.appendingPathComponent(chosen.path)
+        self.productDependencies = chosen.product_dependencies ?? []
+    }
+
+    /// The app target's Swift sources, sorted.
+    public func sources() throws -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: sourceDirectory, includingPropertiesForKeys: nil) else {
+            throw DevError("cannot read \(sourceDirectory.path)")
+        }
+        return walker.compactMap { $0 as? URL }
+            .filter { $0.pathExtension == "swift" && !$0.lastPathComponent.hasPrefix(".") }
+            .sorted { $0.path < $1.path }
+    }
+
+    /// The dev server's cache folder inside the package (`.rw/`).
+    public var cacheDirectory: URL { directory.appendingPathComponent(".rw") }
+}
+
+/// A dev server failure explained in one line (or a block of build output).
+public struct DevError: Error, CustomStringConvertible {
+    public let description: String
+    /// Creates the error.
+    public init(_ description: String) { self.description = description }
+}

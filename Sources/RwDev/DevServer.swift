@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import RwServer
+
+/// Settings of a `rw dev` session.
+public struct DevOptions: Sendable {
+    /// The app package's directory.
+    public var packagePath: String
+    /// The app's library target; found automatically when `nil`.
+    public var target: String?
+    /// The address to listen on.
+    public var host: String
+    /// The port to listen on; 0 picks a free one.
+    public var port: Int
+    /// Whether to print build commands and their output.
+    public var verbose: Bool
+    /// How long a request waits at the gate for a build before it gets a 503 page.
+    public var gateTimeout: Duration
+
+    /// Creates options.
+    public init(
+        packagePath: String = ".", target: String? = nil, host: String = "127.0.0.1", port: Int = 5173,
+        verbose: Bool = false, gateTimeout: Duration = .seconds(120)
+    ) {
+        self.packagePath = packagePath
+        self.target = target
+        self.host = host
+        self.port = port
+        self.verbose = verbose
+        self.gateTimeout = gateTimeout
+    }
+}
+
+/// The development server: builds the app into generations of images, loads them into a runner
+/// process, and serves them with live reload until SIGINT or SIGTERM.
+public enum DevServer {
+    /// Runs a session; returns after a clean shutdown.
+    public static func run(_ options: DevOptions) async throws {
+        let terminal = Terminal(verbose: options.verbose)
+        if options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1" {
+            terminal.warning("⚠ listening on \(options.host): anyone who can reach this machine can use the dev server")
+        }
+        let package = try DevPackage(path: options.packagePath, target: options.target)
+        terminal.info("rw dev · \(package.directory.lastPathComponent) · app target \(package.appTarget)")
+        let deps = try await DepsImageBuilder(package: package, terminal: terminal).build()
+        let session = DevSession(package: package, deps: deps, terminal: terminal)
+        try await session.start()
+
+        let watcher = try SourceWatcher(roots: [package.sourceDirectory])
+        let jobs = Task { await session.runJobs() }
+        let watching = Task {
+            for await files in watcher.changes() { session.filesChanged(files) }
+        }
+        defer {
+            jobs.cancel()
+            watching.cancel()
+            session.runner.stop()
+        }
+
+        var logger = Logger(label: "rw.dev")
+        logger.logLevel = options.verbose ? .info : .warning
+        let application = Application(
+            responder: PublicFilesResponder(
+                directory: package.directory.appendingPathComponent("public").path,
+                inner: DevResponder(session: session, gateTimeout: options.gateTimeout, maxBodySize: 32 << 20),
+                logger: logger
+            ),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "rw-dev"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? options.port
+                terminal.success("➜ listening on http://\(options.host):\(port)/  (state: /_rw/state)")
+            },
+            logger: logger
+        )
+        do {
+            try await application.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw DevError("port \(options.port) on \(options.host) is in use; pick another with --port")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// One entry of the session's reload history.
+public struct GenerationRecord: Codable, Sendable, Equatable {
+    /// What happened to the attempt.
+    public enum Outcome: String, Codable, Sendable {
+        /// It is (or was) serving.
+        case serving
+        /// The app did not compile; the previous generation kept serving.
+        case buildFailed
+        /// The runner refused or failed to load the image.
+        case loadFailed
+    }
+
+    /// The generation number.
+    public let number: Int
+    /// When the reload started.
+    public let startedAt: Date
+    /// What caused it: the saved files, "start", or "runner restart".
+    public let trigger: String
+    /// Milliseconds compiling and linking the app image.
+    public let buildMilliseconds: Double
+    /// Milliseconds loading it in the runner (0 when not loaded).
+    public let loadMilliseconds: Double
+    /// The deps image the generation runs with.
+    public let depsHash: String
+    /// The outcome.
+    public let outcome: Outcome
+}

@@ -1,0 +1,194 @@
+import Foundation
+import RwState
+import RwWire
+import Synchronization
+
+/// The runner child process: started, fed generations, forwarded requests, and watched for
+/// crashes. All members are safe to call from any task.
+final class RunnerProcess: Sendable {
+    /// Why the runner ended without being asked to.
+    struct Crash: Sendable {
+        /// How it ended, such as "signal 4 (SIGILL)" or "exit status 1".
+        let reason: String
+        /// The last lines it wrote to standard error (the trap message and stack, usually).
+        let errorTail: String
+    }
+
+    private struct State {
+        var process: Process?
+        var stopping = false
+        var errorTail: [String] = []
+        var errorsDrained: DispatchSemaphore?
+        var crash: Crash?
+        var ended = DispatchSemaphore(value: 0)
+    }
+
+    let executable: URL
+    let socketPath: String
+    private let state = Mutex(State())
+    private let terminal: Terminal
+    private let onCrash: @Sendable (Crash) -> Void
+
+    init(executable: URL, terminal: Terminal, onCrash: @escaping @Sendable (Crash) -> Void) {
+        self.executable = executable
+        self.socketPath = "/tmp/rw-runner-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        self.terminal = terminal
+        self.onCrash = onCrash
+    }
+
+    /// Starts a new runner process and returns once it accepts connections.
+    func start() async throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = [socketPath]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.terminationHandler = { [weak self] process in self?.exited(process) }
+        let drained = DispatchSemaphore(value: 0)
+        state.withLock { $0 = State(process: process, errorsDrained: drained) }
+        try process.run()
+        forwardErrors(errors.fileHandleForReading, drained: drained)
+        let ready: Bool = await withCheckedContinuation { continuation in
+            Thread { [terminal] in
+                var resumed = false
+                Self.forEachLine(of: output.fileHandleForReading) { line in
+                    if !resumed && line == Self.readyLine {
+                        resumed = true
+                        continuation.resume(returning: true)
+                    } else {
+                        terminal.appOutput(line)
+                    }
+                }
+                if !resumed { continuation.resume(returning: false) }
+            }.start()
+        }
+        guard ready else { throw DevError("the runner exited during start-up: \(errorTail())") }
+    }
+
+    /// Stops the runner; it is not reported as a crash.
+    func stop() {
+        let process = state.withLock { state -> Process? in
+            state.stopping = true
+            return state.process
+        }
+        if let process, process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        unlink(socketPath)
+    }
+
+    /// Loads `image` as the serving generation.
+    func load(_ image: AppImage, depsHash: String) async throws -> LoadResult {
+        let command = LoadCommand(generation: image.generation, appImage: image.path.path, depsHash: depsHash)
+        let reply = try await exchange(try Frame(.load, json: command))
+        return try reply.decode(LoadResult.self)
+    }
+
+    /// Forwards one request; throws when the runner dies before answering.
+    func forward(_ request: RwRequest) async throws -> RwResponse {
+        let reply = try await exchange(Frame(.request, try WireCodec.encode(request)))
+        return try WireCodec.decodeResponse(reply.payload)
+    }
+
+    /// The runner's state registry listing.
+    func stateEntries() async throws -> [StateEntry] {
+        try await exchange(Frame(.state)).decode([StateEntry].self)
+    }
+
+    /// How the current runner process crashed, once it has; waits (bounded) for it to end.
+    func crashReport() async -> Crash? {
+        let ended = state.withLock { $0.ended }
+        let didEnd: Bool = await withCheckedContinuation { continuation in
+            Thread {
+                let result = ended.wait(timeout: .now() + 5) == .success
+                if result { ended.signal() }  // let other waiters through too
+                continuation.resume(returning: result)
+            }.start()
+        }
+        return didEnd ? state.withLock { $0.crash } : nil
+    }
+
+    /// The last lines the runner wrote to standard error.
+    func errorTail() -> String {
+        state.withLock { $0.errorTail.joined(separator: "\n") }
+    }
+
+    private func exchange(_ frame: Frame) async throws -> Frame {
+        let path = socketPath
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    let socket = try UnixSocket.connect(to: path)
+                    defer { socket.close() }
+                    return try socket.exchange(frame)
+                })
+            }.start()
+        }
+    }
+
+    private func forwardErrors(_ handle: FileHandle, drained: DispatchSemaphore) {
+        Thread { [self] in
+            defer { drained.signal() }
+            Self.forEachLine(of: handle) { line in
+                terminal.appError(line)
+                state.withLock {
+                    $0.errorTail.append(line)
+                    if $0.errorTail.count > 40 { $0.errorTail.removeFirst($0.errorTail.count - 40) }
+                }
+            }
+        }.start()
+    }
+
+    private func exited(_ process: Process) {
+        let (expected, drained, ended) = state.withLock { state -> (Bool, DispatchSemaphore?, DispatchSemaphore?) in
+            guard state.process === process else { return (true, nil, nil) }
+            return (state.stopping, state.errorsDrained, state.ended)
+        }
+        guard !expected else {
+            ended?.signal()
+            return
+        }
+        // Wait (bounded) until the error reader has everything the runner wrote before dying.
+        _ = drained?.wait(timeout: .now() + 2)
+        let reason =
+            process.terminationReason == .uncaughtSignal
+            ? "signal \(process.terminationStatus) (\(Self.signalName(process.terminationStatus)))"
+            : "exit status \(process.terminationStatus)"
+        let crash = Crash(reason: reason, errorTail: errorTail())
+        state.withLock { $0.crash = crash }
+        ended?.signal()
+        onCrash(crash)
+    }
+
+    /// Printed by the runner once it accepts connections (see RwRunner's `Runner.readyLine`).
+    static let readyLine = "rw-runner ready"
+
+    /// Calls `body` with each line read from `handle` until end of file (blocking).
+    private static func forEachLine(of handle: FileHandle, _ body: (String) -> Void) {
+        var buffer = Data()
+        while true {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                body(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
+                buffer.removeSubrange(buffer.startIndex...newline)
+            }
+        }
+    }
+
+    private static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGILL: "SIGILL: a Swift runtime trap such as fatalError or a force unwrap of nil"
+        case SIGTRAP: "SIGTRAP: a Swift runtime trap"
+        case SIGSEGV: "SIGSEGV: invalid memory access or stack overflow"
+        case SIGABRT: "SIGABRT"
+        case SIGKILL: "SIGKILL"
+        case SIGBUS: "SIGBUS"
+        default: "signal \(signal)"
+        }
+    }
+}

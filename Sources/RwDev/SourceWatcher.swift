@@ -1,0 +1,95 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Watches source folders with inotify and reports saved Swift files in debounced batches.
+///
+/// A burst of events (an editor's write + rename, several files saved at once) becomes one batch
+/// once the folders have been quiet for ``quietPeriod``. Hidden files, editor backups (`~`) and
+/// non-Swift files are ignored.
+final class SourceWatcher: Sendable {
+    /// How long the folders must be quiet before a batch is reported.
+    static let quietPeriod: Int32 = 40  // milliseconds
+
+    private let fd: Int32
+    private let directories: Mutex<[Int32: String]> = Mutex([:])
+
+    /// Starts watching `roots` and their subfolders.
+    init(roots: [URL]) throws {
+        fd = inotify_init1(Int32(IN_CLOEXEC))
+        guard fd >= 0 else { throw DevError("inotify_init1 failed: \(String(cString: strerror(errno)))") }
+        for root in roots { try addTree(root.path) }
+    }
+
+    deinit { close(fd) }
+
+    /// Batches of changed file paths, in the order they were first seen.
+    func changes() -> AsyncStream<[String]> {
+        let (stream, continuation) = AsyncStream.makeStream(of: [String].self)
+        Thread { self.readLoop(continuation) }.start()
+        return stream
+    }
+
+    private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE)
+
+    private func addTree(_ path: String) throws {
+        let descriptor = inotify_add_watch(fd, path, Self.mask | UInt32(IN_ONLYDIR))
+        guard descriptor >= 0 else { throw DevError("cannot watch \(path): \(String(cString: strerror(errno)))") }
+        directories.withLock { $0[descriptor] = path }
+        let children = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for child in children where !child.hasPrefix(".") {
+            var isDirectory: ObjCBool = false
+            let full = path + "/" + child
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), isDirectory.boolValue {
+                try? addTree(full)
+            }
+        }
+    }
+
+    static func isSource(_ name: String) -> Bool {
+        name.hasSuffix(".swift") && !name.hasPrefix(".") && !name.hasPrefix("#")
+    }
+
+    private func readLoop(_ continuation: AsyncStream<[String]>.Continuation) {
+        var batch: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, batch.isEmpty ? -1 : Self.quietPeriod)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                continuation.finish()
+                return
+            }
+            if ready == 0 {
+                continuation.yield(batch)
+                batch = []
+                continue
+            }
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { continue }
+            var offset = 0
+            while offset < count {
+                let (descriptor, mask, name, length) = buffer.withUnsafeBytes { raw -> (Int32, UInt32, String, Int) in
+                    let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                    let nameStart = offset + MemoryLayout<inotify_event>.size
+                    let nameBytes = raw[nameStart..<(nameStart + Int(event.len))].prefix { $0 != 0 }
+                    return (event.wd, event.mask, String(decoding: nameBytes, as: UTF8.self), MemoryLayout<inotify_event>.size + Int(event.len))
+                }
+                offset += length
+                guard let directory = directories.withLock({ $0[descriptor] }) else { continue }
+                let path = directory + "/" + name
+                if mask & UInt32(IN_ISDIR) != 0 {
+                    if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { try? addTree(path) }
+                    continue
+                }
+                // A created file is reported once written (IN_CLOSE_WRITE); creation alone is not a save.
+                if mask & UInt32(IN_CREATE) != 0 { continue }
+                if Self.isSource(name), !batch.contains(path) { batch.append(path) }
+            }
+        }
+    }
+}

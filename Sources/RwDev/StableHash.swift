@@ -1,0 +1,20 @@
+/// A 64-bit FNV-1a hash for naming build outputs by their inputs (not for security).
+struct StableHash {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// Mixes `text` into the hash.
+    mutating func combine(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value &*= 0x0000_0100_0000_01B3
+        }
+        value ^= 0xFF
+        value &*= 0x0000_0100_0000_01B3
+    }
+
+    /// The hash as 12 hexadecimal digits.
+    var short: String {
+        let hex = String(value, radix: 16)
+        return String((String(repeating: "0", count: max(0, 16 - hex.count)) + hex).prefix(12))
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Runs child processes and collects their output.
+public enum Subprocess {
+    /// The outcome of a finished child process.
+    public struct Result: Sendable {
+        /// The exit status (or signal number when it was killed).
+        public let status: Int32
+        /// Standard output.
+        public let output: String
+        /// Standard error.
+        public let errors: String
+        /// Wall-clock duration in milliseconds.
+        public let milliseconds: Double
+
+        /// Whether the process exited with status 0.
+        public var succeeded: Bool { status == 0 }
+    }
+
+    /// Runs `arguments` (looked up on PATH) in `directory`, collecting both output streams.
+    /// Blocks the calling thread until the process ends.
+    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        let started = DispatchTime.now()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Drain error output concurrently so a chatty child cannot block on a full pipe.
+        let errorReader = DispatchGroup()
+        nonisolated(unsafe) var errorData = Data()
+        DispatchQueue.global().async(group: errorReader) {
+            errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        errorReader.wait()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            output: String(decoding: outputData, as: UTF8.self),
+            errors: String(decoding: errorData, as: UTF8.self),
+            milliseconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
+        )
+    }
+
+    /// Runs `arguments` and returns standard output; throws ``SubprocessError`` with the error
+    /// output when the process fails.
+    public static func capture(_ arguments: [String], in directory: URL? = nil) throws -> String {
+        let result = try run(arguments, in: directory)
+        guard result.succeeded else { throw SubprocessError(arguments: arguments, result: result) }
+        return result.output
+    }
+
+    /// Runs `arguments` off the cooperative thread pool.
+    public static func run(_ arguments: [String], in directory: URL? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result { try run(arguments, in: directory) })
+            }.start()
+        }
+    }
+}
+
+/// A child process that failed.
+public struct SubprocessError: Error, CustomStringConvertible {
+    /// The command.
+    public let arguments: [String]
+    /// What it did.
+    public let result: Subprocess.Result
+
+    public var description: String {
+        let output = (result.errors + result.output).trimmingCharacters(in: .whitespacesAndNewlines)
+        return "`\(arguments.joined(separator: " "))` failed (status \(result.status))" + (output.isEmpty ? "" : ":\n\(output)")
+    }
+}

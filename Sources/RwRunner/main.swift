@@ -1,0 +1,35 @@
+// The dev runner: a small, long-lived process that loads generations of app images and answers
+// requests with the newest one. It links only RwState (dynamically, so every image shares it)
+// plus Foundation, and speaks frames over a Unix socket with the front process.
+//
+// Usage: rw-runner <socket path>
+
+import Foundation
+import RwState
+import Synchronization
+
+#if SWIFT_PACKAGE
+    import RwWire
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+guard CommandLine.arguments.count == 2 else {
+    FileHandle.standardError.write(Data("usage: rw-runner <socket path>\n".utf8))
+    exit(2)
+}
+
+let runner = Runner()
+let listener: UnixSocket
+do {
+    listener = try UnixSocket.listen(at: CommandLine.arguments[1])
+} catch {
+    FileHandle.standardError.write(Data("rw-runner: \(error)\n".utf8))
+    exit(1)
+}
+FileHandle.standardOutput.write(Data("\(Runner.readyLine)\n".utf8))
+while true {
+    guard let connection = try? listener.accept() else { continue }
+    Thread { runner.serve(connection) }.start()
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import RwSDK
+
+extension RwRequest {
+    /// Converts a Hummingbird request, collecting its body; `nil` when the body is larger than
+    /// `maxBodySize` bytes.
+    public init?(_ request: Request, maxBodySize: Int) async throws {
+        var request = request
+        let body: [UInt8]
+        if request.headers[.contentLength] == nil, request.headers[.transferEncoding] == nil {
+            body = []
+        } else {
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
+                return nil
+            }
+            do {
+                body = Array(buffer: try await request.collectBody(upTo: maxBodySize))
+            } catch is NIOTooManyBytesError {
+                return nil
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                return nil
+            }
+        }
+        var headers = Headers()
+        for field in request.headers {
+            headers.add(name: field.name.rawName, value: field.value)
+        }
+        self.init(method: request.method.rawValue, target: request.uri.description, headers: headers, body: body)
+    }
+}
+
+extension Response {
+    /// Converts a framework response.
+    public init(_ rwResponse: RwResponse) {
+        var fields = HTTPFields()
+        for field in rwResponse.headers {
+            if let name = HTTPField.Name(field.name) { fields.append(HTTPField(name: name, value: field.value)) }
+        }
+        self.init(
+            status: HTTPResponse.Status(code: rwResponse.status),
+            headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: rwResponse.body))
+        )
+    }
+
+    /// The 413 response for a body over `limit` bytes; it closes the connection.
+    public static func contentTooLarge(limit: Int) -> Response {
+        Response(
+            status: .contentTooLarge,
+            headers: [.contentType: "text/plain; charset=utf-8", .connection: "close"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: "Request body larger than \(limit) bytes.\n"))
+        )
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import RwSDK
+
+/// Serves files from a public folder for GET and HEAD requests the wrapped responder answers
+/// with 404. Paths that are not plain relative paths (`..`, NUL) are never looked up; any failure
+/// to serve a file leaves the 404 in place.
+public struct PublicFilesResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
+    public typealias Context = BasicRequestContext
+
+    let files: FileMiddleware<Context, LocalFileSystem>
+    let inner: Inner
+
+    /// Wraps `inner`, serving files from `directory`.
+    public init(directory: String, inner: Inner, logger: Logger) {
+        self.files = FileMiddleware(directory, searchForIndexHtml: false, logger: logger)
+        self.inner = inner
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let response = try await inner.respond(to: request, context: context)
+        guard response.status == .notFound, request.method == .get || request.method == .head,
+            let path = request.uri.path.removingPercentEncoding,
+            !path.contains(".."), !path.contains("\0")
+        else { return response }
+        do {
+            return try await files.handle(request, context: context) { _, _ in throw HTTPError(.notFound) }
+        } catch {
+            return response
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import RwDev
+
+extension Rw {
+    /// `rw dev`: the hot-reloading development server.
+    struct Dev: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the app with hot reload.",
+            discussion: """
+                Compiles the app's dependencies once into a deps image, then compiles the app \
+                target into a new app image on every save and loads it into a runner process \
+                without restarting it: state kept with defineRwState survives every reload. \
+                Requests wait while a build runs; a compile error keeps the last good version \
+                serving and shows the error in the browser. Pages reload themselves after each \
+                change. The state inspector is at /_rw/state.
+
+                The app package needs a library target that depends on RwSDK and declares \
+                `public let app = defineApp { … }` (see playground/hello-world). Build caches \
+                live in the package's .rw/ folder.
+                """
+        )
+
+        @Option(name: .customLong("package-path"), help: "The app package's directory.", completion: .directory)
+        var packagePath: String = "."
+
+        @Option(help: "The library target holding the app, when several depend on RwSDK.")
+        var target: String?
+
+        @Option(help: "The address to listen on. Anything but loopback exposes the dev server to the network.")
+        var host: String = "127.0.0.1"
+
+        @Option(help: "The port to listen on; 0 picks a free port.")
+        var port: Int = 5173
+
+        @Flag(help: "Print the server's own logs.")
+        var verbose = false
+
+        func run() async throws {
+            try await DevServer.run(
+                DevOptions(packagePath: packagePath, target: target, host: host, port: port, verbose: verbose))
+        }
+    }
+}

@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The state module: depends on nothing but the Swift runtime, Synchronization and Foundation.
@@ -51,6 +52,7 @@ let package = Package(
             dependencies: [
                 "RwServer", "RwWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -64,6 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
         .testTarget(name: "RwSDKTests", dependencies: ["RwSDK"]),
-        .testTarget(name: "DeployTests", dependencies: ["rw"]),
+        // Real processes and real HTTP: the deploy test and the dev server tests.
+        .testTarget(name: "EndToEndTests", dependencies: ["rw"], exclude: ["Fixtures"]),
     ]
 )

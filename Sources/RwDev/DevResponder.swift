@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import RwSDK
 import RwServer
+import ServiceLifecycle
 
 /// The front process's HTTP handler: dev endpoints under `/_rw/`, everything else through the
 /// gate to the runner, with the live-reload script added to HTML pages.
@@ -16,7 +17,8 @@ struct DevResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         switch request.uri.path {
         case "/_rw/events":
-            let stream = await session.liveReload.subscribe()
+            // Event streams end when the server shuts down, so open browser tabs never hold it up.
+            let stream = await session.liveReload.subscribe().cancelOnGracefulShutdown()
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
@@ -42,7 +44,7 @@ struct DevResponder: HTTPResponder {
             return .contentTooLarge(limit: maxBodySize)
         }
         guard await session.gate.pass(timeout: gateTimeout) else {
-            let reason = await session.gate.reason ?? "a reload"
+            let reason = session.gate.reason ?? "a reload"
             return Response(
                 withLiveReload(
                     DevPages.error(

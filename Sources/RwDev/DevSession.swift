@@ -47,7 +47,9 @@ final class DevSession: Sendable {
     /// Starts the runner and builds and loads the first generation.
     func start() async throws {
         try builder.clean()
-        let runner = RunnerProcess(executable: deps.runner, terminal: terminal) { [jobs] crash in
+        let runner = RunnerProcess(executable: deps.runner, terminal: terminal) { [jobs, gate] crash in
+            // Hold new requests from this moment until the runner is back.
+            gate.close("restarting the runner")
             jobs.yield(.recover(crash))
         }
         runnerBox.withLock { $0 = runner }
@@ -88,9 +90,9 @@ final class DevSession: Sendable {
             return shared.nextGeneration
         }
         let started = Date()
-        await gate.close("building generation \(generation)")
+        gate.close("building generation \(generation)")
         let loaded = await buildAndLoad(generation, started: started, trigger: trigger)
-        await gate.open()
+        gate.open()
         if loaded { await liveReload.reload() }
     }
 
@@ -134,9 +136,9 @@ final class DevSession: Sendable {
 
     /// Restarts a crashed runner and reloads the last good generation into it.
     func recover(from crash: RunnerProcess.Crash) async {
-        await gate.close("restarting the runner")
+        gate.close("restarting the runner")
         await restartRunner(after: crash)
-        await gate.open()
+        gate.open()
     }
 
     private func restartRunner(after crash: RunnerProcess.Crash) async {

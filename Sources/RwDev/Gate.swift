@@ -1,32 +1,39 @@
 import Foundation
+import Synchronization
 
 /// Holds new requests while a build or a runner restart is in progress.
 ///
 /// While closed, ``pass(timeout:)`` waits until the gate opens or the timeout passes; requests
-/// are never sent to a generation that is being replaced.
-actor Gate {
-    private var closedBy: String?
-    private var waiters: [UUID: CheckedContinuation<Bool, Never>] = [:]
+/// are never sent to a generation that is being replaced. ``close(_:)`` and ``open()`` take
+/// effect immediately, from any thread.
+final class Gate: Sendable {
+    private struct State {
+        var closedBy: String?
+        var waiters: [UUID: CheckedContinuation<Bool, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
 
     /// Why the gate is closed, or `nil` when it is open.
-    var reason: String? { closedBy }
+    var reason: String? { state.withLock { $0.closedBy } }
 
     /// Closes the gate; requests arriving from now on wait.
     func close(_ reason: String) {
-        closedBy = reason
+        state.withLock { $0.closedBy = reason }
     }
 
     /// Opens the gate and lets every waiting request through.
     func open() {
-        closedBy = nil
-        let released = waiters
-        waiters = [:]
+        let released = state.withLock { state in
+            state.closedBy = nil
+            defer { state.waiters = [:] }
+            return state.waiters
+        }
         for waiter in released.values { waiter.resume(returning: true) }
     }
 
     /// Returns `true` once the gate is open, or `false` if it stayed closed for `timeout`.
     func pass(timeout: Duration) async -> Bool {
-        guard closedBy != nil else { return true }
         let id = UUID()
         let timer = Task {
             try? await Task.sleep(for: timeout)
@@ -34,11 +41,16 @@ actor Gate {
         }
         defer { timer.cancel() }
         return await withCheckedContinuation { continuation in
-            waiters[id] = continuation
+            let passed = state.withLock { state -> Bool in
+                guard state.closedBy != nil else { return true }
+                state.waiters[id] = continuation
+                return false
+            }
+            if passed { continuation.resume(returning: true) }
         }
     }
 
     private func expire(_ id: UUID) {
-        waiters.removeValue(forKey: id)?.resume(returning: false)
+        state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(returning: false)
     }
 }

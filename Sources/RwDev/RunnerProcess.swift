@@ -10,17 +10,25 @@ final class RunnerProcess: Sendable {
     struct Crash: Sendable {
         /// How it ended, such as "signal 4 (SIGILL)" or "exit status 1".
         let reason: String
-        /// The last lines it wrote to standard error (the trap message and stack, usually).
+        /// The trap message, then the last lines it wrote to standard error (usually a backtrace).
         let errorTail: String
     }
 
+    /// One run of the runner process, from start to exit.
+    private final class Life: @unchecked Sendable {
+        // `process` is only read after start; the rest is synchronized.
+        let process: Process
+        let errorsDrained = DispatchSemaphore(value: 0)
+        let ended = DispatchSemaphore(value: 0)
+        let crash = Mutex<Crash?>(nil)
+
+        init(process: Process) { self.process = process }
+    }
+
     private struct State {
-        var process: Process?
+        var life: Life?
         var stopping = false
         var errorTail: [String] = []
-        var errorsDrained: DispatchSemaphore?
-        var crash: Crash?
-        var ended = DispatchSemaphore(value: 0)
     }
 
     let executable: URL
@@ -46,10 +54,10 @@ final class RunnerProcess: Sendable {
         process.standardOutput = output
         process.standardError = errors
         process.terminationHandler = { [weak self] process in self?.exited(process) }
-        let drained = DispatchSemaphore(value: 0)
-        state.withLock { $0 = State(process: process, errorsDrained: drained) }
+        let life = Life(process: process)
+        state.withLock { $0 = State(life: life) }
         try process.run()
-        forwardErrors(errors.fileHandleForReading, drained: drained)
+        forwardErrors(errors.fileHandleForReading, drained: life.errorsDrained)
         let ready: Bool = await withCheckedContinuation { continuation in
             Thread { [terminal] in
                 var resumed = false
@@ -67,15 +75,18 @@ final class RunnerProcess: Sendable {
         guard ready else { throw DevError("the runner exited during start-up: \(errorTail())") }
     }
 
-    /// Stops the runner; it is not reported as a crash.
+    /// Stops the runner (SIGTERM, then SIGKILL after 3 s); it is not reported as a crash.
     func stop() {
-        let process = state.withLock { state -> Process? in
+        let life = state.withLock { state -> Life? in
             state.stopping = true
-            return state.process
+            return state.life
         }
-        if let process, process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        if let life, life.process.isRunning {
+            life.process.terminate()
+            if life.ended.wait(timeout: .now() + 3) == .timedOut {
+                kill(life.process.processIdentifier, SIGKILL)
+                _ = life.ended.wait(timeout: .now() + 3)
+            }
         }
         unlink(socketPath)
     }
@@ -99,16 +110,17 @@ final class RunnerProcess: Sendable {
     }
 
     /// How the current runner process crashed, once it has; waits (bounded) for it to end.
+    /// By the time it returns, the crash has been reported to the session.
     func crashReport() async -> Crash? {
-        let ended = state.withLock { $0.ended }
+        guard let life = state.withLock({ $0.life }) else { return nil }
         let didEnd: Bool = await withCheckedContinuation { continuation in
             Thread {
-                let result = ended.wait(timeout: .now() + 5) == .success
-                if result { ended.signal() }  // let other waiters through too
+                let result = life.ended.wait(timeout: .now() + 5) == .success
+                if result { life.ended.signal() }  // let other waiters through too
                 continuation.resume(returning: result)
             }.start()
         }
-        return didEnd ? state.withLock { $0.crash } : nil
+        return didEnd ? life.crash.withLock { $0 } : nil
     }
 
     /// The last lines the runner wrote to standard error.
@@ -136,31 +148,35 @@ final class RunnerProcess: Sendable {
                 terminal.appError(line)
                 state.withLock {
                     $0.errorTail.append(line)
-                    if $0.errorTail.count > 40 { $0.errorTail.removeFirst($0.errorTail.count - 40) }
+                    if $0.errorTail.count > 400 { $0.errorTail.removeFirst($0.errorTail.count - 400) }
                 }
             }
         }.start()
     }
 
     private func exited(_ process: Process) {
-        let (expected, drained, ended) = state.withLock { state -> (Bool, DispatchSemaphore?, DispatchSemaphore?) in
-            guard state.process === process else { return (true, nil, nil) }
-            return (state.stopping, state.errorsDrained, state.ended)
+        let (life, expected) = state.withLock { state -> (Life?, Bool) in
+            guard let life = state.life, life.process === process else { return (nil, true) }
+            return (life, state.stopping)
         }
+        guard let life else { return }
         guard !expected else {
-            ended?.signal()
+            life.ended.signal()
             return
         }
         // Wait (bounded) until the error reader has everything the runner wrote before dying.
-        _ = drained?.wait(timeout: .now() + 2)
+        _ = life.errorsDrained.wait(timeout: .now() + 2)
         let reason =
             process.terminationReason == .uncaughtSignal
             ? "signal \(process.terminationStatus) (\(Self.signalName(process.terminationStatus)))"
             : "exit status \(process.terminationStatus)"
-        let crash = Crash(reason: reason, errorTail: errorTail())
-        state.withLock { $0.crash = crash }
-        ended?.signal()
+        // The trap message first, then the runner's last error output (usually a backtrace).
+        let tail = errorTail()
+        let message = tail.split(separator: "\n").filter { $0.contains("Fatal error") || $0.contains("Program crashed") }
+        let crash = Crash(reason: reason, errorTail: (message.map(String.init) + ["", tail]).joined(separator: "\n"))
+        life.crash.withLock { $0 = crash }
         onCrash(crash)
+        life.ended.signal()
     }
 
     /// Printed by the runner once it accepts connections (see RwRunner's `Runner.readyLine`).

@@ -20,6 +20,12 @@ guard CommandLine.arguments.count == 2 else {
     exit(2)
 }
 
+// A child inherits the signal mask of the thread that spawned it, and the front spawns from
+// worker threads that block most signals: unblock them so SIGTERM and SIGINT stop the runner.
+var noSignals = sigset_t()
+sigemptyset(&noSignals)
+pthread_sigmask(SIG_SETMASK, &noSignals, nil)
+
 let runner = Runner()
 let listener: UnixSocket
 do {

@@ -82,7 +82,7 @@ final class ChildProcess: @unchecked Sendable {
 }
 
 /// A minimal HTTP client over URLSession for tests.
-struct HTTP {
+struct HTTP: Sendable {
     let base: String
 
     struct Reply {

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A copy of the dev-app fixture package, shared by the dev server tests so SwiftPM's work on
+/// its dependencies is done once. Each test starts from the original sources.
+enum DevFixture {
+    /// The fixture copy's directory (inside the repository's .build, so it survives reruns).
+    static let directory: URL = {
+        let directory = Paths.root.appendingPathComponent(".build/dev-fixture")
+        try? FileManager.default.createDirectory(at: directory.appendingPathComponent("Sources/DevApp"), withIntermediateDirectories: true)
+        let manifest = """
+            // swift-tools-version: 6.0
+            import PackageDescription
+
+            let package = Package(
+                name: "dev-app",
+                platforms: [.macOS(.v15)],
+                dependencies: [.package(name: "RwSDK", path: "\(Paths.root.path)")],
+                targets: [.target(name: "DevApp", dependencies: [.product(name: "RwSDK", package: "RwSDK")])]
+            )
+
+            """
+        let path = directory.appendingPathComponent("Package.swift")
+        if (try? String(contentsOf: path, encoding: .utf8)) != manifest {
+            try? manifest.write(to: path, atomically: true, encoding: .utf8)
+        }
+        return directory
+    }()
+
+    static let source = directory.appendingPathComponent("Sources/DevApp/App.swift")
+    static let original = Paths.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/dev-app/Sources/DevApp/App.swift")
+
+    /// Restores the fixture's original source.
+    static func reset() throws {
+        let text = try String(contentsOf: original, encoding: .utf8)
+        if (try? String(contentsOf: source, encoding: .utf8)) != text {
+            try text.write(to: source, atomically: false, encoding: .utf8)
+        }
+    }
+
+    /// Saves the app source with its marker set to `marker`, the way an editor saves a file.
+    static func setMarker(_ marker: String) throws {
+        try edit { $0.replacingOccurrences(of: #"let marker = "v0""#, with: "let marker = \"\(marker)\"") }
+    }
+
+    /// Saves the original source transformed by `change`.
+    static func edit(_ change: (String) -> String) throws {
+        let text = change(try String(contentsOf: original, encoding: .utf8))
+        try text.write(to: source, atomically: false, encoding: .utf8)
+    }
+}
+
+/// A running `rw dev` on the fixture.
+final class DevServerProcess: Sendable {
+    let child: ChildProcess
+    let http: HTTP
+    let port: Int
+
+    private init(child: ChildProcess, address: String) {
+        self.child = child
+        self.http = HTTP(base: address)
+        self.port = Int(address.split(separator: ":").last ?? "0") ?? 0
+    }
+
+    /// Starts `rw dev` on the fixture (from its original source) and waits until it listens.
+    static func start() async throws -> DevServerProcess {
+        try DevFixture.reset()
+        let child = try ChildProcess(Paths.rw, ["dev", "--package-path", DevFixture.directory.path, "--port", "0"])
+        let line = await child.waitForLine(containing: "listening on http://")
+        let address = try #require(line.flatMap { $0.split(separator: " ").first { $0.hasPrefix("http://") } })
+        return DevServerProcess(child: child, address: String(address.dropLast(address.hasSuffix("/") ? 1 : 0)))
+    }
+
+    /// Stops the dev server and checks it shut down cleanly.
+    func stop() async {
+        let status = await child.stop(SIGTERM)
+        #expect(status == 0, "rw dev should exit cleanly on SIGTERM")
+        try? DevFixture.reset()
+    }
+
+    /// GETs `path` until `condition` holds for the body (bounded); returns the last body.
+    @discardableResult
+    func waitFor(_ path: String, attempts: Int = 600, _ condition: (String) -> Bool) async throws -> String {
+        var last = ""
+        for _ in 0..<attempts {
+            if let reply = try? await http.send("GET", path), reply.status == 200 {
+                last = reply.text
+                if condition(last) { return last }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("GET \(path) never satisfied the condition; last body: \(last)")
+        return last
+    }
+
+    /// The state inspector's JSON.
+    func state() async throws -> [String: Any] {
+        let reply = try await http.send("GET", "/_rw/state.json")
+        return try #require(try JSONSerialization.jsonObject(with: Data(reply.text.utf8)) as? [String: Any])
+    }
+}
+
+/// Reads a Server-Sent Events stream over a plain TCP connection.
+final class EventStreamReader: @unchecked Sendable {
+    private let fd: Int32
+    private var received = ""
+
+    /// Connects to `127.0.0.1:port` and requests `path`.
+    init(port: Int, path: String = "/_rw/events") throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var timeout = timeval(tv_sec: 120, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+    }
+
+    deinit { close(fd) }
+
+    /// Reads until the stream contains `text` (within the receive timeout); returns everything read.
+    func waitFor(_ text: String) async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                while !self.received.contains(text) {
+                    let count = recv(self.fd, &buffer, buffer.count, 0)
+                    if count <= 0 { return continuation.resume(returning: nil) }
+                    self.received += String(decoding: buffer[0..<count], as: UTF8.self)
+                }
+                continuation.resume(returning: self.received)
+            }.start()
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// Counts the outcomes of requests sent under load.
+final class LoadTally: Sendable {
+    let stop = Atomic<Bool>(false)
+    let outcomes = Mutex<[String: Int]>([:])
+}
+
+/// `rw dev` on the dev-app fixture: real processes, real HTTP, real edits.
+@Suite(.serialized, .timeLimit(.minutes(30)))
+struct DevServerTests {
+    @Test func editsReloadWhileDefinedStateSurvivesAndGlobalsReset() async throws {
+        let dev = try await DevServerProcess.start()
+        try await dev.waitFor("/counter") { $0 == "v0 kept=1 global=1" }
+        for round in 1...20 {
+            try DevFixture.setMarker("v\(round)")
+            let body = try await dev.waitFor("/") { $0 == "marker=v\(round)" }
+            #expect(body == "marker=v\(round)")
+            let counter = try await dev.http.send("GET", "/counter")
+            // The counter kept with defineRwState goes on; the module global starts again at 1.
+            #expect(counter.text == "v\(round) kept=\(round + 1) global=1")
+        }
+        let state = try await dev.state()
+        let entries = try #require(state["entries"] as? [[String: Any]])
+        let store = try #require(entries.first { $0["key"] as? String == "requestInfoStore" })
+        #expect(store["generation"] as? Int == 1, "the TaskLocal behind requestInfo is still generation 1's instance")
+        #expect(state["currentGeneration"] as? Int == 21)
+        let page = try await dev.http.send("GET", "/page")
+        #expect(page.text.contains(#"<script type="module" src="/_rw/live.js"></script>"#))
+        await dev.stop()
+    }
+
+    @Test func requestSpanningAReloadKeepsItsRequestInfo() async throws {
+        let dev = try await DevServerProcess.start()
+        let span = Task {
+            try await dev.http.send("GET", "/span", headers: ["X-Request-ID": "span-42"])
+        }
+        // Wait until the request is parked inside generation 1's handler.
+        for _ in 0..<600 {
+            let entries = try await dev.state()["entries"] as? [[String: Any]] ?? []
+            if entries.contains(where: { $0["key"] as? String == "span.release" }) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try DevFixture.setMarker("v2")
+        try await dev.waitFor("/") { $0 == "marker=v2" }
+        let release = try await dev.http.send("GET", "/release")
+        #expect(release.text == "released")
+        let reply = try await span.value
+        #expect(reply.status == 200)
+        #expect(reply.header("X-Span") == "started-on-v0")
+        // Generation 2's code read generation 1's request through the shared TaskLocal.
+        #expect(reply.text == "started=v0 hook=v2 read path=/span id=span-42")
+        await dev.stop()
+    }
+
+    @Test func noRequestFailsUnderLoadDuringTenReloads() async throws {
+        let dev = try await DevServerProcess.start()
+        try await dev.waitFor("/") { $0 == "marker=v0" }
+        let load = LoadTally()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    while !load.stop.load(ordering: .relaxed) {
+                        let outcome: String
+                        do {
+                            let reply = try await dev.http.send("GET", "/")
+                            outcome = reply.status == 200 && reply.text.hasPrefix("marker=v") ? "ok" : "status \(reply.status)"
+                        } catch {
+                            outcome = "error \(error)"
+                        }
+                        load.outcomes.withLock { $0[outcome, default: 0] += 1 }
+                    }
+                }
+            }
+            for round in 1...10 {
+                try DevFixture.setMarker("v\(round)")
+                try await dev.waitFor("/") { $0 == "marker=v\(round)" }
+            }
+            load.stop.store(true, ordering: .relaxed)
+            try await group.waitForAll()
+        }
+        let outcomes = load.outcomes.withLock { $0 }
+        #expect(outcomes.keys.sorted() == ["ok"], "every request under load succeeded: \(outcomes)")
+        #expect((outcomes["ok"] ?? 0) > 10)
+        await dev.stop()
+    }
+
+    @Test func compileErrorKeepsServingAndTheFixReloads() async throws {
+        let dev = try await DevServerProcess.start()
+        try await dev.waitFor("/") { $0 == "marker=v0" }
+        let events = try EventStreamReader(port: dev.port)
+        #expect(await events.waitFor("event: hello") != nil)
+        try DevFixture.edit { $0 + "\nlet broken: Int = \"not a number\"\n" }
+        let stream = await events.waitFor("event: error")
+        #expect(stream?.contains("cannot convert value of type") == true)
+        #expect(try await dev.http.send("GET", "/").text == "marker=v0", "the last good generation keeps serving")
+        try DevFixture.setMarker("fixed")
+        #expect(await events.waitFor("event: full-reload") != nil)
+        #expect(try await dev.http.send("GET", "/").text == "marker=fixed")
+        await dev.stop()
+    }
+
+    @Test func trapInARouteRestartsTheRunner() async throws {
+        let dev = try await DevServerProcess.start()
+        try await dev.waitFor("/counter") { $0.hasPrefix("v0 kept=") }
+        let crash = try await dev.http.send("GET", "/trap")
+        #expect(crash.status == 500)
+        #expect(crash.text.contains("The runner crashed"))
+        #expect(crash.text.contains("trap requested by the test"))
+        let after = try await dev.http.send("GET", "/counter")
+        #expect(after.status == 200)
+        #expect(after.text == "v0 kept=1 global=1", "the restarted runner starts with fresh state")
+        await dev.stop()
+    }
+}

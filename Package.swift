@@ -67,6 +67,6 @@ let package = Package(
         .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
         .testTarget(name: "RwSDKTests", dependencies: ["RwSDK"]),
         // Real processes and real HTTP: the deploy test and the dev server tests.
-        .testTarget(name: "EndToEndTests", dependencies: ["rw"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["rw", "RwWire"], exclude: ["Fixtures"]),
     ]
 )

@@ -45,7 +45,7 @@ struct AppImageBuilder: Sendable {
                 "swiftc", "-emit-library", "-parse-as-library", "-swift-version", "6", "-Onone",
                 "-module-name", package.appTarget.replacingOccurrences(of: "-", with: "_"),
                 "-DSWIFT_PACKAGE", "-DDEBUG", "-I", deps.modulesDirectory.path,
-            ] + sources + [
+            ] + deps.clangFlags + sources + [
                 entry.path,
                 "-L", deps.path.deletingLastPathComponent().path, "-l\(deps.linkName)",
                 "-L", deps.stateDirectory.path, "-lRwState",

@@ -15,6 +15,8 @@ public struct DepsImage: Sendable, Equatable {
     public let stateDirectory: URL
     /// The runner executable linked against this session's `libRwState.so`.
     public let runner: URL
+    /// Compiler flags that make the deps image's C modules visible to app code.
+    public let clangFlags: [String]
 
     /// The linker name of the library (`-l` argument).
     var linkName: String { "RwDeps-\(hash)" }
@@ -26,9 +28,11 @@ struct DepsImageBuilder: Sendable {
     let package: DevPackage
     let terminal: Terminal
 
-    /// Compiles the dependencies with SwiftPM, then links the three outputs. Reuses a deps
-    /// image already on disk with the same hash.
-    func build() async throws -> DepsImage {
+    /// Compiles `products` with SwiftPM, then links a deps image holding `roots` (module names)
+    /// and everything they import except RwState. Reuses a deps image already on disk with the
+    /// same hash. With `linkingSession`, also links `libRwState.so` and the runner: only at start,
+    /// never while a runner has them loaded.
+    func build(roots: [String], products: [String], linkingSession: Bool) async throws -> DepsImage {
         let cache = package.cacheDirectory
         let stateDirectory = cache.appendingPathComponent("dev")
         let depsDirectory = cache.appendingPathComponent("deps")
@@ -36,7 +40,6 @@ struct DepsImageBuilder: Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
 
-        let products = package.productDependencies
         let progress = terminal.progress("compiling dependencies (\(products.joined(separator: ", "))) with SwiftPM")
         for product in products {
             let result = try await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--product", product])
@@ -51,18 +54,21 @@ struct DepsImageBuilder: Sendable {
             path: package.directory.appendingPathComponent(".build/debug.yaml").path,
             binDirectory: binDirectory
         )
-        let modules = try manifest.closure(of: products)
+        let modules = try manifest.closure(of: roots)
         guard let state = manifest.modules["RwState"], modules.contains("RwState") else {
             throw DevError("the app's dependencies do not include RwState; does the app target depend on RwSDK?")
         }
         let depsModules = modules.filter { $0 != "RwState" }
         let depsObjects = depsModules.flatMap { manifest.modules[$0]?.objects ?? [] }
 
-        let stateLibrary = stateDirectory.appendingPathComponent("libRwState.so")
-        try await link(["-emit-library", "-o", stateLibrary.path] + state.objects + ["-Xlinker", "-soname=libRwState.so"])
+        if linkingSession {
+            let stateLibrary = stateDirectory.appendingPathComponent("libRwState.so")
+            try await link(["-emit-library", "-o", stateLibrary.path] + state.objects + ["-Xlinker", "-soname=libRwState.so"])
+        }
 
         var hash = StableHash()
         hash.combine(try Self.toolchainVersion())
+        hash.combine(depsModules.sorted().joined(separator: ","))
         for object in (state.objects + depsObjects).sorted() {
             let attributes = try FileManager.default.attributesOfItem(atPath: object)
             hash.combine(object)
@@ -74,7 +80,8 @@ struct DepsImageBuilder: Sendable {
             modules: depsModules,
             modulesDirectory: binDirectory.appendingPathComponent("Modules"),
             stateDirectory: stateDirectory,
-            runner: stateDirectory.appendingPathComponent("rw-runner")
+            runner: stateDirectory.appendingPathComponent("rw-runner"),
+            clangFlags: manifest.clangFlags(of: modules)
         )
         if !FileManager.default.fileExists(atPath: image.path.path) {
             try await link(
@@ -84,8 +91,8 @@ struct DepsImageBuilder: Sendable {
                     "-Xlinker", "-rpath", "-Xlinker", stateDirectory.path,
                 ])
         }
-        try await buildRunner(image)
-        progress.finish(detail: "deps image \(image.hash) · \(depsModules.joined(separator: ", "))")
+        if linkingSession { try await buildRunner(image) }
+        progress.finish(detail: "deps image \(image.hash) · \(depsModules.sorted().joined(separator: ", "))")
         return image
     }
 

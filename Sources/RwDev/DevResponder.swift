@@ -47,7 +47,7 @@ struct DevResponder: HTTPResponder {
             let reason = session.gate.reason ?? "a reload"
             return Response(
                 withLiveReload(
-                    DevPages.error(
+                    ErrorPage.response(
                         status: 503, title: "Still building",
                         message: "rw dev waited \(gateTimeout) for \(reason); this page reloads when it is done.",
                         detail: nil)))

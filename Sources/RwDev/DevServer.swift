@@ -44,11 +44,12 @@ public enum DevServer {
         }
         let package = try DevPackage(path: options.packagePath, target: options.target)
         terminal.info("rw dev · \(package.directory.lastPathComponent) · app target \(package.appTarget)")
-        let deps = try await DepsImageBuilder(package: package, terminal: terminal).build()
-        let session = DevSession(package: package, deps: deps, terminal: terminal)
+        let session = try await DevSession(package: package, terminal: terminal)
         try await session.start()
 
-        let watcher = try SourceWatcher(roots: [package.sourceDirectory])
+        let watcher = try SourceWatcher(
+            roots: [package.sourceDirectory],
+            files: [package.directory.appendingPathComponent("Package.swift")])
         let jobs = Task { await session.runJobs() }
         let watching = Task {
             for await files in watcher.changes() { session.filesChanged(files) }

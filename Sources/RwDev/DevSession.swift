@@ -13,6 +13,9 @@ final class DevSession: Sendable {
     }
 
     private struct Shared {
+        var package: DevPackage
+        var dependencies: DependencyMap
+        var deps: DepsImage
         var serving: AppImage?
         var lastFailure: BuildFailure?
         var history: [GenerationRecord] = []
@@ -20,23 +23,38 @@ final class DevSession: Sendable {
         var pendingFiles: [String] = []
     }
 
-    let package: DevPackage
-    let deps: DepsImage
     let terminal: Terminal
     let gate = Gate()
     let liveReload = LiveReload()
     private let builder: AppImageBuilder
-    private let shared = Mutex(Shared())
+    private let depsBuilder: DepsImageBuilder
+    private let shared: Mutex<Shared>
     private let jobs: AsyncStream<Job>.Continuation
     private let jobStream: AsyncStream<Job>
     private let runnerBox = Mutex<RunnerProcess?>(nil)
 
-    init(package: DevPackage, deps: DepsImage, terminal: Terminal) {
-        self.package = package
-        self.deps = deps
+    /// Starts a session for `package`: scans the app's imports and builds the first deps
+    /// image and the runner.
+    init(package: DevPackage, terminal: Terminal) async throws {
         self.terminal = terminal
         self.builder = AppImageBuilder(package: package)
+        self.depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
+        let dependencies = try await DependencyMap(package: package)
+        let roots = try Self.depsRoots(package, dependencies)
+        let deps = try await depsBuilder.build(
+            roots: roots, products: dependencies.products(for: Set(roots)).sorted(), linkingSession: true)
+        shared = Mutex(Shared(package: package, dependencies: dependencies, deps: deps))
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
+    }
+
+    /// The deps image currently serving.
+    var deps: DepsImage { shared.withLock { $0.deps } }
+
+    /// The modules a deps image for the app's current sources must hold: RwSDK and every
+    /// imported module a declared dependency provides, sorted.
+    static func depsRoots(_ package: DevPackage, _ dependencies: DependencyMap) throws -> [String] {
+        let imports = try ImportScanner.modules(inFiles: package.sources())
+        return ["RwSDK"] + dependencies.provided(imports).subtracting(["RwSDK", "RwState"]).sorted()
     }
 
     /// The runner process serving requests.
@@ -68,7 +86,9 @@ final class DevSession: Sendable {
                 }
                 // Saves made while a build ran were coalesced into this one reload.
                 guard !files.isEmpty else { continue }
-                await reload(trigger: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))
+                await reload(
+                    trigger: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "),
+                    packageChanged: files.contains { $0.hasSuffix("/Package.swift") })
             case .recover(let crash):
                 await recover(from: crash)
             }
@@ -84,29 +104,31 @@ final class DevSession: Sendable {
     }
 
     /// Builds and loads the next generation; on failure the serving generation stays.
-    func reload(trigger: String) async {
+    func reload(trigger: String, packageChanged: Bool = false) async {
         let generation = shared.withLock { shared -> Int in
             defer { shared.nextGeneration += 1 }
             return shared.nextGeneration
         }
         let started = Date()
         gate.close("building generation \(generation)")
-        let loaded = await buildAndLoad(generation, started: started, trigger: trigger)
+        let loaded = await buildAndLoad(generation, started: started, trigger: trigger, packageChanged: packageChanged)
         gate.open()
         if loaded { await liveReload.reload() }
     }
 
     /// Builds and loads one generation behind the closed gate; `true` when it is serving.
-    private func buildAndLoad(_ generation: Int, started: Date, trigger: String) async -> Bool {
+    private func buildAndLoad(_ generation: Int, started: Date, trigger: String, packageChanged: Bool) async -> Bool {
         let built: Result<AppImage, BuildFailure>
+        var deps = self.deps
         do {
+            deps = try await reoptimizeIfNeeded(current: deps, packageChanged: packageChanged)
             built = try await builder.build(generation: generation, deps: deps)
         } catch {
-            built = .failure(BuildFailure(diagnostics: "\(error)", buildMilliseconds: 0))
+            built = .failure(BuildFailure(diagnostics: "\(error)", buildMilliseconds: Date().timeIntervalSince(started) * 1000))
         }
         switch built {
         case .failure(let failure):
-            record(generation, started, trigger, failure.buildMilliseconds, 0, .buildFailed) { $0.lastFailure = failure }
+            record(generation, started, trigger, failure.buildMilliseconds, 0, .buildFailed, deps.hash) { $0.lastFailure = failure }
             terminal.error("✗ gen \(generation) · \(trigger) · build failed in \(Int(failure.buildMilliseconds)) ms; still serving the last good generation\n\(failure.diagnostics)")
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
             return false
@@ -119,13 +141,14 @@ final class DevSession: Sendable {
             }
             guard loaded.ok else {
                 let message = loaded.error ?? "unknown error"
-                record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .loadFailed) { _ in }
+                record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .loadFailed, deps.hash) { _ in }
                 terminal.error("✗ gen \(generation) · \(trigger) · load failed: \(message)")
                 await liveReload.error(title: "Load failed: generation \(generation)", message: message)
                 return false
             }
-            record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .serving) {
+            record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .serving, deps.hash) {
                 $0.serving = image
+                $0.deps = deps
                 $0.lastFailure = nil
             }
             terminal.success(
@@ -146,7 +169,7 @@ final class DevSession: Sendable {
         do {
             try await runner.start()
             if let image = shared.withLock({ $0.serving }) {
-                let loaded = try await runner.load(image, depsHash: deps.hash)
+                let loaded = try await runner.load(image, depsHash: image.depsHash)
                 if loaded.ok {
                     terminal.success("↻ runner restarted · gen \(image.generation) reloaded in \(Int(loaded.loadMilliseconds)) ms")
                 } else {
@@ -162,7 +185,7 @@ final class DevSession: Sendable {
     func forward(_ request: RwRequest) async -> RwResponse {
         let (serving, failure) = shared.withLock { ($0.serving, $0.lastFailure) }
         guard serving != nil else {
-            return DevPages.error(
+            return ErrorPage.response(
                 status: 500, title: "The app has not compiled yet",
                 message: "rw dev is waiting for a version of the app that compiles; this page reloads when it does.",
                 detail: failure?.diagnostics)
@@ -173,7 +196,7 @@ final class DevSession: Sendable {
             let crash = await runner.crashReport()
             let reason = crash.map { "The runner crashed (\($0.reason)) while handling \(request.method) \(request.path)." }
                 ?? "The runner did not answer \(request.method) \(request.path): \(error)."
-            return DevPages.error(
+            return ErrorPage.response(
                 status: 500, title: "The app crashed",
                 message: reason + " rw dev restarts it and reloads the last good generation; state kept with defineRwState was lost.",
                 detail: crash?.errorTail)
@@ -184,19 +207,47 @@ final class DevSession: Sendable {
     func snapshot() async -> StateInspector.Snapshot {
         let entries = (try? await runner.stateEntries()) ?? []
         return shared.withLock {
-            StateInspector.Snapshot(entries: entries, generations: $0.history, currentGeneration: $0.serving?.generation, depsHash: deps.hash)
+            StateInspector.Snapshot(entries: entries, generations: $0.history, currentGeneration: $0.serving?.generation, depsHash: $0.deps.hash)
+        }
+    }
+
+    /// Returns `current`, or a new deps image when the app now imports a module `current` lacks
+    /// or Package.swift changed (re-optimization). Throws when the new image cannot be built.
+    private func reoptimizeIfNeeded(current: DepsImage, packageChanged: Bool) async throws -> DepsImage {
+        var (package, dependencies) = shared.withLock { ($0.package, $0.dependencies) }
+        if packageChanged {
+            package = try DevPackage(path: package.directory.path, target: package.appTarget)
+            dependencies = try await DependencyMap(package: package)
+            shared.withLock {
+                $0.package = package
+                $0.dependencies = dependencies
+            }
+        }
+        let roots = try Self.depsRoots(package, dependencies)
+        let missing = roots.filter { !current.modules.contains($0) }
+        guard packageChanged || !missing.isEmpty else { return current }
+        let reason = missing.isEmpty ? "Package.swift changed" : "new dependency \(missing.joined(separator: ", "))"
+        let progress = terminal.progress("⚡ \(reason) → re-optimizing deps (\(current.hash) → …)")
+        do {
+            let deps = try await depsBuilder.build(
+                roots: roots, products: dependencies.products(for: Set(roots)).sorted(), linkingSession: false)
+            progress.finish(detail: "⚡ \(reason) → re-optimized deps (\(current.hash) → \(deps.hash))")
+            return deps
+        } catch {
+            progress.finish(failed: true, detail: "⚡ \(reason) → re-optimizing deps failed")
+            throw error
         }
     }
 
     private func record(
         _ number: Int, _ started: Date, _ trigger: String, _ build: Double, _ load: Double,
-        _ outcome: GenerationRecord.Outcome, _ update: (inout Shared) -> Void
+        _ outcome: GenerationRecord.Outcome, _ depsHash: String, _ update: (inout Shared) -> Void
     ) {
         shared.withLock { shared in
             shared.history.append(
                 GenerationRecord(
                     number: number, startedAt: started, trigger: trigger, buildMilliseconds: build,
-                    loadMilliseconds: load, depsHash: deps.hash, outcome: outcome))
+                    loadMilliseconds: load, depsHash: depsHash, outcome: outcome))
             update(&shared)
         }
     }

@@ -16,12 +16,18 @@ final class SourceWatcher: Sendable {
 
     private let fd: Int32
     private let directories: Mutex<[Int32: String]> = Mutex([:])
+    private let files: Set<String>
+    private let fileFolders: Set<String>
 
-    /// Starts watching `roots` and their subfolders.
-    init(roots: [URL]) throws {
+    /// Starts watching `roots` and their subfolders for Swift sources, and each of `files`
+    /// (such as Package.swift) by name.
+    init(roots: [URL], files: [URL] = []) throws {
         fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { throw DevError("inotify_init1 failed: \(String(cString: strerror(errno)))") }
+        self.files = Set(files.map(\.path))
+        fileFolders = Set(files.map { $0.deletingLastPathComponent().path })
         for root in roots { try addTree(root.path) }
+        for folder in fileFolders { try addFolder(folder) }
     }
 
     deinit { close(fd) }
@@ -35,10 +41,14 @@ final class SourceWatcher: Sendable {
 
     private static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE)
 
-    private func addTree(_ path: String) throws {
+    private func addFolder(_ path: String) throws {
         let descriptor = inotify_add_watch(fd, path, Self.mask | UInt32(IN_ONLYDIR))
         guard descriptor >= 0 else { throw DevError("cannot watch \(path): \(String(cString: strerror(errno)))") }
         directories.withLock { $0[descriptor] = path }
+    }
+
+    private func addTree(_ path: String) throws {
+        try addFolder(path)
         let children = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         for child in children where !child.hasPrefix(".") {
             var isDirectory: ObjCBool = false
@@ -82,6 +92,11 @@ final class SourceWatcher: Sendable {
                 offset += length
                 guard let directory = directories.withLock({ $0[descriptor] }) else { continue }
                 let path = directory + "/" + name
+                if fileFolders.contains(directory) {
+                    // A folder watched for named files only (the package folder for Package.swift).
+                    if files.contains(path), mask & UInt32(IN_CREATE) == 0, !batch.contains(path) { batch.append(path) }
+                    continue
+                }
                 if mask & UInt32(IN_ISDIR) != 0 {
                     if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { try? addTree(path) }
                     continue

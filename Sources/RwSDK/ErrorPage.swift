@@ -1,7 +1,9 @@
-/// The HTML pages the framework answers with when a request cannot be served normally.
-enum ErrorPage {
-    /// A complete page for `status` with a short title and an optional detail block.
-    static func response(status: Int, title: String, message: String, detail: String? = nil) -> RwResponse {
+/// The HTML pages the framework and its servers answer with when a request cannot be served
+/// normally. Every part of the page is escaped.
+public enum ErrorPage {
+    /// A complete page for `status` with a short title, a message and an optional detail block
+    /// (shown preformatted, such as compiler output or a crash report).
+    public static func response(status: Int, title: String, message: String, detail: String? = nil) -> RwResponse {
         let page = Fragment {
             RawHTML("<!DOCTYPE html>")
             html(.lang("en")) {

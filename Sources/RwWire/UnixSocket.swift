@@ -21,12 +21,7 @@ public final class UnixSocket: @unchecked Sendable {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw WireError.system("socket", errno) }
         let socket = UnixSocket(fd: fd)
-        var address = try Self.address(path)
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let result = try Self.withAddress(path) { Glibc.connect(fd, $0, $1) }
         guard result == 0 else { throw WireError.system("connect(\(path))", errno) }
         return socket
     }
@@ -37,12 +32,7 @@ public final class UnixSocket: @unchecked Sendable {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw WireError.system("socket", errno) }
         let socket = UnixSocket(fd: fd)
-        var address = try Self.address(path)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
+        let bound = try Self.withAddress(path) { bind(fd, $0, $1) }
         guard bound == 0 else { throw WireError.system("bind(\(path))", errno) }
         guard Glibc.listen(fd, 512) == 0 else { throw WireError.system("listen", errno) }
         return socket
@@ -115,6 +105,14 @@ public final class UnixSocket: @unchecked Sendable {
             offset += received
         }
         return bytes
+    }
+
+    /// Calls `body` with the socket address of `path` and its length.
+    private static func withAddress(_ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32) throws -> Int32 {
+        var address = try Self.address(path)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
     }
 
     private static func address(_ path: String) throws -> sockaddr_un {

@@ -19,8 +19,19 @@ enum DevFixture {
             let package = Package(
                 name: "dev-app",
                 platforms: [.macOS(.v15)],
-                dependencies: [.package(name: "RwSDK", path: "\(Paths.root.path)")],
-                targets: [.target(name: "DevApp", dependencies: [.product(name: "RwSDK", package: "RwSDK")])]
+                dependencies: [
+                    .package(name: "RwSDK", path: "\(Paths.root.path)"),
+                    .package(url: "https://github.com/apple/swift-algorithms", from: "1.2.1"),
+                ],
+                targets: [
+                    .target(
+                        name: "DevApp",
+                        dependencies: [
+                            .product(name: "RwSDK", package: "RwSDK"),
+                            .product(name: "Algorithms", package: "swift-algorithms"),
+                        ]
+                    )
+                ]
             )
 
             """
@@ -45,6 +56,17 @@ enum DevFixture {
     /// Saves the app source with its marker set to `marker`, the way an editor saves a file.
     static func setMarker(_ marker: String) throws {
         try edit { $0.replacingOccurrences(of: #"let marker = "v0""#, with: "let marker = \"\(marker)\"") }
+    }
+
+    /// Saves the source with the marker set and `import Algorithms` added and used on `/`.
+    static func importAlgorithms(marker: String) throws {
+        try edit {
+            "import Algorithms\n"
+                + $0.replacingOccurrences(of: #"let marker = "v0""#, with: "let marker = \"\(marker)\"")
+                .replacingOccurrences(
+                    of: #"route("/") { RwResponse(text: "marker=\(marker)") }"#,
+                    with: #"route("/") { RwResponse(text: "marker=\(marker) chunks=\([1, 2, 3, 4, 5].chunks(ofCount: 2).map(Array.init))") }"#)
+        }
     }
 
     /// Saves the original source transformed by `change`.
@@ -95,6 +117,11 @@ final class DevServerProcess: Sendable {
         }
         Issue.record("GET \(path) never satisfied the condition; last body: \(last)")
         return last
+    }
+
+    /// The deps image hash the session serves with.
+    func depsHash() async throws -> String {
+        try #require(try await state()["depsHash"] as? String)
     }
 
     /// The state inspector's JSON.

@@ -32,11 +32,13 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Reads output until a line contains `marker` and returns that line, or `nil` when the
-    /// process closed its output first.
+    /// process closed its output first. Later output keeps being read and echoed, so the child
+    /// never blocks on a full pipe.
     func waitForLine(containing marker: String) async -> String? {
         await withCheckedContinuation { continuation in
             Thread {
                 continuation.resume(returning: self.readLine(containing: marker))
+                _ = self.readLine(containing: "\u{0}never\u{0}")
             }.start()
         }
     }

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Which library product of the app package's dependencies provides each importable module.
+struct DependencyMap: Sendable, Equatable {
+    /// Module name → product name, for the products the app target declares.
+    let productForModule: [String: String]
+
+    init(productForModule: [String: String]) {
+        self.productForModule = productForModule
+    }
+
+    /// Asks SwiftPM for the app package's direct dependencies and reads their manifests.
+    init(package: DevPackage) async throws {
+        let tree = try await Self.json(["swift", "package", "--package-path", package.directory.path, "show-dependencies", "--format", "json"])
+        struct Node: Decodable {
+            let path: String
+            let dependencies: [Node]
+        }
+        let root = try JSONDecoder().decode(Node.self, from: tree)
+        struct Manifest: Decodable {
+            struct Product: Decodable {
+                let name: String
+                let targets: [String]
+            }
+            let products: [Product]
+        }
+        let wanted = Set(package.productDependencies)
+        // Manifests are read with a scratch folder of our own: the dependency's own .build may be
+        // locked by another SwiftPM (a path dependency being built or tested right now).
+        let scratch = package.cacheDirectory.appendingPathComponent("manifests").path
+        var map: [String: String] = [:]
+        for dependency in root.dependencies {
+            let data = try await Self.json([
+                "swift", "package", "--package-path", dependency.path, "--scratch-path", scratch, "dump-package",
+            ])
+            let manifest = try JSONDecoder().decode(Manifest.self, from: data)
+            for product in manifest.products where wanted.contains(product.name) {
+                for target in product.targets {
+                    map[Self.moduleName(of: target)] = product.name
+                }
+            }
+        }
+        self.productForModule = map
+    }
+
+    /// The products providing `modules`; modules no declared product provides are left out (the
+    /// compiler reports them).
+    func products(for modules: Set<String>) -> Set<String> {
+        Set(modules.compactMap { productForModule[$0] })
+    }
+
+    /// The modules of `modules` that some declared product provides.
+    func provided(_ modules: Set<String>) -> Set<String> {
+        modules.filter { productForModule[$0] != nil }
+    }
+
+    /// The module name SwiftPM gives a target (its name with non-identifier characters as `_`).
+    static func moduleName(of target: String) -> String {
+        String(target.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+    }
+
+    private static func json(_ arguments: [String]) async throws -> Data {
+        let result = try await Subprocess.run(arguments)
+        guard result.succeeded else { throw SubprocessError(arguments: arguments, result: result) }
+        // SwiftPM may print notes before the JSON.
+        let output = result.output
+        let start = output.firstIndex { $0 == "{" || $0 == "[" } ?? output.startIndex
+        return Data(output[start...].utf8)
+    }
+}

@@ -66,6 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
         .testTarget(name: "RwSDKTests", dependencies: ["RwSDK"]),
+        .testTarget(name: "RwDevTests", dependencies: ["RwDev"]),
         // Real processes and real HTTP: the deploy test and the dev server tests.
         .testTarget(name: "EndToEndTests", dependencies: ["rw", "RwWire"], exclude: ["Fixtures"]),
     ]

@@ -4,9 +4,12 @@ import Foundation
 struct DependencyMap: Sendable, Equatable {
     /// Module name → product name, for the products the app target declares.
     let productForModule: [String: String]
+    /// Module name → the target that builds it.
+    let targetForModule: [String: String]
 
-    init(productForModule: [String: String]) {
+    init(productForModule: [String: String], targetForModule: [String: String] = [:]) {
         self.productForModule = productForModule
+        self.targetForModule = targetForModule
     }
 
     /// Asks SwiftPM for the app package's direct dependencies and reads their manifests.
@@ -29,6 +32,7 @@ struct DependencyMap: Sendable, Equatable {
         // locked by another SwiftPM (a path dependency being built or tested right now).
         let scratch = package.cacheDirectory.appendingPathComponent("manifests").path
         var map: [String: String] = [:]
+        var targets: [String: String] = [:]
         for dependency in root.dependencies {
             let data = try await Self.json([
                 "swift", "package", "--package-path", dependency.path, "--scratch-path", scratch, "dump-package",
@@ -37,16 +41,17 @@ struct DependencyMap: Sendable, Equatable {
             for product in manifest.products where wanted.contains(product.name) {
                 for target in product.targets {
                     map[Self.moduleName(of: target)] = product.name
+                    targets[Self.moduleName(of: target)] = target
                 }
             }
         }
         self.productForModule = map
+        self.targetForModule = targets
     }
 
-    /// The products providing `modules`; modules no declared product provides are left out (the
-    /// compiler reports them).
-    func products(for modules: Set<String>) -> Set<String> {
-        Set(modules.compactMap { productForModule[$0] })
+    /// The targets that build `modules` (a module without a known target is its own target).
+    func targets(for modules: [String]) -> [String] {
+        modules.map { targetForModule[$0] ?? $0 }
     }
 
     /// The modules of `modules` that some declared product provides.

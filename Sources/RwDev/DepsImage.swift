@@ -28,11 +28,12 @@ struct DepsImageBuilder: Sendable {
     let package: DevPackage
     let terminal: Terminal
 
-    /// Compiles `products` with SwiftPM, then links a deps image holding `roots` (module names)
+    /// Compiles the `targets` building `roots` with SwiftPM (only their own dependency graph, not
+    /// the rest of their packages), then links a deps image holding `roots` (module names)
     /// and everything they import except RwState. Reuses a deps image already on disk with the
     /// same hash. With `linkingSession`, also links `libRwState.so` and the runner: only at start,
     /// never while a runner has them loaded.
-    func build(roots: [String], products: [String], linkingSession: Bool) async throws -> DepsImage {
+    func build(roots: [String], targets: [String], linkingSession: Bool) async throws -> DepsImage {
         let cache = package.cacheDirectory
         let stateDirectory = cache.appendingPathComponent("dev")
         let depsDirectory = cache.appendingPathComponent("deps")
@@ -40,12 +41,12 @@ struct DepsImageBuilder: Sendable {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
 
-        let progress = terminal.progress("compiling dependencies (\(products.joined(separator: ", "))) with SwiftPM")
-        for product in products {
-            let result = try await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--product", product])
+        let progress = terminal.progress("compiling dependencies (\(targets.joined(separator: ", "))) with SwiftPM")
+        for target in targets {
+            let result = try await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--target", target])
             guard result.succeeded else {
                 progress.finish(failed: true)
-                throw DevError("SwiftPM could not build \(product):\n\(result.output)\(result.errors)")
+                throw DevError("SwiftPM could not build \(target):\n\(result.output)\(result.errors)")
             }
         }
         let binPath = try Subprocess.capture(["swift", "build", "--package-path", package.directory.path, "--show-bin-path"])

@@ -42,7 +42,7 @@ final class DevSession: Sendable {
         let dependencies = try await DependencyMap(package: package)
         let roots = try Self.depsRoots(package, dependencies)
         let deps = try await depsBuilder.build(
-            roots: roots, products: dependencies.products(for: Set(roots)).sorted(), linkingSession: true)
+            roots: roots, targets: dependencies.targets(for: roots), linkingSession: true)
         shared = Mutex(Shared(package: package, dependencies: dependencies, deps: deps))
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
     }
@@ -57,6 +57,8 @@ final class DevSession: Sendable {
         return ["RwSDK"] + dependencies.provided(imports).subtracting(["RwSDK", "RwState"]).sorted()
     }
 
+    private static let restartReason = "restarting the runner"
+
     /// The runner process serving requests.
     var runner: RunnerProcess {
         runnerBox.withLock { $0! }
@@ -67,7 +69,7 @@ final class DevSession: Sendable {
         try builder.clean()
         let runner = RunnerProcess(executable: deps.runner, terminal: terminal) { [jobs, gate] crash in
             // Hold new requests from this moment until the runner is back.
-            gate.close("restarting the runner")
+            gate.close(Self.restartReason)
             jobs.yield(.recover(crash))
         }
         runnerBox.withLock { $0 = runner }
@@ -110,9 +112,10 @@ final class DevSession: Sendable {
             return shared.nextGeneration
         }
         let started = Date()
-        gate.close("building generation \(generation)")
+        let reason = "building generation \(generation)"
+        gate.close(reason)
         let loaded = await buildAndLoad(generation, started: started, trigger: trigger, packageChanged: packageChanged)
-        gate.open()
+        gate.open(reason)
         if loaded { await liveReload.reload() }
     }
 
@@ -159,9 +162,9 @@ final class DevSession: Sendable {
 
     /// Restarts a crashed runner and reloads the last good generation into it.
     func recover(from crash: RunnerProcess.Crash) async {
-        gate.close("restarting the runner")
+        // The gate was closed for this restart when the crash was reported.
         await restartRunner(after: crash)
-        gate.open()
+        gate.open(Self.restartReason)
     }
 
     private func restartRunner(after crash: RunnerProcess.Crash) async {
@@ -230,7 +233,7 @@ final class DevSession: Sendable {
         let progress = terminal.progress("⚡ \(reason) → re-optimizing deps (\(current.hash) → …)")
         do {
             let deps = try await depsBuilder.build(
-                roots: roots, products: dependencies.products(for: Set(roots)).sorted(), linkingSession: false)
+                roots: roots, targets: dependencies.targets(for: roots), linkingSession: false)
             progress.finish(detail: "⚡ \(reason) → re-optimized deps (\(current.hash) → \(deps.hash))")
             return deps
         } catch {

@@ -8,24 +8,28 @@ import Synchronization
 /// effect immediately, from any thread.
 final class Gate: Sendable {
     private struct State {
-        var closedBy: String?
+        var closedBy: [String] = []
         var waiters: [UUID: CheckedContinuation<Bool, Never>] = [:]
     }
 
     private let state = Mutex(State())
 
     /// Why the gate is closed, or `nil` when it is open.
-    var reason: String? { state.withLock { $0.closedBy } }
+    var reason: String? { state.withLock { $0.closedBy.isEmpty ? nil : $0.closedBy.joined(separator: " and ") } }
 
-    /// Closes the gate; requests arriving from now on wait.
+    /// How many requests are waiting.
+    var waiting: Int { state.withLock { $0.waiters.count } }
+
+    /// Closes the gate for `reason`; requests arriving from now on wait.
     func close(_ reason: String) {
-        state.withLock { $0.closedBy = reason }
+        state.withLock { $0.closedBy.append(reason) }
     }
 
-    /// Opens the gate and lets every waiting request through.
-    func open() {
-        let released = state.withLock { state in
-            state.closedBy = nil
+    /// Ends `reason`; when no reason is left, lets every waiting request through.
+    func open(_ reason: String) {
+        let released = state.withLock { state -> [UUID: CheckedContinuation<Bool, Never>] in
+            if let index = state.closedBy.firstIndex(of: reason) { state.closedBy.remove(at: index) }
+            guard state.closedBy.isEmpty else { return [:] }
             defer { state.waiters = [:] }
             return state.waiters
         }
@@ -42,7 +46,7 @@ final class Gate: Sendable {
         defer { timer.cancel() }
         return await withCheckedContinuation { continuation in
             let passed = state.withLock { state -> Bool in
-                guard state.closedBy != nil else { return true }
+                guard !state.closedBy.isEmpty else { return true }
                 state.waiters[id] = continuation
                 return false
             }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -76,6 +77,12 @@ enum DevFixture {
     }
 }
 
+/// Counts the outcomes of requests sent under load.
+final class LoadTally: Sendable {
+    let stop = Atomic<Bool>(false)
+    let outcomes = Mutex<[String: Int]>([:])
+}
+
 /// A running `rw dev` on the fixture.
 final class DevServerProcess: Sendable {
     let child: ChildProcess
@@ -117,6 +124,41 @@ final class DevServerProcess: Sendable {
         }
         Issue.record("GET \(path) never satisfied the condition; last body: \(last)")
         return last
+    }
+
+    /// Waits (bounded) until the state registry has `key`.
+    func waitForStateKey(_ key: String) async throws {
+        for _ in 0..<600 {
+            let entries = try await state()["entries"] as? [[String: Any]] ?? []
+            if entries.contains(where: { $0["key"] as? String == key }) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the state registry never got the key \(key)")
+    }
+
+    /// Sends GET `path` from `clients` concurrent loops until `tally.stop` is set, counting
+    /// outcomes ("ok" for a 200 whose body passes `accept`).
+    func generateLoad(_ tally: LoadTally, clients: Int, path: String = "/", accept: @escaping @Sendable (String) -> Bool = { _ in true })
+        -> Task<Void, Never>
+    {
+        Task {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<clients {
+                    group.addTask {
+                        while !tally.stop.load(ordering: .relaxed) {
+                            let outcome: String
+                            do {
+                                let reply = try await self.http.send("GET", path)
+                                outcome = reply.status == 200 && accept(reply.text) ? "ok" : "status \(reply.status): \(reply.text.prefix(80))"
+                            } catch {
+                                outcome = "error \(error)"
+                            }
+                            tally.outcomes.withLock { $0[outcome, default: 0] += 1 }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The deps image hash the session serves with.

@@ -2,12 +2,6 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Counts the outcomes of requests sent under load.
-final class LoadTally: Sendable {
-    let stop = Atomic<Bool>(false)
-    let outcomes = Mutex<[String: Int]>([:])
-}
-
 /// `rw dev` on the dev-app fixture: real processes, real HTTP, real edits.
 @Suite(.serialized, .timeLimit(.minutes(30)))
 struct DevServerTests {
@@ -38,11 +32,7 @@ struct DevServerTests {
             try await dev.http.send("GET", "/span", headers: ["X-Request-ID": "span-42"])
         }
         // Wait until the request is parked inside generation 1's handler.
-        for _ in 0..<600 {
-            let entries = try await dev.state()["entries"] as? [[String: Any]] ?? []
-            if entries.contains(where: { $0["key"] as? String == "span.release" }) { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await dev.waitForStateKey("span.release")
         try DevFixture.setMarker("v2")
         try await dev.waitFor("/") { $0 == "marker=v2" }
         let release = try await dev.http.send("GET", "/release")
@@ -59,28 +49,13 @@ struct DevServerTests {
         let dev = try await DevServerProcess.start()
         try await dev.waitFor("/") { $0 == "marker=v0" }
         let load = LoadTally()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<4 {
-                group.addTask {
-                    while !load.stop.load(ordering: .relaxed) {
-                        let outcome: String
-                        do {
-                            let reply = try await dev.http.send("GET", "/")
-                            outcome = reply.status == 200 && reply.text.hasPrefix("marker=v") ? "ok" : "status \(reply.status)"
-                        } catch {
-                            outcome = "error \(error)"
-                        }
-                        load.outcomes.withLock { $0[outcome, default: 0] += 1 }
-                    }
-                }
-            }
-            for round in 1...10 {
-                try DevFixture.setMarker("v\(round)")
-                try await dev.waitFor("/") { $0 == "marker=v\(round)" }
-            }
-            load.stop.store(true, ordering: .relaxed)
-            try await group.waitForAll()
+        let clients = dev.generateLoad(load, clients: 4) { $0.hasPrefix("marker=v") }
+        for round in 1...10 {
+            try DevFixture.setMarker("v\(round)")
+            try await dev.waitFor("/") { $0 == "marker=v\(round)" }
         }
+        load.stop.store(true, ordering: .relaxed)
+        await clients.value
         let outcomes = load.outcomes.withLock { $0 }
         #expect(outcomes.keys.sorted() == ["ok"], "every request under load succeeded: \(outcomes)")
         #expect((outcomes["ok"] ?? 0) > 10)

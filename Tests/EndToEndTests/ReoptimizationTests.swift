@@ -9,33 +9,14 @@ extension DevServerTests {
         try await dev.waitFor("/counter") { $0 == "v0 kept=1 global=1" }
         let before = try await dev.depsHash()
         let span = Task { try await dev.http.send("GET", "/span", headers: ["X-Request-ID": "in-flight"]) }
-        for _ in 0..<600 {
-            let entries = try await dev.state()["entries"] as? [[String: Any]] ?? []
-            if entries.contains(where: { $0["key"] as? String == "span.release" }) { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await dev.waitForStateKey("span.release")
 
         let load = LoadTally()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<3 {
-                group.addTask {
-                    while !load.stop.load(ordering: .relaxed) {
-                        let outcome: String
-                        do {
-                            let reply = try await dev.http.send("GET", "/")
-                            outcome = reply.status == 200 ? "ok" : "status \(reply.status)"
-                        } catch {
-                            outcome = "error \(error)"
-                        }
-                        load.outcomes.withLock { $0[outcome, default: 0] += 1 }
-                    }
-                }
-            }
-            try DevFixture.importAlgorithms(marker: "v1")
-            try await dev.waitFor("/", attempts: 6000) { $0 == "marker=v1 chunks=[[1, 2], [3, 4], [5]]" }
-            load.stop.store(true, ordering: .relaxed)
-            try await group.waitForAll()
-        }
+        let clients = dev.generateLoad(load, clients: 3)
+        try DevFixture.importAlgorithms(marker: "v1")
+        try await dev.waitFor("/", attempts: 6000) { $0 == "marker=v1 chunks=[[1, 2], [3, 4], [5]]" }
+        load.stop.store(true, ordering: .relaxed)
+        await clients.value
         let outcomes = load.outcomes.withLock { $0 }
         #expect(outcomes.keys.sorted() == ["ok"], "no request failed during re-optimization: \(outcomes)")
 

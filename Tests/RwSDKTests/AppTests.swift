@@ -137,8 +137,9 @@ struct Failure: Error {}
     }
 
     @Test func theTaskLocalLivesInTheStateModule() {
+        let store = requestInfoStore  // defines the key on first use
         let stored: TaskLocal<RequestInfo?>? = getRwState("requestInfoStore")
-        #expect(stored === requestInfoStore)
+        #expect(stored === store)
         #expect(currentRequestInfo == nil)
     }
 }

@@ -62,7 +62,7 @@ final class RunnerProcess: Sendable {
             Thread { [terminal] in
                 var resumed = false
                 Self.forEachLine(of: output.fileHandleForReading) { line in
-                    if !resumed && line == Self.readyLine {
+                    if !resumed && line == RunnerProtocol.readyLine {
                         resumed = true
                         continuation.resume(returning: true)
                     } else {
@@ -178,9 +178,6 @@ final class RunnerProcess: Sendable {
         onCrash(crash)
         life.ended.signal()
     }
-
-    /// Printed by the runner once it accepts connections (see RwRunner's `Runner.readyLine`).
-    static let readyLine = "rw-runner ready"
 
     /// Calls `body` with each line read from `handle` until end of file (blocking).
     private static func forEachLine(of handle: FileHandle, _ body: (String) -> Void) {

@@ -11,9 +11,6 @@ import Synchronization
 
 /// Holds the generation currently serving and answers frames from the front process.
 final class Runner: Sendable {
-    /// Printed on standard output once the runner accepts connections.
-    static let readyLine = "rw-runner ready"
-
     private struct Current {
         var generation = 0
         var entry: ImageEntry?

@@ -34,7 +34,7 @@ do {
     FileHandle.standardError.write(Data("rw-runner: \(error)\n".utf8))
     exit(1)
 }
-FileHandle.standardOutput.write(Data("\(Runner.readyLine)\n".utf8))
+FileHandle.standardOutput.write(Data("\(RunnerProtocol.readyLine)\n".utf8))
 while true {
     guard let connection = try? listener.accept() else { continue }
     Thread { runner.serve(connection) }.start()

@@ -46,6 +46,12 @@ public struct Frame: Sendable, Equatable {
     public static let maxPayload = 256 << 20
 }
 
+/// Fixed parts of the front ↔ runner protocol outside frames.
+public enum RunnerProtocol {
+    /// The line the runner prints on standard output once it accepts connections.
+    public static let readyLine = "rw-runner ready"
+}
+
 /// Asks the runner to load one generation of app code.
 public struct LoadCommand: Codable, Sendable {
     /// The generation number.

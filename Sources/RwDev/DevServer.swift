@@ -51,12 +51,14 @@ public enum DevServer {
             roots: [package.sourceDirectory],
             files: [package.directory.appendingPathComponent("Package.swift")])
         let jobs = Task { await session.runJobs() }
+        let precompiling = Task(priority: .background) { await session.precompileDeclaredDependencies() }
         let watching = Task {
             for await files in watcher.changes() { session.filesChanged(files) }
         }
         defer {
             jobs.cancel()
             watching.cancel()
+            precompiling.cancel()
             session.runner.stop()
         }
 

@@ -77,6 +77,19 @@ final class DevSession: Sendable {
         await reload(trigger: "start")
     }
 
+    /// Compiles, in the background, the declared dependencies the app does not import yet, so
+    /// that a later import re-optimizes by linking instead of compiling. Cancel to stop.
+    func precompileDeclaredDependencies() async {
+        let (package, dependencies, deps) = shared.withLock { ($0.package, $0.dependencies, $0.deps) }
+        let pending = Set(dependencies.targetForModule.filter { !deps.modules.contains($0.key) }.values).sorted()
+        for target in pending where !Task.isCancelled {
+            let result = try? await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--target", target])
+            if terminal.verbose, let result {
+                terminal.info("precompiled \(target) in \(Int(result.milliseconds)) ms\(result.succeeded ? "" : " (failed)")")
+            }
+        }
+    }
+
     /// Runs reloads and recoveries in order until the task is cancelled.
     func runJobs() async {
         for await job in jobStream {

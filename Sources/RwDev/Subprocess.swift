@@ -20,8 +20,11 @@ public enum Subprocess {
     /// Runs `arguments` (looked up on PATH) in `directory`, collecting both output streams.
     /// Blocks the calling thread until the process ends.
     public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        try run(arguments, in: directory, process: Process())
+    }
+
+    private static func run(_ arguments: [String], in directory: URL?, process: Process) throws -> Result {
         let started = DispatchTime.now()
-        let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
@@ -55,12 +58,18 @@ public enum Subprocess {
         return result.output
     }
 
-    /// Runs `arguments` off the cooperative thread pool.
+    /// Runs `arguments` off the cooperative thread pool; cancelling the task terminates the
+    /// process.
     public static func run(_ arguments: [String], in directory: URL? = nil) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Swift.Result { try run(arguments, in: directory) })
-            }.start()
+        let running = Process()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread {
+                    continuation.resume(with: Swift.Result { try run(arguments, in: directory, process: running) })
+                }.start()
+            }
+        } onCancel: {
+            if running.isRunning { running.terminate() }
         }
     }
 }

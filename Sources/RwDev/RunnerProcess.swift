@@ -49,6 +49,12 @@ final class RunnerProcess: Sendable {
         let process = Process()
         process.executableURL = executable
         process.arguments = [socketPath]
+        var environment = ProcessInfo.processInfo.environment
+        // A trap prints its backtrace and exits; never waits for input on a terminal.
+        if environment["SWIFT_BACKTRACE"] == nil {
+            environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,symbolicate=fast"
+        }
+        process.environment = environment
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -109,13 +115,14 @@ final class RunnerProcess: Sendable {
         try await exchange(Frame(.state)).decode([StateEntry].self)
     }
 
-    /// How the current runner process crashed, once it has; waits (bounded) for it to end.
-    /// By the time it returns, the crash has been reported to the session.
+    /// How the current runner process crashed, once it has; waits (up to 60 s: writing a
+    /// backtrace takes seconds on a busy machine) for it to end. By the time it returns, the
+    /// crash has been reported to the session.
     func crashReport() async -> Crash? {
         guard let life = state.withLock({ $0.life }) else { return nil }
         let didEnd: Bool = await withCheckedContinuation { continuation in
             Thread {
-                let result = life.ended.wait(timeout: .now() + 5) == .success
+                let result = life.ended.wait(timeout: .now() + 60) == .success
                 if result { life.ended.signal() }  // let other waiters through too
                 continuation.resume(returning: result)
             }.start()

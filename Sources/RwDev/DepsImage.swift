@@ -68,7 +68,7 @@ struct DepsImageBuilder: Sendable {
         }
 
         var hash = StableHash()
-        hash.combine(try Self.toolchainVersion())
+        hash.combine(try Self.toolchainVersion.get())
         hash.combine(depsModules.sorted().joined(separator: ","))
         for object in (state.objects + depsObjects).sorted() {
             let attributes = try FileManager.default.attributesOfItem(atPath: object)
@@ -125,7 +125,6 @@ struct DepsImageBuilder: Sendable {
     static let sdkRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    private static func toolchainVersion() throws -> String {
-        try Subprocess.capture(["swiftc", "--version"])
-    }
+    /// `swiftc --version`, asked once per process.
+    private static let toolchainVersion = Result { try Subprocess.capture(["swiftc", "--version"]) }
 }

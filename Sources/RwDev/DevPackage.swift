@@ -14,11 +14,7 @@ public struct DevPackage: Sendable {
     /// Reads the package at `path`. The app target is `target` when given, otherwise the only
     /// library target that depends on the RwSDK product.
     public init(path: String, target: String? = nil) throws {
-        let directory = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            .standardizedFileURL
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) else {
-            throw DevError("\(directory.path) is not a Swift package (no Package.swift); pass --package-path")
-        }
+        let directory = try Self.locate(path)
         let json = try Subprocess.capture(["swift", "package", "--package-path", directory.path, "describe", "--type", "json"])
         struct Description: Decodable {
             struct Target: Decodable {
@@ -53,6 +49,17 @@ public struct DevPackage: Sendable {
         self.appTarget = chosen.name
         self.sourceDirectory = directory.appendingPathComponent(chosen.path)
         self.productDependencies = chosen.product_dependencies ?? []
+    }
+
+    /// The absolute directory of the package at `path` (relative to the current directory);
+    /// fails with a clear message when it holds no Package.swift.
+    public static func locate(_ path: String) throws -> URL {
+        let directory = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) else {
+            throw DevError("\(directory.path) is not a Swift package (no Package.swift); pass --package-path")
+        }
+        return directory
     }
 
     /// The app target's Swift sources, sorted.

@@ -1,9 +1,6 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
-import RwSDK
 
 /// Serves files from a public folder for GET and HEAD requests the wrapped responder answers
 /// with 404. Paths that are not plain relative paths (`..`, NUL) are never looked up; any failure

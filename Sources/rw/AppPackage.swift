@@ -8,12 +8,7 @@ struct AppPackage {
 
     /// Finds the package at `path`; fails with a clear message when there is no Package.swift.
     init(path: String) throws {
-        let directory = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            .standardizedFileURL
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) else {
-            throw RwError("\(directory.path) is not a Swift package (no Package.swift); pass --package-path")
-        }
-        self.directory = directory
+        directory = try DevPackage.locate(path)
     }
 
     /// The executable product serving the app: `requested` if given and present, otherwise the

@@ -109,7 +109,8 @@ actor LiveReload {
         events.addEventListener("error", (event) => {
           if (event.data) showOverlay(JSON.parse(event.data));
         });
-        window.rwLiveReload = { showOverlay, hideOverlay };
+        // `session` is the dev server session's id once the event stream said hello.
+        window.rwLiveReload = { showOverlay, hideOverlay, get session() { return session; } };
 
         """
 }

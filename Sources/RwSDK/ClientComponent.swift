@@ -66,6 +66,23 @@ enum ClientRuntime {
           }
         }
 
+        // A server action's <form> with data-rw-output="ID" is sent with fetch instead of
+        // navigating; the action's JSON result becomes the text of the element with that id.
+        document.addEventListener("submit", async (event) => {
+          const form = event.target;
+          const outputID = form.dataset?.rwOutput;
+          if (!outputID || !new URL(form.action).pathname.startsWith("/_rw/action/")) return;
+          event.preventDefault();
+          const output = document.getElementById(outputID);
+          const response = await fetch(form.action, {
+            method: "POST",
+            headers: { accept: "application/json" },
+            body: new URLSearchParams(new FormData(form)),
+          });
+          if (output) output.textContent = await response.text();
+          form.dispatchEvent(new CustomEvent("rw:action-result", { detail: { response }, bubbles: true }));
+        });
+
         window.rw = { callServerAction, hydrate };
         hydrate();
 

@@ -116,6 +116,10 @@ struct ActionOutputError: Error, CustomStringConvertible {
 }
 
 /// A `<form>` that submits to `action` by POST.
+///
+/// Without JavaScript the browser comes back to the page after the action runs. With the client
+/// runtime on the page and a `.data("rw-output", id)` attribute, the form is sent with `fetch`
+/// and the action's JSON result is shown as the text of the element with that id.
 public func form(
     action: ServerAction,
     _ attributes: Attribute...,

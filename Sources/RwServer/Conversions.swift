@@ -6,7 +6,7 @@ import RwSDK
 
 extension RwRequest {
     /// Converts a Hummingbird request, collecting its body; `nil` when the body is larger than
-    /// `maxBodySize` bytes.
+    /// `maxBodySize` bytes. The request's authority is given to the app as its `Host` header.
     public init?(_ request: Request, maxBodySize: Int) async throws {
         var request = request
         let body: [UInt8]
@@ -25,6 +25,11 @@ extension RwRequest {
             }
         }
         var headers = Headers()
+        // HTTP/1.1's Host header arrives as the :authority pseudo-header; apps (and the
+        // same-origin check of server actions) read it as Host.
+        if let authority = request.head.authority {
+            headers.add(name: "Host", value: authority)
+        }
         for field in request.headers {
             headers.add(name: field.name.rawName, value: field.value)
         }

@@ -88,27 +88,39 @@ final class DevServerProcess: Sendable {
     let child: ChildProcess
     let http: HTTP
     let port: Int
+    private let isFixture: Bool
 
-    private init(child: ChildProcess, address: String) {
+    private init(child: ChildProcess, address: String, isFixture: Bool) {
         self.child = child
         self.http = HTTP(base: address)
         self.port = Int(address.split(separator: ":").last ?? "0") ?? 0
+        self.isFixture = isFixture
     }
 
     /// Starts `rw dev` on the fixture (from its original source) and waits until it listens.
     static func start() async throws -> DevServerProcess {
         try DevFixture.reset()
-        let child = try ChildProcess(Paths.rw, ["dev", "--package-path", DevFixture.directory.path, "--port", "0"])
+        return try await start(package: DevFixture.directory)
+    }
+
+    /// Starts `rw dev` on the app package at `package` and waits until it listens.
+    static func start(package: URL) async throws -> DevServerProcess {
+        let child = try ChildProcess(Paths.rw, ["dev", "--package-path", package.path, "--port", "0"])
         let line = await child.waitForLine(containing: "listening on http://")
         let address = try #require(line.flatMap { $0.split(separator: " ").first { $0.hasPrefix("http://") } })
-        return DevServerProcess(child: child, address: String(address.dropLast(address.hasSuffix("/") ? 1 : 0)))
+        return DevServerProcess(
+            child: child, address: String(address.dropLast(address.hasSuffix("/") ? 1 : 0)),
+            isFixture: package == DevFixture.directory)
     }
+
+    /// The address the dev server listens on, such as `http://127.0.0.1:5173`.
+    var address: String { http.base }
 
     /// Stops the dev server and checks it shut down cleanly.
     func stop() async {
         let status = await child.stop(SIGTERM)
         #expect(status == 0, "rw dev should exit cleanly on SIGTERM")
-        try? DevFixture.reset()
+        if isFixture { try? DevFixture.reset() }
     }
 
     /// GETs `path` until `condition` holds for the body (bounded); returns the last body.

@@ -32,6 +32,20 @@ import Testing
         #expect(action.header("X-Greeting") == "Hello, Deploy")
         #expect(action.text == #"{"message":"Hello, Deploy!"}"#)
 
+        let sameOrigin = try await http.send(
+            "POST", "/_rw/action/greet",
+            headers: ["Content-Type": "application/json", "Accept": "application/json", "Origin": address],
+            body: #"{"name":"Browser"}"#
+        )
+        #expect(sameOrigin.status == 200, "a call from the app's own page is not cross-origin: \(sameOrigin.text)")
+        let crossOrigin = try await http.send(
+            "POST", "/_rw/action/greet",
+            headers: ["Content-Type": "application/json", "Accept": "application/json", "Origin": "http://attacker.example"],
+            body: #"{"name":"Mallory"}"#
+        )
+        #expect(crossOrigin.status == 403)
+        #expect(crossOrigin.header("X-Greeting") == nil)
+
         let unknown = try await http.send("POST", "/_rw/action/nope", headers: ["Accept": "application/json"], body: "{}")
         #expect(unknown.status == 404)
         #expect(unknown.text.contains("nope"))

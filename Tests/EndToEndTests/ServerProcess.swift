@@ -23,11 +23,13 @@ final class ChildProcess: @unchecked Sendable {
     private let output = Pipe()
     private var buffer = Data()
 
-    /// Starts `executable` with `arguments`; standard error is inherited.
-    init(_ executable: URL, _ arguments: [String]) throws {
+    /// Starts `executable` with `arguments`; standard error is inherited, or discarded when
+    /// `quiet` (so a process that outlives the test run cannot hold the test's output open).
+    init(_ executable: URL, _ arguments: [String], quiet: Bool = false) throws {
         process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = output
+        if quiet { process.standardError = FileHandle.nullDevice }
         try process.run()
     }
 

@@ -1,0 +1,16 @@
+import RwSDK
+
+/// The HTML document every page is rendered in.
+@HTMLBuilder
+func Document(_ content: any HTML) -> Fragment {
+    html(.lang("en")) {
+        head {
+            meta(.charset("utf-8"))
+            title("requestInfo · RwSDK")
+            clientRuntimeScript()
+        }
+        body {
+            content
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// The hello-world playground built for production with `rw build` and served by `rw preview`
+/// (over HTTP and in headless Chromium), and under `rw dev` in Chromium while it is edited.
+///
+/// The dev test edits the playground's sources, so the tests run one at a time.
+@Suite(.serialized) struct HelloWorldPlaygroundTests {
+    @Test(.timeLimit(.minutes(45)))
+    func productionBuildServesThePageTheActionAndAssets() async throws {
+        let package = Paths.root.appendingPathComponent("playground/hello-world").path
+        let buildStatus = try await ChildProcess.run(Paths.rw, ["build", "--package-path", package])
+        try #require(buildStatus == 0, "rw build failed")
+
+        let server = try ChildProcess(Paths.rw, ["preview", "--package-path", package, "--port", "0"])
+        let line = await server.waitForLine(containing: "listening on http://")
+        let address = try #require(line.flatMap { $0.split(separator: " ").last.map(String.init) })
+        let http = HTTP(base: address)
+
+        let page = try await http.send("GET", "/")
+        #expect(page.status == 200)
+        #expect(page.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(page.text.hasPrefix("<!DOCTYPE html>"))
+        #expect(page.text.contains("<h1>Hello, World!</h1>"))
+        #expect(page.text.contains("rendered on the server for /."))
+        #expect(page.text.contains(#"data-rw-client="Counter""#))
+
+        let action = try await http.send(
+            "POST", "/_rw/action/greet",
+            headers: ["Content-Type": "application/json", "Accept": "application/json"],
+            body: #"{"name":"Deploy"}"#
+        )
+        #expect(action.status == 200)
+        #expect(action.header("X-Greeting") == "Hello, Deploy")
+        #expect(action.text == #"{"message":"Hello, Deploy!"}"#)
+
+        let sameOrigin = try await http.send(
+            "POST", "/_rw/action/greet",
+            headers: ["Content-Type": "application/json", "Accept": "application/json", "Origin": address],
+            body: #"{"name":"Browser"}"#
+        )
+        #expect(sameOrigin.status == 200, "a call from the app's own page is not cross-origin: \(sameOrigin.text)")
+        let crossOrigin = try await http.send(
+            "POST", "/_rw/action/greet",
+            headers: ["Content-Type": "application/json", "Accept": "application/json", "Origin": "http://attacker.example"],
+            body: #"{"name":"Mallory"}"#
+        )
+        #expect(crossOrigin.status == 403)
+        #expect(crossOrigin.header("X-Greeting") == nil)
+
+        let unknown = try await http.send("POST", "/_rw/action/nope", headers: ["Accept": "application/json"], body: "{}")
+        #expect(unknown.status == 404)
+        #expect(unknown.text.contains("nope"))
+
+        let module = try await http.send("GET", "/client/counter.js")
+        #expect(module.status == 200)
+        #expect(module.text.contains("export function hydrate"))
+        let runtime = try await http.send("GET", "/_rw/client.js")
+        #expect(runtime.status == 200)
+
+        let traversal = try await http.send("GET", "/%2e%2e/Package.swift")
+        #expect(traversal.status == 404)
+
+        do {
+            try await Browser.session { browser in
+                try await browser.open(address + "/")
+                #expect(try await browser.text("h1") == "Hello, World!")
+                try await HelloWorldPage.check(in: browser)
+            }
+        } catch {
+            Issue.record(error)
+        }
+
+        let exitStatus = await server.stop(SIGTERM)
+        #expect(exitStatus == 0, "the server should shut down cleanly on SIGTERM")
+    }
+
+    static let homePage = Paths.root.appendingPathComponent("playground/hello-world/Sources/HelloWorld/HomePage.swift")
+
+    @Test(.timeLimit(.minutes(20)))
+    func anEditReachesTheOpenPage() async throws {
+        let original = try String(contentsOf: Self.homePage, encoding: .utf8)
+        try #require(original.contains(#"h1 { "Hello, World!" }"#))
+        defer { try? original.write(to: Self.homePage, atomically: false, encoding: .utf8) }
+
+        let server = try await DevServerProcess.start(package: Paths.root.appendingPathComponent("playground/hello-world"))
+        do {
+            try await Browser.session { browser in
+                try await browser.open(server.address + "/")
+                try await browser.waitUntil("window.rwLiveReload?.session")
+                #expect(try await browser.text("h1") == "Hello, World!")
+                try await browser.run("window.rwBeforeEdit = true;")
+
+                try original.replacingOccurrences(of: #"h1 { "Hello, World!" }"#, with: #"h1 { "Hello, Reloaded World!" }"#)
+                    .write(to: Self.homePage, atomically: false, encoding: .utf8)
+                try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Reloaded World!""#))
+                #expect(try await browser.run("return String(window.rwBeforeEdit === undefined);") == "true", "the page reloaded itself")
+
+                try await HelloWorldPage.check(in: browser)
+            }
+        } catch {
+            Issue.record(error)
+        }
+        await server.stop()
+    }
+}
+
+/// Uses the hello-world page in a browser the way a visitor would.
+enum HelloWorldPage {
+    /// Clicks the counter (a client component) and sends the greet form (a server action), which
+    /// brings the browser back to the page.
+    static func check(in browser: Browser) async throws {
+        try #require(try await browser.waitUntil(#"document.querySelector('[data-rw-client="Counter"][data-rw-hydrated="true"]')"#, timeout: .seconds(30)))
+        try await browser.click("button.counter")
+        try await browser.click("button.counter")
+        #expect(try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Clicked 2 times""#, timeout: .seconds(10)))
+
+        try await browser.run(#"document.querySelector('input[name="name"]').value = "Browser"; window.rwBeforeSubmit = true;"#)
+        try await browser.click(#"form button[type="submit"]"#)
+        #expect(try await browser.waitUntil("window.rwBeforeSubmit === undefined && document.readyState === 'complete'", timeout: .seconds(30)),
+                "the form was sent and the browser came back to the page")
+        #expect(try await browser.run("return location.pathname;") == "/")
+        #expect(try await browser.text("button.counter") == "Clicked 0 times", "a fresh page after the action")
+    }
+}

@@ -90,6 +90,18 @@ struct NewCommandTests {
         }
     }
 
+    @Test func suggestsPlainRwWhenThisRwIsOnPath() async throws {
+        try await withTemporaryDirectory { parent in
+            let bin = parent.appendingPathComponent("bin")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("rw"), withDestinationURL: Paths.rw)
+            let created = try await CapturedRun.rw(
+                ["new", "blog", "--path", parent.path], environment: ["PATH": bin.path + ":" + Self.pathWithoutRw])
+            try #require(created.status == 0, "\(created)")
+            #expect(created.output.hasSuffix("\n  cd \(parent.path)/blog\n  rw dev\n"), "\(created.output)")
+        }
+    }
+
     @Test func refusesAFolderThatIsNotEmptyAndAcceptsAnEmptyOne() async throws {
         try await withTemporaryDirectory { parent in
             let taken = parent.appendingPathComponent("taken")

@@ -52,12 +52,16 @@ public struct DevPackage: Sendable {
     }
 
     /// The absolute directory of the package at `path` (relative to the current directory);
-    /// fails with a clear message when it holds no Package.swift.
+    /// fails with a one-line message when there is no such folder or it holds no Package.swift.
     public static func locate(_ path: String) throws -> URL {
         let directory = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             .standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DevError("no folder at \(directory.path); pass the app package's folder with --package-path")
+        }
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) else {
-            throw DevError("\(directory.path) is not a Swift package (no Package.swift); pass --package-path")
+            throw DevError("\(directory.path) is not a Swift package (no Package.swift); pass the app package's folder with --package-path, or create one with `rw new <name>`")
         }
         return directory
     }

@@ -42,6 +42,8 @@ public enum DevServer {
         if options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1" {
             terminal.warning("⚠ listening on \(options.host): anyone who can reach this machine can use the dev server")
         }
+        // Before any build: finding out only after minutes of compiling would waste them.
+        try PortAvailability.requireFree(host: options.host, port: options.port)
         let package = try DevPackage(path: options.packagePath, target: options.target)
         terminal.info("rw dev · \(package.directory.lastPathComponent) · app target \(package.appTarget)")
         let session = try await DevSession(package: package, terminal: terminal)
@@ -80,7 +82,7 @@ public enum DevServer {
         do {
             try await application.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw DevError("port \(options.port) on \(options.host) is in use; pick another with --port")
+            throw DevError(PortAvailability.inUseMessage(host: options.host, port: options.port))
         }
     }
 }

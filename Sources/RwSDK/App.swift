@@ -4,7 +4,7 @@ import Logging
 /// A web app: middleware, routes and server actions, ready to answer requests.
 ///
 /// An app keeps no request state of its own; everything about a request lives in its
-/// ``RequestInfo``, so the same app value can be served by the production server or by a
+/// `RequestInfo`, so the same app value can be served by the production server or by a
 /// generation of reloaded code in the development server.
 public struct App: Sendable {
     let steps: [AppEntry.Step]

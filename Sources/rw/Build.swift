@@ -10,6 +10,10 @@ extension Rw {
                 Runs a release build of the app package (app, RwSDK and RwState linked statically \
                 into one executable) and prints the path of the executable. Serve it with \
                 `rw preview`, or copy it together with the package's public/ folder.
+
+                Examples:
+                  rw build
+                  rw build --package-path playground/hello-world
                 """
         )
 

@@ -15,12 +15,18 @@ extension Rw {
                 change. The state inspector is at /_rw/state.
 
                 The app package needs a library target that depends on RwSDK and declares \
-                `public let app = defineApp { … }` (see playground/hello-world). Build caches \
-                live in the package's .rw/ folder.
+                `public let app = defineApp { … }` (`rw new` creates one; see also \
+                playground/hello-world). Build caches live in the package's .rw/ folder. The \
+                port is checked before anything is built: when another process holds it, rw dev \
+                says which and stops.
+
+                Examples:
+                  rw dev
+                  rw dev --package-path playground/hello-world --port 8000
                 """
         )
 
-        @Option(name: .customLong("package-path"), help: "The app package's directory.", completion: .directory)
+        @Option(name: .customLong("package-path"), help: "The app package's folder.", completion: .directory)
         var packagePath: String = "."
 
         @Option(help: "The library target holding the app, when several depend on RwSDK.")
@@ -32,7 +38,7 @@ extension Rw {
         @Option(help: "The port to listen on; 0 picks a free port.")
         var port: Int = 5173
 
-        @Flag(help: "Print the server's own logs.")
+        @Flag(help: "Print the build commands and the server's own logs.")
         var verbose = false
 
         func run() async throws {

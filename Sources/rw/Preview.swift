@@ -13,7 +13,12 @@ extension Rw {
             discussion: """
                 Runs the executable made by `rw build` (it does not build) with the package's \
                 public/ folder as static assets. The server replaces this process, so Ctrl-C or \
-                SIGTERM stop it cleanly.
+                SIGTERM stop it cleanly. The executable also accepts --max-body-size when run \
+                directly.
+
+                Examples:
+                  rw build && rw preview
+                  rw preview --host 0.0.0.0 --port 8080
                 """
         )
 

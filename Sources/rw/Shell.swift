@@ -12,6 +12,12 @@ enum Shell {
         }
     }
 
+    /// `text` quoted for a POSIX shell when it holds anything but plain path characters.
+    static func quote(_ text: String) -> String {
+        let plain = text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./=:,+@%".contains($0)) }
+        return plain && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+
     private static func makeProcess(_ arguments: [String], in directory: URL?) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

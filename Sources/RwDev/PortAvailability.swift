@@ -1,0 +1,94 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Whether the dev server can listen on a TCP port, and which process holds it when it cannot.
+public enum PortAvailability {
+    /// A process listening on a port.
+    public struct Holder: Sendable, Equatable {
+        /// Its process id.
+        public let pid: Int32
+        /// Its program name (the first command-line argument's last path component).
+        public let name: String
+    }
+
+    /// Returns normally when `port` on `host` can be bound now (or is 0, or `host` does not
+    /// resolve: listening reports that itself); otherwise fails with ``inUseMessage(host:port:)``.
+    /// It binds the address `host` resolves to first, as the server will, and closes it at once.
+    public static func requireFree(host: String, port: Int) throws {
+        guard port > 0, port < 65536, isInUse(host: host, port: port) else { return }
+        throw DevError(inUseMessage(host: host, port: port))
+    }
+
+    /// One line naming the port and, when /proc tells, the process listening on it.
+    public static func inUseMessage(host: String, port: Int) -> String {
+        let holders = listeners(port: port)
+        let by = holders.isEmpty ? "" : " by " + holders.map { "pid \($0.pid) (\($0.name))" }.joined(separator: ", ")
+        return "port \(port) on \(host) is already in use\(by); stop it or pick another port with --port (0 picks a free one)"
+    }
+
+    /// The processes this user can see listening on TCP `port` (any address, IPv4 or IPv6),
+    /// found from the listening sockets' inodes in /proc/net/tcp{,6} and the links in /proc/*/fd.
+    public static func listeners(port: Int) -> [Holder] {
+        let inodes = listeningInodes(port: port)
+        guard !inodes.isEmpty, let pids = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var holders: [Holder] = []
+        for pid in pids.compactMap(Int32.init).sorted() {
+            let fdDirectory = "/proc/\(pid)/fd"
+            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: fdDirectory) else { continue }
+            let holds = fds.contains { fd in
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDirectory)/\(fd)"),
+                    target.hasPrefix("socket:[")
+                else { return false }
+                return inodes.contains(String(target.dropFirst("socket:[".count).dropLast()))
+            }
+            if holds { holders.append(Holder(pid: pid, name: programName(pid))) }
+        }
+        return holders
+    }
+
+    private static func isInUse(host: String, port: Int) -> Bool {
+        var hints = addrinfo()
+        hints.ai_flags = AI_PASSIVE
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &result) == 0, let address = result else { return false }
+        defer { freeaddrinfo(result) }
+        let fd = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var on: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        return bind(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) != 0 && errno == EADDRINUSE
+    }
+
+    /// Inodes of the listening sockets on `port`, from /proc/net/tcp and /proc/net/tcp6.
+    private static func listeningInodes(port: Int) -> Set<String> {
+        var inodes: Set<String> = []
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n").dropFirst() {
+                // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard fields.count > 9, fields[3] == "0A",
+                    let portHex = fields[1].split(separator: ":").last, Int(portHex, radix: 16) == port
+                else { continue }
+                inodes.insert(String(fields[9]))
+            }
+        }
+        inodes.remove("0")
+        return inodes
+    }
+
+    private static func programName(_ pid: Int32) -> String {
+        if let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+            let first = data.split(separator: 0).first, !first.isEmpty
+        {
+            return (String(decoding: first, as: UTF8.self) as NSString).lastPathComponent
+        }
+        let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "?"
+        return comm.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

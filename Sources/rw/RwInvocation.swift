@@ -1,0 +1,33 @@
+import Foundation
+
+/// How the user runs this `rw` executable, for the commands `rw` suggests.
+enum RwInvocation {
+    /// The shell command that runs this executable from any directory: `rw` when the first `rw`
+    /// on PATH is this executable; `swift run --package-path <checkout> rw` when it was built
+    /// inside an RwSDK checkout's `.build`; otherwise its absolute path.
+    static func command(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("rw")
+            guard FileManager.default.isExecutableFile(atPath: candidate.path) else { continue }
+            if candidate.resolvingSymlinksInPath().path == executable.path { return "rw" }
+            break
+        }
+        let components = executable.pathComponents
+        if let build = components.lastIndex(of: ".build"), build > 0 {
+            let checkout = URL(fileURLWithPath: components[..<build].joined(separator: "/")).standardizedFileURL
+            if isRwSDKCheckout(checkout) {
+                return "swift run --package-path \(Shell.quote(checkout.path)) rw"
+            }
+        }
+        return Shell.quote(executable.path)
+    }
+
+    /// Whether `directory` holds the RwSDK package (its manifest declares the package "RwSDK").
+    static func isRwSDKCheckout(_ directory: URL) -> Bool {
+        guard let manifest = try? String(contentsOf: directory.appendingPathComponent("Package.swift"), encoding: .utf8) else {
+            return false
+        }
+        return manifest.contains(#"name: "RwSDK""#)
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+/// `rw new`: the package it writes, the names it derives, and what it refuses.
+@Suite(.timeLimit(.minutes(20)))
+struct NewCommandTests {
+    /// SwiftPM's scratch folder for the generated package, kept in the repository's .build so a
+    /// rerun compiles only the app library (RwSDK, RwState and swift-log are already built).
+    static let scratch = Paths.root.appendingPathComponent(".build/rw-new-app")
+
+    /// A PATH without any `rw`, so `rw new` has to say how to run the one built here.
+    static let pathWithoutRw = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        .split(separator: ":")
+        .filter { !FileManager.default.isExecutableFile(atPath: "\($0)/rw") }
+        .joined(separator: ":")
+
+    @Test func newPackageIsThePlaygroundAndBuildsAgainstTheCheckout() async throws {
+        try await withTemporaryDirectory { parent in
+            let created = try await CapturedRun.rw(
+                ["new", "hello-world", "--path", parent.path, "--sdk-path", Paths.root.path],
+                environment: ["PATH": Self.pathWithoutRw])
+            try #require(created.status == 0, "\(created)")
+            let app = parent.appendingPathComponent("hello-world")
+            #expect(created.output.contains("\n  cd \(app.path)\n"), "\(created.output)")
+            #expect(created.output.contains("\n  swift run --package-path \(Paths.root.path) rw dev"), "\(created.output)")
+
+            // Every file but the manifest is the playground's, byte for byte.
+            let playground = Paths.root.appendingPathComponent("playground/hello-world")
+            let expected = try Self.files(in: playground).filter { $0 != "Package.swift" }
+            let written = try Self.files(in: app)
+            #expect(written == (expected + ["Package.swift"]).sorted())
+            for file in expected {
+                let mine = try Data(contentsOf: app.appendingPathComponent(file))
+                let theirs = try Data(contentsOf: playground.appendingPathComponent(file))
+                #expect(mine == theirs, "\(file) differs from the playground's")
+            }
+            let ignored = try String(contentsOf: app.appendingPathComponent(".gitignore"), encoding: .utf8)
+            #expect(ignored.split(separator: "\n").map(String.init) == [".build/", ".rw/", "Package.resolved"])
+            let manifest = try String(contentsOf: app.appendingPathComponent("Package.swift"), encoding: .utf8)
+            #expect(manifest.contains(#".package(name: "RwSDK", path: "\#(Paths.root.path)")"#))
+
+            // SwiftPM reads it as `rw dev` needs: one library target depending on RwSDK.
+            let described = try await CapturedRun.swift([
+                "package", "--package-path", app.path, "--scratch-path", Self.scratch.path, "describe", "--type", "json",
+            ])
+            try #require(described.status == 0, "\(described)")
+            let targets = try Self.targets(describedBy: described.output)
+            #expect(targets["HelloWorld"]?.type == "library")
+            #expect(targets["HelloWorld"]?.product_dependencies == ["RwSDK"])
+            #expect(targets["hello-world"]?.type == "executable")
+
+            // The app library compiles against the checkout (debug; the executable is not built).
+            let built = try await CapturedRun.swift([
+                "build", "--package-path", app.path, "--scratch-path", Self.scratch.path, "--target", "HelloWorld",
+            ])
+            #expect(built.status == 0, "\(built)")
+        }
+    }
+
+    @Test(arguments: [
+        ("blog", "BlogApp"), ("my-shop_2", "MyShop2"), ("todo_list", "TodoList"), ("todoList", "TodoListApp"),
+    ])
+    func namesTheTargetsAfterTheApp(name: String, library: String) async throws {
+        try await withTemporaryDirectory { parent in
+            let created = try await CapturedRun.rw(["new", name, "--path", parent.path])
+            try #require(created.status == 0, "\(created)")
+            let app = parent.appendingPathComponent(name)
+            #expect(created.output.contains("app library \(library), executable \(name)"), "\(created.output)")
+            #expect(FileManager.default.fileExists(atPath: app.appendingPathComponent("Sources/\(library)/App.swift").path))
+            let main = try String(contentsOf: app.appendingPathComponent("Sources/\(name)/main.swift"), encoding: .utf8)
+            #expect(main.hasPrefix("import \(library)\n"))
+            #expect(FileManager.default.fileExists(atPath: app.appendingPathComponent("public/client/counter.js").path))
+        }
+    }
+
+    @Test func withoutSDKPathTheManifestNamesThePublishedPackage() async throws {
+        try await withTemporaryDirectory { parent in
+            let created = try await CapturedRun.rw(["new", "blog"], in: parent)
+            try #require(created.status == 0, "\(created)")
+            #expect(created.output.contains("\n  cd blog\n"), "\(created.output)")
+            let app = parent.appendingPathComponent("blog")
+            // dump-package evaluates the manifest without fetching anything.
+            let dumped = try await CapturedRun.swift([
+                "package", "--package-path", app.path, "--scratch-path", parent.appendingPathComponent("scratch").path, "dump-package",
+            ])
+            try #require(dumped.status == 0, "\(dumped)")
+            #expect(dumped.output.contains("https://github.com/"), "\(dumped.output)")
+            #expect(dumped.output.contains("rwsdk-swift"))
+            #expect(dumped.output.contains(#""lowerBound" : "0.1.0""#), "\(dumped.output)")
+        }
+    }
+
+    @Test func suggestsPlainRwWhenThisRwIsOnPath() async throws {
+        try await withTemporaryDirectory { parent in
+            let bin = parent.appendingPathComponent("bin")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("rw"), withDestinationURL: Paths.rw)
+            let created = try await CapturedRun.rw(
+                ["new", "blog", "--path", parent.path], environment: ["PATH": bin.path + ":" + Self.pathWithoutRw])
+            try #require(created.status == 0, "\(created)")
+            #expect(created.output.hasSuffix("\n  cd \(parent.path)/blog\n  rw dev\n"), "\(created.output)")
+        }
+    }
+
+    @Test func refusesAFolderThatIsNotEmptyAndAcceptsAnEmptyOne() async throws {
+        try await withTemporaryDirectory { parent in
+            let taken = parent.appendingPathComponent("taken")
+            try FileManager.default.createDirectory(at: taken, withIntermediateDirectories: true)
+            try "mine".write(to: taken.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+            let refused = try await CapturedRun.rw(["new", "taken", "--path", parent.path])
+            #expect(refused.status != 0)
+            #expect(refused.errorLine == "Error: \(taken.path) already exists and is not empty; choose another name or --path", "\(refused)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: taken.path) == ["notes.txt"])
+            #expect(try String(contentsOf: taken.appendingPathComponent("notes.txt"), encoding: .utf8) == "mine")
+
+            let empty = parent.appendingPathComponent("empty")
+            try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+            let accepted = try await CapturedRun.rw(["new", "empty", "--path", parent.path])
+            #expect(accepted.status == 0, "\(accepted)")
+            #expect(FileManager.default.fileExists(atPath: empty.appendingPathComponent("Package.swift").path))
+        }
+    }
+
+    @Test(arguments: ["2fast", "my app", "my--app", "shop-", "café", "apps/blog", "rw", "RwSDK", "self", "a.b"])
+    func refusesNamesThatAreNotPackageAndModuleNames(name: String) async throws {
+        try await withTemporaryDirectory { parent in
+            let refused = try await CapturedRun.rw(["new", name, "--path", parent.path])
+            #expect(refused.status != 0)
+            #expect(refused.errorLine.hasPrefix("Error: \"\(name)\" is "), "\(refused)")
+            #expect(!refused.errorLine.contains("\n"), "one line: \(refused)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty, "nothing was written")
+        }
+    }
+
+    @Test func refusesAnSDKPathWithoutRwSDK() async throws {
+        try await withTemporaryDirectory { parent in
+            let refused = try await CapturedRun.rw(["new", "blog", "--path", parent.path, "--sdk-path", parent.path])
+            #expect(refused.status != 0)
+            #expect(refused.errorLine.hasPrefix("Error: --sdk-path \(parent.path): "), "\(refused)")
+            #expect(!refused.errorLine.contains("\n"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+        }
+    }
+
+    /// Paths of the regular files under `directory`, relative to it and sorted, skipping build
+    /// and dev caches.
+    static func files(in directory: URL) throws -> [String] {
+        let base = directory.standardizedFileURL.path + "/"
+        let walker = try #require(FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]))
+        var files: [String] = []
+        for case let url as URL in walker {
+            if [".build", ".rw", ".swiftpm", "Package.resolved"].contains(url.lastPathComponent) {
+                walker.skipDescendants()
+                continue
+            }
+            if try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true {
+                files.append(String(url.standardizedFileURL.path.dropFirst(base.count)))
+            }
+        }
+        return files.sorted()
+    }
+
+    struct Target: Decodable {
+        let name: String
+        let type: String
+        let product_dependencies: [String]?
+    }
+
+    /// The targets in `swift package describe --type json` output (which may start with notes).
+    static func targets(describedBy output: String) throws -> [String: Target] {
+        struct Description: Decodable { let targets: [Target] }
+        let start = try #require(output.firstIndex(of: "{"))
+        let description = try JSONDecoder().decode(Description.self, from: Data(output[start...].utf8))
+        return Dictionary(uniqueKeysWithValues: description.targets.map { ($0.name, $0) })
+    }
+}

@@ -1,11 +1,15 @@
 import Testing
 
 extension FaultServer {
-    /// Opens a connection, sends `bytes` as they are, and reads what comes back.
+    /// Opens a connection, sends `bytes` as they are while reading, and returns what came back
+    /// first (a server may answer before it has read everything).
     func exchange(_ bytes: [UInt8], timeout: Duration = .seconds(10)) async throws -> ReadOutcome {
         let connection = try RawConnection(port: port)
-        await connection.send(bytes)
-        return await connection.readResponse(timeout: timeout)
+        async let sent = connection.send(bytes)
+        let outcome = await connection.readResponse(timeout: timeout)
+        connection.abort()  // a send still blocked on a server that stopped reading returns now
+        _ = await sent
+        return outcome
     }
 
     /// Opens a connection, sends `text` as UTF-8, and reads what comes back.

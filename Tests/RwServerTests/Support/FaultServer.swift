@@ -89,9 +89,14 @@ final class FaultServer: @unchecked Sendable {
     var isRunning: Bool { process.isRunning }
 
     /// The server's resident set size in bytes (VmRSS from /proc), or `nil` once it has exited.
-    func residentMemory() -> Int? {
+    func residentMemory() -> Int? { memoryFigure("VmRSS:") }
+
+    /// The highest resident set size the server has had so far (VmHWM), in bytes.
+    func peakResidentMemory() -> Int? { memoryFigure("VmHWM:") }
+
+    private func memoryFigure(_ key: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }),
             let kiB = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
         else { return nil }
         return kiB * 1024

@@ -6,7 +6,8 @@ import Foundation
 
 /// A plain TCP connection to 127.0.0.1 over POSIX sockets, for sending bytes no HTTP client
 /// would send (malformed request lines, header floods, a request one byte at a time) and reading
-/// what comes back. Blocking calls run on Dispatch's threads, never on the test's task pool.
+/// what comes back. Each blocking call runs on a thread of its own, never on the test's task pool
+/// (nor on Dispatch's, whose limited threads many blocked sends could use up).
 final class RawConnection: @unchecked Sendable {
     private let fd: Int32
     // Read only by one read at a time; sending never touches it, so a send and a read may overlap.
@@ -37,7 +38,7 @@ final class RawConnection: @unchecked Sendable {
     /// Sends all of `bytes`; `false` when the peer closed or reset the connection first.
     @discardableResult
     func send(_ bytes: [UInt8]) async -> Bool {
-        await onDispatch {
+        await onThread {
             var offset = 0
             while offset < bytes.count {
                 let sent = bytes[offset...].withUnsafeBytes {
@@ -55,6 +56,24 @@ final class RawConnection: @unchecked Sendable {
     @discardableResult
     func send(_ text: String) async -> Bool { await send(Array(text.utf8)) }
 
+    /// Sends `size` bytes of filler body, raw or in 64 KiB chunks of the chunked transfer coding
+    /// (then the last chunk); returns how many body bytes went out before the server closed.
+    func sendFiller(size: Int, chunked: Bool) async -> Int {
+        let piece = [UInt8](repeating: UInt8(ascii: "a"), count: 65536)
+        var sent = 0
+        while sent < size {
+            let count = min(piece.count, size - sent)
+            let bytes = chunked ? Array(String(count, radix: 16).utf8) + [13, 10] + piece[..<count] + [13, 10] : Array(piece[..<count])
+            guard await send(bytes) else { return sent }
+            sent += count
+        }
+        if chunked { await send("0\r\n\r\n") }
+        return sent
+    }
+
+    /// Shuts down both directions: a blocked send or read returns at once.
+    func abort() { shutdown(fd, Int32(SHUT_RDWR)) }
+
     /// Shuts down the sending side, telling the server no more bytes will come.
     func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
 
@@ -62,7 +81,7 @@ final class RawConnection: @unchecked Sendable {
     /// `.closed` when the server closed (or reset) the connection before a whole response arrived,
     /// `.timedOut` when nothing conclusive came within `timeout`.
     func readResponse(timeout: Duration = .seconds(10)) async -> ReadOutcome {
-        await onDispatch {
+        await onThread {
             let deadline = ContinuousClock.now + timeout
             while true {
                 if let response = RawResponse.parse(&self.buffer) { return .response(response) }
@@ -78,7 +97,7 @@ final class RawConnection: @unchecked Sendable {
     /// Waits until the server closes the connection, discarding whatever it sends; `false` when
     /// it is still open after `timeout`.
     func waitForClose(timeout: Duration) async -> Bool {
-        await onDispatch {
+        await onThread {
             let deadline = ContinuousClock.now + timeout
             while true {
                 switch self.readMore(until: deadline) {
@@ -108,11 +127,9 @@ final class RawConnection: @unchecked Sendable {
         return .data
     }
 
-    private func onDispatch<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    private func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: work())
-            }
+            Thread { continuation.resume(returning: work()) }.start()
         }
     }
 }
@@ -130,6 +147,12 @@ enum ReadOutcome: Sendable {
     var response: RawResponse? {
         if case .response(let response) = self { return response }
         return nil
+    }
+
+    /// Whether nothing conclusive came in time.
+    var isTimedOut: Bool {
+        if case .timedOut = self { return true }
+        return false
     }
 
     /// Whether the server closed the connection without a whole response.

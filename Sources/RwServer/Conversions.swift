@@ -6,7 +6,7 @@ import RwSDK
 
 extension RwRequest {
     /// Converts a Hummingbird request, collecting its body; `nil` when the body is larger than
-    /// `maxBodySize` bytes.
+    /// `maxBodySize` bytes. The request's authority becomes its `Host` header.
     public init?(_ request: Request, maxBodySize: Int) async throws {
         var request = request
         let body: [UInt8]
@@ -25,6 +25,11 @@ extension RwRequest {
             }
         }
         var headers = Headers()
+        // HTTP/1.1's Host header arrives as the request's authority, not among its fields; the
+        // app needs it (the same-origin check of server actions compares Origin with it).
+        if let authority = request.head.authority {
+            headers.add(name: "Host", value: authority)
+        }
         for field in request.headers {
             headers.add(name: field.name.rawName, value: field.value)
         }

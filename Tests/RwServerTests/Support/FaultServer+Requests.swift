@@ -3,10 +3,10 @@ import Testing
 extension FaultServer {
     /// Opens a connection, sends `bytes` as they are while reading, and returns what came back
     /// first (a server may answer before it has read everything).
-    func exchange(_ bytes: [UInt8], timeout: Duration = .seconds(10)) async throws -> ReadOutcome {
+    func exchange(_ bytes: [UInt8], timeout: Duration = .seconds(10), toHead: Bool = false) async throws -> ReadOutcome {
         let connection = try RawConnection(port: port)
         async let sent = connection.send(bytes)
-        let outcome = await connection.readResponse(timeout: timeout)
+        let outcome = await connection.readResponse(timeout: timeout, toHead: toHead)
         connection.abort()  // a send still blocked on a server that stopped reading returns now
         _ = await sent
         return outcome
@@ -30,7 +30,7 @@ extension FaultServer {
         for (name, value) in headers { bytes += Array("\(name): \(value)\r\n".utf8) }
         if !body.isEmpty || method == "POST" { bytes += Array("Content-Length: \(body.count)\r\n".utf8) }
         bytes += Array("Connection: close\r\n\r\n".utf8) + body
-        let outcome = try await exchange(bytes)
+        let outcome = try await exchange(bytes, toHead: method == "HEAD")
         return try #require(outcome.response, "no response to \(method) \(String(decoding: target, as: UTF8.self)): \(outcome)", sourceLocation: sourceLocation)
     }
 

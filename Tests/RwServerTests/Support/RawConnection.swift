@@ -79,12 +79,12 @@ final class RawConnection: @unchecked Sendable {
 
     /// Reads one HTTP/1.1 response (head plus a `Content-Length` or chunked body). Returns
     /// `.closed` when the server closed (or reset) the connection before a whole response arrived,
-    /// `.timedOut` when nothing conclusive came within `timeout`.
-    func readResponse(timeout: Duration = .seconds(10)) async -> ReadOutcome {
+    /// `.timedOut` when nothing conclusive came within `timeout`. `toHead`: the request was HEAD.
+    func readResponse(timeout: Duration = .seconds(10), toHead: Bool = false) async -> ReadOutcome {
         await onThread {
             let deadline = ContinuousClock.now + timeout
             while true {
-                if let response = RawResponse.parse(&self.buffer) { return .response(response) }
+                if let response = RawResponse.parse(&self.buffer, toHead: toHead) { return .response(response) }
                 switch self.readMore(until: deadline) {
                 case .data: continue
                 case .closed: return .closed(received: self.buffer)

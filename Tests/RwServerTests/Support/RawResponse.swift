@@ -18,8 +18,9 @@ struct RawResponse: Sendable {
     }
 
     /// Removes one whole response from the front of `buffer` and returns it; `nil` (leaving the
-    /// buffer alone) while the response is incomplete.
-    static func parse(_ buffer: inout [UInt8]) -> RawResponse? {
+    /// buffer alone) while the response is incomplete. A response to HEAD (`toHead`) has no body,
+    /// whatever its headers say.
+    static func parse(_ buffer: inout [UInt8], toHead: Bool = false) -> RawResponse? {
         guard let headEnd = find([13, 10, 13, 10], in: buffer, from: 0) else { return nil }
         let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
         var lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
@@ -32,6 +33,10 @@ struct RawResponse: Sendable {
         }
         func value(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
         let bodyStart = headEnd + 4
+        if toHead {
+            buffer.removeFirst(bodyStart)
+            return RawResponse(status: status, headers: headers, body: [])
+        }
         if let length = value("content-length").flatMap({ Int($0) }) {
             guard buffer.count >= bodyStart + length else { return nil }
             let body = Array(buffer[bodyStart..<bodyStart + length])

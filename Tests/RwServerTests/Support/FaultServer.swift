@@ -17,14 +17,16 @@ final class FaultServer: @unchecked Sendable {
 
     private let process: Process
     private let output: Pipe
+    private let errorLog: ErrorLog
 
     /// The executable, built next to the test bundle.
     private static let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         .deletingLastPathComponent().appendingPathComponent("rw-fault-server")
 
-    private init(process: Process, output: Pipe, port: Int, root: URL) {
+    private init(process: Process, output: Pipe, errorLog: ErrorLog, port: Int, root: URL) {
         self.process = process
         self.output = output
+        self.errorLog = errorLog
         self.port = port
         self.root = root
         self.publicDirectory = root.appendingPathComponent("public")
@@ -46,7 +48,9 @@ final class FaultServer: @unchecked Sendable {
             _ = await server.stop()
             throw error
         }
-        #expect(server.isRunning, "the server process died during the test", sourceLocation: sourceLocation)
+        #expect(
+            server.isRunning, "the server process died during the test; its last output:\n\(server.errorLog.text)",
+            sourceLocation: sourceLocation)
         let status = await server.stop()
         #expect(status == 0, "the server should exit cleanly on SIGTERM", sourceLocation: sourceLocation)
         return result
@@ -68,14 +72,17 @@ final class FaultServer: @unchecked Sendable {
         process.currentDirectoryURL = root
         let output = Pipe()
         process.standardOutput = output
+        let errorLog = ErrorLog()
+        process.standardError = errorLog.pipe
         try process.run()
+        errorLog.startDraining()
 
         let line = await firstLine(of: output, containing: "listening on http://")
         guard let line, let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
             process.terminate()
             throw StartFailure()
         }
-        return FaultServer(process: process, output: output, port: port, root: root)
+        return FaultServer(process: process, output: output, errorLog: errorLog, port: port, root: root)
     }
 
     struct StartFailure: Error, CustomStringConvertible {
@@ -140,5 +147,28 @@ final class FaultServer: @unchecked Sendable {
                 if !found { continuation.resume(returning: nil) }
             }.start()
         }
+    }
+
+    /// The server's standard error (its log, and a backtrace if it crashes): the last 16 KiB are
+    /// kept to explain a failure, the rest is dropped, so the test output stays quiet.
+    private final class ErrorLog: @unchecked Sendable {
+        let pipe = Pipe()
+        private let lock = NSLock()
+        private var tail = Data()
+
+        func startDraining() {
+            Thread {
+                while true {
+                    let chunk = self.pipe.fileHandleForReading.availableData
+                    if chunk.isEmpty { return }
+                    self.lock.withLock {
+                        self.tail.append(chunk)
+                        if self.tail.count > 16384 { self.tail.removeFirst(self.tail.count - 16384) }
+                    }
+                }
+            }.start()
+        }
+
+        var text: String { lock.withLock { String(decoding: tail, as: UTF8.self) } }
     }
 }

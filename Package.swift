@@ -16,9 +16,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Documentation only: `swift package generate-documentation` (scripts/docs).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Tests only: property-based fuzzing of the router and the request conversion.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // The state module: depends on nothing but the Swift runtime, Synchronization and Foundation.
@@ -39,6 +42,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -69,6 +73,21 @@ let package = Package(
         .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
         .testTarget(name: "RwSDKTests", dependencies: ["RwSDK"]),
         .testTarget(name: "RwDevTests", dependencies: ["RwDev"]),
+        // A tiny production server (`serve(app)`) that the fault-injection tests start as a child
+        // process, so a crash or memory growth is observed from outside. Used only by tests.
+        .executableTarget(name: "rw-fault-server", dependencies: ["RwServer"], path: "Tests/FaultServer"),
+        // Fault injection against the production server over raw TCP, and fuzzing of the router
+        // and the request conversion.
+        .testTarget(
+            name: "RwServerTests",
+            dependencies: [
+                "RwServer", "RwSDK", "rw-fault-server",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         // Real processes and real HTTP: the deploy test and the dev server tests.
         .testTarget(name: "EndToEndTests", dependencies: ["rw", "RwWire"], exclude: ["Fixtures"]),
     ]

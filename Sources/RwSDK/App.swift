@@ -95,8 +95,17 @@ public struct App: Sendable {
             return finish(RwResponse(headers: ["Content-Type": "application/json"], body: json), info)
         }
         // A form submitted without JavaScript: go back to the page it came from.
-        let back = request.headers["Referer"].flatMap { URL(string: $0)?.path } ?? "/"
-        return finish(RwResponse(status: 303, headers: ["Location": back.isEmpty ? "/" : back]), info)
+        let back = Self.localPath(ofReferer: request.headers["Referer"])
+        return finish(RwResponse(status: 303, headers: ["Location": back]), info)
+    }
+
+    /// The path of `referer` as a redirect target that stays on this site: still percent-encoded
+    /// (a decoded `%2F%2Fevil.example` would read as another host) and with one leading slash
+    /// (`//evil.example` is another host to a browser); `/` when there is none.
+    static func localPath(ofReferer referer: String?) -> String {
+        guard let referer, let path = URLComponents(string: referer)?.percentEncodedPath else { return "/" }
+        let rest = path.drop { $0 == "/" || $0 == "\\" }
+        return "/" + rest
     }
 
     /// Applies the status and headers handlers chose through ``requestInfo``.

@@ -15,6 +15,13 @@ public struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
     /// The pattern as written.
     public let description: String
     let segments: [Segment]
+    /// For each segment index, how many literal and parameter segments follow from it on (one
+    /// more entry, 0, for the end).
+    private let fixedCounts: [Int]
+    /// For each segment index (and the end), whether a wildcard follows from it on.
+    private let wildcardFrom: [Bool]
+    /// The `$n` number of each wildcard segment (0 for other segments).
+    private let wildcardNumbers: [Int]
 
     /// Parses `pattern`, which must start with `/`.
     public init(_ pattern: String) {
@@ -25,50 +32,92 @@ public struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
             if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
             return .literal(String(part))
         }
+        var fixedCounts = [Int](repeating: 0, count: segments.count + 1)
+        var wildcardFrom = [Bool](repeating: false, count: segments.count + 1)
+        for index in segments.indices.reversed() {
+            fixedCounts[index] = fixedCounts[index + 1] + (segments[index] == .wildcard ? 0 : 1)
+            wildcardFrom[index] = wildcardFrom[index + 1] || segments[index] == .wildcard
+        }
+        var wildcardNumbers = [Int](repeating: 0, count: segments.count)
+        var next = 0
+        for (index, segment) in segments.enumerated() where segment == .wildcard {
+            wildcardNumbers[index] = next
+            next += 1
+        }
+        self.fixedCounts = fixedCounts
+        self.wildcardFrom = wildcardFrom
+        self.wildcardNumbers = wildcardNumbers
     }
 
     /// The parameters if `path` matches, otherwise `nil`.
+    ///
+    /// Takes time linear in the number of path segments for patterns with at most two wildcards
+    /// (and polynomial, never exponential, with more): a path of tens of thousands of segments
+    /// cannot tie up the server.
     public func match(_ path: String) -> [String: String]? {
         var parts: [String] = []
         for raw in path.split(separator: "/", omittingEmptySubsequences: true) {
             guard let decoded = raw.removingPercentEncoding else { return nil }
             parts.append(decoded)
         }
-        var params: [String: String] = [:]
-        var wildcards = 0
-        return match(segments[...], parts[...], &params, &wildcards) ? params : nil
+        guard parts.count >= fixedCounts[0], wildcardFrom[0] || parts.count == fixedCounts[0] else { return nil }
+        var matcher = Matcher(pattern: self, parts: parts)
+        return matcher.match(0, 0) ? matcher.params : nil
     }
 
-    private func match(
-        _ segments: ArraySlice<Segment>,
-        _ parts: ArraySlice<String>,
-        _ params: inout [String: String],
-        _ wildcards: inout Int
-    ) -> Bool {
-        guard let segment = segments.first else { return parts.isEmpty }
-        switch segment {
-        case .literal(let text):
-            guard parts.first == text else { return false }
-            return match(segments.dropFirst(), parts.dropFirst(), &params, &wildcards)
-        case .parameter(let name):
-            guard let value = parts.first else { return false }
-            params[name] = value
-            return match(segments.dropFirst(), parts.dropFirst(), &params, &wildcards)
-        case .wildcard:
-            let name = "$\(wildcards)"
-            wildcards += 1
-            // Longest match first, so a trailing wildcard takes the rest of the path.
-            for taken in stride(from: parts.count, through: 0, by: -1) {
-                var attempt = params
-                var attemptWildcards = wildcards
-                attempt[name] = parts.prefix(taken).joined(separator: "/")
-                if match(segments.dropFirst(), parts.dropFirst(taken), &attempt, &attemptWildcards) {
-                    params = attempt
-                    wildcards = attemptWildcards
+    /// One match of a pattern against decoded path parts: a search over (segment, part) positions
+    /// that remembers positions known to fail, so no position is tried twice.
+    private struct Matcher {
+        let segments: [Segment]
+        let parts: [String]
+        /// Literal and parameter segments from each index on.
+        let fixed: [Int]
+        /// Whether a wildcard follows from each index on.
+        let wildcardFrom: [Bool]
+        /// The `$n` number of each wildcard segment.
+        let wildcardNumber: [Int]
+        var failed: Set<Int> = []
+        var params: [String: String] = [:]
+
+        init(pattern: RoutePattern, parts: [String]) {
+            segments = pattern.segments
+            self.parts = parts
+            fixed = pattern.fixedCounts
+            wildcardFrom = pattern.wildcardFrom
+            wildcardNumber = pattern.wildcardNumbers
+        }
+
+        /// Whether `segments[segment...]` matches `parts[part...]`; on success the parameters of
+        /// those segments are in `params`.
+        mutating func match(_ segment: Int, _ part: Int) -> Bool {
+            let remaining = parts.count - part
+            guard segment < segments.count else { return remaining == 0 }
+            // Too few parts left, or (with no wildcard left to absorb them) not exactly enough.
+            guard remaining >= fixed[segment], wildcardFrom[segment] || remaining == fixed[segment] else { return false }
+            switch segments[segment] {
+            case .literal(let text):
+                return parts[part] == text && match(segment + 1, part + 1)
+            case .parameter(let name):
+                guard match(segment + 1, part + 1) else { return false }
+                // Values are set as the search unwinds, right to left: a repeated name keeps
+                // its rightmost value.
+                if params[name] == nil { params[name] = parts[part] }
+                return true
+            case .wildcard:
+                let key = segment * (parts.count + 1) + part
+                if failed.contains(key) { return false }
+                let most = remaining - fixed[segment + 1]
+                // Longest first, so a trailing wildcard takes the rest of the path; with no wildcard
+                // after this one, only one length can work.
+                let least = wildcardFrom[segment + 1] ? 0 : most
+                for taken in stride(from: most, through: least, by: -1) where match(segment + 1, part + taken) {
+                    let name = "$\(wildcardNumber[segment])"
+                    if params[name] == nil { params[name] = parts[part..<part + taken].joined(separator: "/") }
                     return true
                 }
+                failed.insert(key)
+                return false
             }
-            return false
         }
     }
 }

@@ -6,7 +6,7 @@ import RwSDK
 
 extension RwRequest {
     /// Converts a Hummingbird request, collecting its body; `nil` when the body is larger than
-    /// `maxBodySize` bytes. The request's authority is given to the app as its `Host` header.
+    /// `maxBodySize` bytes. The request's authority becomes its `Host` header.
     public init?(_ request: Request, maxBodySize: Int) async throws {
         var request = request
         let body: [UInt8]
@@ -25,8 +25,8 @@ extension RwRequest {
             }
         }
         var headers = Headers()
-        // HTTP/1.1's Host header arrives as the :authority pseudo-header; apps (and the
-        // same-origin check of server actions) read it as Host.
+        // HTTP/1.1's Host header arrives as the request's authority, not among its fields; the
+        // app needs it (the same-origin check of server actions compares Origin with it).
         if let authority = request.head.authority {
             headers.add(name: "Host", value: authority)
         }

@@ -3,8 +3,10 @@ import Hummingbird
 import Logging
 
 /// Serves files from a public folder for GET and HEAD requests the wrapped responder answers
-/// with 404. Paths that are not plain relative paths (`..`, NUL) are never looked up; any failure
-/// to serve a file leaves the 404 in place.
+/// with 404. Paths that are not plain relative paths (`..`, NUL) are never looked up; only a
+/// file's content (200, 206, 304) replaces the 404: folders are not listed or redirected to (a
+/// redirect for `//folder` would send browsers to the host `folder`), and any failure to serve
+/// a file leaves the 404 in place.
 public struct PublicFilesResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
     public typealias Context = BasicRequestContext
 
@@ -24,7 +26,8 @@ public struct PublicFilesResponder<Inner: HTTPResponder>: HTTPResponder where In
             !path.contains(".."), !path.contains("\0")
         else { return response }
         do {
-            return try await files.handle(request, context: context) { _, _ in throw HTTPError(.notFound) }
+            let file = try await files.handle(request, context: context) { _, _ in throw HTTPError(.notFound) }
+            return file.status.kind == .successful || file.status == .notModified ? file : response
         } catch {
             return response
         }

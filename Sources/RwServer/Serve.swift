@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import RwSDK
 
 /// Serves `app` in production on Hummingbird until SIGINT or SIGTERM, then shuts down cleanly:
@@ -8,12 +9,18 @@ import RwSDK
 ///
 /// Once listening it prints `listening on http://HOST:PORT` on standard output (with the real
 /// port when `options.port` is 0). Files in `options.publicDirectory` are served for GET
-/// requests no route answers.
+/// requests no route answers. Connections that go `options.idleTimeout` seconds without a
+/// complete request part are closed; request heads are limited to Hummingbird's defaults
+/// (80 KiB of header fields, 1000 fields). A response with `Connection: close` (such as the 413
+/// for an oversized body) closes its connection.
 public func serve(_ app: App, options: ServeOptions) async throws {
     let logger = Logger(label: "rw.server")
     let responder = AppResponder(app: app, environment: .production, maxBodySize: options.maxBodySize)
     let application = Application(
         responder: PublicFilesResponder(directory: options.publicDirectory, inner: responder, logger: logger),
+        server: .http1(
+            configuration: .init(additionalChannelHandlers: [CloseAfterResponseHandler()], idleTimeout: options.idleTimeLimit)
+        ),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "RwSDK"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? options.port
@@ -29,4 +36,12 @@ public func serve(_ app: App, options: ServeOptions) async throws {
 public func serve(_ app: App) async throws {
     let options = ServeOptions.parseOrExit()
     try await serve(app, options: options)
+}
+
+extension ServeOptions {
+    /// `idleTimeout` as the server's limit; `nil` when it is 0 (or negative, or not finite).
+    var idleTimeLimit: TimeAmount? {
+        guard idleTimeout.isFinite, idleTimeout > 0 else { return nil }
+        return .nanoseconds(Int64(min(idleTimeout, 86_400 * 365) * 1_000_000_000))
+    }
 }

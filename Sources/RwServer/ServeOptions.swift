@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// The command-line options of a production RwSDK server: `--host`, `--port`, `--public`,
-/// `--max-body-size`.
+/// `--max-body-size`, `--idle-timeout`.
 public struct ServeOptions: ParsableArguments, Sendable {
     /// The address to listen on.
     @Option(help: "The address to listen on.")
@@ -18,6 +18,12 @@ public struct ServeOptions: ParsableArguments, Sendable {
     /// The largest accepted request body, in bytes; larger requests are answered with 413.
     @Option(help: "The largest accepted request body in bytes; larger requests get 413.")
     public var maxBodySize: Int = 2 * 1024 * 1024
+
+    /// How long, in seconds, a connection may stay without a complete request part (a request
+    /// head or a piece of body) before it is closed: bounds clients that send a request very
+    /// slowly or never finish it, and idle keep-alive connections. 0 turns the limit off.
+    @Option(help: "Seconds a connection may go without a complete request part before it is closed; 0 for never.")
+    public var idleTimeout: Double = 30
 
     /// Options with every default.
     public init() {}

@@ -1,0 +1,35 @@
+// The production server the fault-injection tests (Tests/RwServerTests) start as a child process:
+// a small app served by `serve(app)` with the command-line options of any RwSDK app.
+import RwSDK
+import RwServer
+
+/// Echoes a form or JSON field back, in the body and in a response header.
+let echo = serverAction("echo") { input in
+    requestInfo.response.headers["X-Echo"] = input["name"] ?? ""
+    return ["name": input["name"] ?? "", "bytes": "\(input.body.count)"]
+}
+
+let app = defineApp {
+    // Copies a request header into ctx, as apps do with auth tokens or trace ids.
+    middleware { info in info.ctx["trace"] = info.request.headers["X-Trace"] ?? "" }
+    // Keeps a large value in ctx for the request's lifetime (at most 16 MiB).
+    middleware { info in
+        if let megabytes = info.request.headers["X-Ctx-MiB"].flatMap(Int.init), (1...16).contains(megabytes) {
+            info.ctx["blob"] = [UInt8](repeating: 7, count: megabytes << 20)
+        }
+    }
+    route("/") { RwResponse(text: "ok") }
+    route("/echo/:value") { info in RwResponse(text: info.params["value"] ?? "") }
+    route("/query") { info in RwResponse(text: info.request.query) }
+    route("/trace") { () -> RwResponse in
+        let trace = requestInfo.ctx["trace"] as? String ?? ""
+        requestInfo.response.headers["X-Trace-Length"] = "\(trace.utf8.count)"
+        requestInfo.response.headers["X-Trace"] = trace
+        return RwResponse(text: trace)
+    }
+    route("/ctx-size") { RwResponse(text: "\((requestInfo.ctx["blob"] as? [UInt8])?.count ?? 0)") }
+    route("/files/*/edit") { info in RwResponse(text: info.params["$0"] ?? "") }
+    echo
+}
+
+try await serve(app)

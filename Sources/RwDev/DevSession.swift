@@ -182,10 +182,18 @@ final class DevSession: Sendable {
 
     private func restartRunner(after crash: RunnerProcess.Crash) async {
         terminal.error("✗ the runner crashed (\(crash.reason)); restarting it. State kept with defineRwState was lost.")
+        await liveReload.error(
+            title: "The runner crashed (\(crash.reason))",
+            message: "rw dev restarted it and reloaded the last good generation; state kept with defineRwState was lost.\n\n"
+                + crash.errorTail)
         do {
             try await runner.start()
             if let image = shared.withLock({ $0.serving }) {
+                let started = Date()
                 let loaded = try await runner.load(image, depsHash: image.depsHash)
+                record(
+                    image.generation, started, "runner crash (\(crash.reason))", 0, loaded.loadMilliseconds,
+                    loaded.ok ? .runnerRestarted : .loadFailed, image.depsHash) { _ in }
                 if loaded.ok {
                     terminal.success("↻ runner restarted · gen \(image.generation) reloaded in \(Int(loaded.loadMilliseconds)) ms")
                 } else {

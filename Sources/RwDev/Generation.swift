@@ -10,13 +10,15 @@ public struct GenerationRecord: Codable, Sendable, Equatable {
         case buildFailed
         /// The runner refused or failed to load the image.
         case loadFailed
+        /// The runner crashed and was restarted with this generation; state was lost.
+        case runnerRestarted
     }
 
     /// The generation number.
     public let number: Int
     /// When the reload started.
     public let startedAt: Date
-    /// What caused it: the saved files, "start", or "runner restart".
+    /// What caused it: the saved files, "start", or the runner's crash.
     public let trigger: String
     /// Milliseconds compiling and linking the app image.
     public let buildMilliseconds: Double

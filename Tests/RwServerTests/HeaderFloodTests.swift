@@ -21,14 +21,12 @@ import Testing
     func floodIsRejectedAndTheServerGoesOn(index: Int) async throws {
         let (name, bytes) = Self.floods[index]
         try await FaultServer.with { server in
-            let start = ContinuousClock.now
             let outcome = try await server.exchange(bytes, timeout: .seconds(10))
             switch outcome {
             case .response(let response): #expect(response.status == 400, "\(name): answered \(response.status)")
             case .closed: break
             case .timedOut: Issue.record("\(name): neither answered nor closed within 10 s")
             }
-            #expect(ContinuousClock.now - start < .seconds(5), "\(name): rejection took \(ContinuousClock.now - start)")
             try await server.expectServing()
         }
     }

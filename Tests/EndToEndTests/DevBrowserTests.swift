@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+/// What a developer sees of `rw dev` in headless Chromium: the error overlay for a compile error
+/// and for a runner crash, and the state inspector. Screenshots go to `test-output/dev/`.
+extension DevServerTests {
+    static let screenshots = Paths.root.appendingPathComponent("test-output/dev")
+
+    @Test func overlayShowsCompileErrorsAndCrashesAndTheInspectorIsReadable() async throws {
+        let dev = try await DevServerProcess.start()
+        do {
+            try await Browser.session { browser in
+                try await browser.open(dev.address + "/page")
+                try await browser.waitUntil("window.rwLiveReload?.session")
+
+                // A compile error: the overlay names file:line:column and shows the source line.
+                try DevFixture.edit { $0 + "\nlet broken: Int = \"not a number\"\n" }
+                try #require(try await browser.waitUntil(#"document.getElementById("rw-error-overlay")"#))
+                let overlay = try await browser.text("#rw-error-overlay") ?? ""
+                #expect(overlay.contains("Build failed"))
+                #expect(overlay.contains("App.swift:"), "file:line:column in \(overlay)")
+                #expect(overlay.contains("cannot convert value of type"))
+                #expect(overlay.contains(#"let broken: Int = "not a number""#), "the source excerpt in \(overlay)")
+                try await browser.screenshot(to: Self.screenshots.appendingPathComponent("overlay-compile-error.png"))
+
+                // Dismissible, and gone after the next good build (the page reloads itself).
+                try await browser.click(#"#rw-error-overlay button[title="Dismiss"]"#)
+                #expect(try await browser.run(#"return String(document.getElementById("rw-error-overlay") === null);"#) == "true")
+                try await browser.run("window.rwLiveReload.showOverlay({ title: 'kept until the fix', message: '' }); window.rwBeforeFix = true;")
+                try DevFixture.setMarker("fixed")
+                #expect(try await browser.waitUntil(#"window.rwBeforeFix === undefined && document.body?.textContent.includes("marker=fixed")"#))
+                #expect(try await browser.run(#"return String(document.getElementById("rw-error-overlay") === null);"#) == "true")
+
+                // A runner crash: the overlay shows the crash report on the open page.
+                try await browser.waitUntil("window.rwLiveReload?.session")
+                let trap = try await dev.http.send("GET", "/trap")
+                #expect(trap.status == 500)
+                try #require(try await browser.waitUntil(#"document.getElementById("rw-error-overlay")"#, timeout: .seconds(120)))
+                let crash = try await browser.text("#rw-error-overlay") ?? ""
+                #expect(crash.contains("The runner crashed"))
+                #expect(crash.contains("trap requested by the test"), "the trap message in \(crash)")
+                try await browser.screenshot(to: Self.screenshots.appendingPathComponent("overlay-crash.png"))
+
+                // The state inspector: the registry's keys (defined again by the first request
+                // after the restart) and the generation history.
+                try await dev.waitFor("/counter") { $0.hasSuffix("kept=1 global=1") }
+                try await browser.open(dev.address + "/_rw/state")
+                let inspector = try await browser.run("return document.body.innerText;") ?? ""
+                #expect(inspector.contains("requestInfoStore"))
+                #expect(inspector.contains("buildFailed") && inspector.contains("runnerRestarted"), "the history shows the failed build and the crash")
+                #expect(try await browser.run("return String(document.querySelectorAll('table').length);").flatMap { Int($0) } ?? 0 >= 2)
+                try await browser.screenshot(to: Self.screenshots.appendingPathComponent("inspector.png"))
+            }
+        } catch {
+            Issue.record(error)
+        }
+        await dev.stop()
+    }
+}

@@ -68,7 +68,7 @@ public enum PortAvailability {
     private static func listeningInodes(port: Int) -> Set<String> {
         var inodes: Set<String> = []
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            guard let text = readWhole(table) else { continue }
             for line in text.split(separator: "\n").dropFirst() {
                 // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
                 let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -80,6 +80,22 @@ public enum PortAvailability {
         }
         inodes.remove("0")
         return inodes
+    }
+
+    /// The whole of a /proc file. They report a size of 0, so read until end of file rather than
+    /// trusting the size (a busy machine's /proc/net/tcp spans many pages).
+    private static func readWhole(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(fd, &chunk, chunk.count)
+            if count <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func programName(_ pid: Int32) -> String {

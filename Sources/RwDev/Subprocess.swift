@@ -83,6 +83,19 @@ public struct SubprocessError: Error, CustomStringConvertible {
 
     public var description: String {
         let output = (result.errors + result.output).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let mismatch = Self.toolsVersionMismatch(in: output) { return mismatch }
         return "`\(arguments.joined(separator: " "))` failed (status \(result.status))" + (output.isEmpty ? "" : ":\n\(output)")
+    }
+
+    /// One line for SwiftPM's "package 'x' is using Swift tools version A but the installed
+    /// version is B", the most common toolchain mismatch, or `nil` for other output.
+    static func toolsVersionMismatch(in output: String) -> String? {
+        guard let line = output.split(separator: "\n").first(where: { $0.contains("is using Swift tools version") }),
+            let needed = line.firstMatch(of: /tools version ([0-9.]+)/)?.1,
+            let installed = line.firstMatch(of: /installed version is ([0-9.]+)/)?.1
+        else { return nil }
+        let package = line.firstMatch(of: /package '([^']+)'/)?.1 ?? "the package"
+        return "\(package)'s Package.swift needs Swift tools version \(needed), but this toolchain is Swift \(installed): "
+            + "install a newer toolchain or lower `// swift-tools-version:` in Package.swift"
     }
 }

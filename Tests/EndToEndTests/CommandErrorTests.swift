@@ -37,6 +37,20 @@ struct CommandErrorTests {
         }
     }
 
+    @Test(arguments: [["build"], ["dev", "--port", "0"]])
+    func packageNeedingANewerToolchain(command: [String]) async throws {
+        try await withTemporaryDirectory { folder in
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("Sources/App"), withIntermediateDirectories: true)
+            try "// swift-tools-version: 99.0\nimport PackageDescription\nlet package = Package(name: \"future\", targets: [.target(name: \"App\")])\n"
+                .write(to: folder.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+            try "public let app = 1\n".write(to: folder.appendingPathComponent("Sources/App/App.swift"), atomically: true, encoding: .utf8)
+            let run = try await CapturedRun.rw(command, in: folder)
+            #expect(run.status != 0)
+            #expect(run.errorLine.contains("Package.swift needs Swift tools version 99.0.0, but this toolchain is Swift "), "\(run)")
+            #expect(!run.errorLine.contains("\n"), "one line: \(run)")
+        }
+    }
+
     @Test func devOnAPackageWithoutAnApp() async throws {
         try await withTemporaryDirectory { folder in
             try FileManager.default.createDirectory(at: folder.appendingPathComponent("Sources/Tool"), withIntermediateDirectories: true)

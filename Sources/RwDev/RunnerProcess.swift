@@ -31,14 +31,28 @@ final class RunnerProcess: Sendable {
         var errorTail: [String] = []
     }
 
+    /// The runner's answer when a handler did not answer within the request timeout; the
+    /// runner cancelled it.
+    struct TimedOut: Error, Sendable {
+        /// The request timeout.
+        let seconds: Double
+        /// How long the runner waits for the cancelled handler before it restarts.
+        let graceSeconds: Double
+    }
+
     let executable: URL
     let socketPath: String
+    /// How long a handler may take before its request is answered with a timeout (`nil`: no limit).
+    let requestTimeout: Duration?
     private let state = Mutex(State())
     private let terminal: Terminal
     private let onCrash: @Sendable (Crash) -> Void
 
-    init(executable: URL, terminal: Terminal, onCrash: @escaping @Sendable (Crash) -> Void) {
+    /// A runner process for `executable`, not started yet. `onCrash` is called once for each
+    /// run that ends without ``stop()``.
+    init(executable: URL, requestTimeout: Duration?, terminal: Terminal, onCrash: @escaping @Sendable (Crash) -> Void) {
         self.executable = executable
+        self.requestTimeout = requestTimeout
         self.socketPath = "/tmp/rw-runner-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         self.terminal = terminal
         self.onCrash = onCrash
@@ -48,7 +62,7 @@ final class RunnerProcess: Sendable {
     func start() async throws {
         let process = Process()
         process.executableURL = executable
-        process.arguments = [socketPath]
+        process.arguments = [socketPath] + (requestTimeout.map { [String($0.seconds)] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         // A trap prints its backtrace and exits; never waits for input on a terminal.
         if environment["SWIFT_BACKTRACE"] == nil {
@@ -104,9 +118,14 @@ final class RunnerProcess: Sendable {
         return try reply.decode(LoadResult.self)
     }
 
-    /// Forwards one request; throws when the runner dies before answering.
+    /// Forwards one request; throws ``TimedOut`` when the handler did not answer within the
+    /// request timeout, and another error when the runner dies before answering.
     func forward(_ request: RwRequest) async throws -> RwResponse {
         let reply = try await exchange(Frame(.request, try WireCodec.encode(request)))
+        if reply.kind == .timedOut {
+            let report = try reply.decode(RequestTimedOut.self)
+            throw TimedOut(seconds: report.seconds, graceSeconds: report.graceSeconds)
+        }
         return try WireCodec.decodeResponse(reply.payload)
     }
 
@@ -176,10 +195,14 @@ final class RunnerProcess: Sendable {
         let reason =
             process.terminationReason == .uncaughtSignal
             ? "signal \(process.terminationStatus) (\(Self.signalName(process.terminationStatus)))"
-            : "exit status \(process.terminationStatus)"
+            : process.terminationStatus == RunnerProtocol.stuckHandlerExitStatus
+                ? "it stopped itself: a handler never returned after its request timed out"
+                : "exit status \(process.terminationStatus)"
         // The trap message first, then the runner's last error output (usually a backtrace).
         let tail = errorTail()
-        let message = tail.split(separator: "\n").filter { $0.contains("Fatal error") || $0.contains("Program crashed") }
+        let message = tail.split(separator: "\n").filter {
+            $0.contains("Fatal error") || $0.contains("Program crashed") || $0.hasPrefix(RunnerProtocol.messagePrefix)
+        }
         let crash = Crash(reason: reason, errorTail: (message.map(String.init) + ["", tail]).joined(separator: "\n"))
         life.crash.withLock { $0 = crash }
         onCrash(crash)
@@ -206,7 +229,7 @@ final class RunnerProcess: Sendable {
         case SIGTRAP: "SIGTRAP: a Swift runtime trap"
         case SIGSEGV: "SIGSEGV: invalid memory access or stack overflow"
         case SIGABRT: "SIGABRT"
-        case SIGKILL: "SIGKILL"
+        case SIGKILL: "SIGKILL: killed by another process, or by the kernel when memory ran out"
         case SIGBUS: "SIGBUS"
         default: "signal \(signal)"
         }

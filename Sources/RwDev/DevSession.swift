@@ -147,7 +147,16 @@ final class DevSession: Sendable {
         }
         switch built {
         case .failure(let failure):
-            record(generation, started, trigger, failure.buildMilliseconds, 0, .buildFailed, deps.hash) { $0.lastFailure = failure }
+            // A save made during the build may have caused the failure (swiftc refuses an input
+            // modified while it compiles); the next reload, already queued, decides.
+            let superseded = shared.withLock { !$0.pendingFiles.isEmpty }
+            record(generation, started, trigger, failure.buildMilliseconds, 0, .buildFailed, deps.hash) {
+                if !superseded { $0.lastFailure = failure }
+            }
+            if superseded {
+                terminal.info("… gen \(generation) · \(trigger) · build failed while files were saved again; building again")
+                return false
+            }
             terminal.error("✗ gen \(generation) · \(trigger) · build failed in \(Int(failure.buildMilliseconds)) ms; still serving the last good generation\n\(failure.diagnostics)")
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
             return false

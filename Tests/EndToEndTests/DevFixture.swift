@@ -125,6 +125,12 @@ final class DevServerProcess: Sendable {
             isFixture: package == DevFixture.directory)
     }
 
+    // A test that ends early (a failed `#require`) must not leave rw dev running: it holds the
+    // test run's standard error open. SIGTERM also stops its runner.
+    deinit {
+        if child.process.isRunning { kill(child.process.processIdentifier, SIGTERM) }
+    }
+
     /// The address the dev server listens on, such as `http://127.0.0.1:5173`.
     var address: String { http.base }
 

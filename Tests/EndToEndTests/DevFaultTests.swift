@@ -302,10 +302,11 @@ struct ProcessMetrics: CustomStringConvertible {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         func field(_ name: String) -> Int {
             let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
-            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+            return Int(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "") ?? 0
         }
         threads = field("Threads")
         residentKiB = field("VmRSS")
+        guard threads > 0, residentKiB > 0 else { throw CocoaError(.fileReadCorruptFile) }
     }
 
     /// The metrics once descriptors and threads stop changing (requests and builds that just

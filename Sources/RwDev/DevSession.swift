@@ -228,6 +228,12 @@ final class DevSession: Sendable {
                     + "(rw dev --request-timeout), so rw dev cancelled it. If it has not returned "
                     + "\(Self.format(timedOut.graceSeconds)) s later (an infinite loop, or a wait that ignores cancellation), "
                     + "rw dev restarts the runner, and state kept with defineRwState is lost.")
+        } catch let unresponsive as RunnerProcess.Unresponsive {
+            return ErrorPage.response(
+                status: 504, title: "The runner stopped answering",
+                message: "\(request.method) \(request.path) got no answer within \(Self.format(unresponsive.seconds)) s, "
+                    + "not even the request timeout's: the runner is stopped or deadlocked. rw dev killed it and restarts it "
+                    + "with the last good generation; state kept with defineRwState was lost.")
         } catch {
             let crash = await runner.crashReport()
             let reason = crash.map { "The runner crashed (\($0.reason)) while handling \(request.method) \(request.path)." }

@@ -40,6 +40,17 @@ final class RunnerProcess: Sendable {
         let graceSeconds: Double
     }
 
+    /// The runner did not answer a request within the request timeout and ``answerMargin``: it
+    /// neither finished the handler nor timed it out, so it is stopped or deadlocked. It was
+    /// killed, and restarts as after a crash.
+    struct Unresponsive: Error, Sendable {
+        /// How long the front waited.
+        let seconds: Double
+    }
+
+    /// How much longer than the request timeout the front waits for the runner's answer.
+    static let answerMargin: Duration = .seconds(5)
+
     let executable: URL
     let socketPath: String
     /// How long a handler may take before its request is answered with a timeout (`nil`: no limit).
@@ -120,8 +131,22 @@ final class RunnerProcess: Sendable {
 
     /// Forwards one request; throws ``TimedOut`` when the handler did not answer within the
     /// request timeout, and another error when the runner dies before answering.
+    /// Throws ``Unresponsive`` (after killing the runner) when the runner does not answer within
+    /// the request timeout and ``answerMargin``.
     func forward(_ request: RwRequest) async throws -> RwResponse {
-        let reply = try await exchange(Frame(.request, try WireCodec.encode(request)))
+        let life = state.withLock { $0.life }
+        let limit = requestTimeout.map { $0 + Self.answerMargin }
+        let reply: Frame
+        do {
+            reply = try await exchange(Frame(.request, try WireCodec.encode(request)), receiveTimeout: limit)
+        } catch WireError.timedOut {
+            // Only the run this request went to: a restarted runner is not to blame.
+            if let life, life.process.isRunning {
+                terminal.error("✗ the runner did not answer \(request.method) \(request.path) within \(limit?.seconds ?? 0) s; killing it")
+                kill(life.process.processIdentifier, SIGKILL)
+            }
+            throw Unresponsive(seconds: limit?.seconds ?? 0)
+        }
         if reply.kind == .timedOut {
             let report = try reply.decode(RequestTimedOut.self)
             throw TimedOut(seconds: report.seconds, graceSeconds: report.graceSeconds)
@@ -154,13 +179,14 @@ final class RunnerProcess: Sendable {
         state.withLock { $0.errorTail.joined(separator: "\n") }
     }
 
-    private func exchange(_ frame: Frame) async throws -> Frame {
+    private func exchange(_ frame: Frame, receiveTimeout: Duration? = nil) async throws -> Frame {
         let path = socketPath
         return try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Result {
                     let socket = try UnixSocket.connect(to: path)
                     defer { socket.close() }
+                    if let receiveTimeout { socket.setReceiveTimeout(receiveTimeout) }
                     return try socket.exchange(frame)
                 })
             }.start()

@@ -188,12 +188,15 @@ public enum WireError: Error, CustomStringConvertible {
     case malformed(String)
     /// The peer closed the connection before a complete frame.
     case closed
+    /// Nothing arrived within the receive timeout (``UnixSocket/setReceiveTimeout(_:)``).
+    case timedOut
 
     public var description: String {
         switch self {
         case .system(let call, let code): "\(call) failed: \(String(cString: strerror(code)))"
         case .malformed(let reason): "malformed frame: \(reason)"
         case .closed: "connection closed"
+        case .timedOut: "no answer within the receive timeout"
         }
     }
 }

@@ -218,7 +218,19 @@ extension DevServerTests {
         #expect(spin.status == 504)
         #expect(spin.text.contains("GET /spin did not answer within 2 s"))
         #expect(waited >= .seconds(2) && waited < .seconds(15), "answered after the timeout: \(waited)")
-        _ = try await dev.waitForRunner(other: runner)
+        let restarted = try await dev.waitForRunner(other: runner)
+        try await dev.waitFor("/counter") { $0 == "v0 kept=1 global=1" }
+
+        // A runner that answers nothing at all (stopped): 504 after the timeout and a margin,
+        // then the front kills and restarts it.
+        #expect(kill(restarted, SIGSTOP) == 0)
+        clock = ContinuousClock.now
+        let stopped = try await dev.http.send("GET", "/counter")
+        waited = ContinuousClock.now - clock
+        #expect(stopped.status == 504)
+        #expect(stopped.text.contains("The runner stopped answering"))
+        #expect(waited >= .seconds(7) && waited < .seconds(20), "answered after the timeout and the margin: \(waited)")
+        _ = try await dev.waitForRunner(other: restarted)
         try await dev.waitFor("/counter") { $0 == "v0 kept=1 global=1" }
         await dev.stop()
     }

@@ -65,8 +65,10 @@ extension DevServerTests {
         let report =
             "\(reloads) reloads in \(Int(elapsed)) s · front \(before.front) → \(front) · runner \(before.runner) → \(after)"
         FileHandle.standardError.write(Data("[long session] \(report)\n".utf8))
-        #expect(front.descriptors <= before.front.descriptors + 8, "no descriptor leak in the front: \(report)")
-        #expect(after.descriptors <= before.runner.descriptors + 8, "no descriptor leak in the runner: \(report)")
+        #expect(front.descriptors <= before.front.descriptors + 2, "no descriptor leak in the front: \(report)")
+        #expect(after.descriptors <= before.runner.descriptors + 2, "no descriptor leak in the runner: \(report)")
+        #expect(front.sockets <= before.front.sockets + 16, "no socket leak in the front: \(report)")
+        #expect(after.sockets <= before.runner.sockets + 2, "no socket leak in the runner: \(report)")
         #expect(front.threads <= before.front.threads + 8, "threads bounded in the front: \(report)")
         #expect(after.threads <= before.runner.threads + 8, "threads bounded in the runner: \(report)")
         // Every generation's image stays mapped in the runner (images are never closed), so its
@@ -305,12 +307,19 @@ extension DevServerProcess {
 
 /// A process's open file descriptors, threads and resident memory, from /proc.
 struct ProcessMetrics: CustomStringConvertible {
+    /// Open descriptors other than sockets: files, pipes, inotify, eventfds.
     let descriptors: Int
+    /// Open sockets (the front's include the test client's keep-alive connections).
+    let sockets: Int
     let threads: Int
     let residentKiB: Int
 
     init(_ pid: Int32) throws {
-        descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
+        sockets = fds.filter {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)"))?.hasPrefix("socket:") == true
+        }.count
+        descriptors = fds.count - sockets
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         func field(_ name: String) -> Int {
             let line = status.split(separator: "\n").first { $0.hasPrefix(name + ":") } ?? ""
@@ -328,11 +337,11 @@ struct ProcessMetrics: CustomStringConvertible {
         for _ in 0..<40 {
             try await Task.sleep(for: .milliseconds(50))
             let now = try ProcessMetrics(pid)
-            if now.descriptors == last.descriptors && now.threads == last.threads { return now }
+            if now.descriptors == last.descriptors && now.sockets == last.sockets && now.threads == last.threads { return now }
             last = now
         }
         return last
     }
 
-    var description: String { "\(descriptors) fds, \(threads) threads, \(residentKiB / 1024) MiB" }
+    var description: String { "\(descriptors) fds + \(sockets) sockets, \(threads) threads, \(residentKiB / 1024) MiB" }
 }

@@ -129,10 +129,10 @@ final class RunnerProcess: Sendable {
         return try reply.decode(LoadResult.self)
     }
 
-    /// Forwards one request; throws ``TimedOut`` when the handler did not answer within the
-    /// request timeout, and another error when the runner dies before answering.
-    /// Throws ``Unresponsive`` (after killing the runner) when the runner does not answer within
-    /// the request timeout and ``answerMargin``.
+    /// Forwards one request. Throws ``TimedOut`` when the handler did not answer within the
+    /// request timeout (the runner cancelled it); ``Unresponsive``, after killing the runner, when
+    /// the runner gave no answer at all within the request timeout and ``answerMargin``; another
+    /// error when the runner died before answering.
     func forward(_ request: RwRequest) async throws -> RwResponse {
         let life = state.withLock { $0.life }
         let limit = requestTimeout.map { $0 + Self.answerMargin }

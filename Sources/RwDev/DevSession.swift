@@ -235,9 +235,12 @@ final class DevSession: Sendable {
                     + "not even the request timeout's: the runner is stopped or deadlocked. rw dev killed it and restarts it "
                     + "with the last good generation; state kept with defineRwState was lost.")
         } catch {
-            let crash = await runner.crashReport()
+            // A crash report is waited for only for the run the request went to: the runner may
+            // have been restarted before this request learned that its connection broke.
+            let crash = (error as? RunnerProcess.Died)?.crash
+            let cause = (error as? RunnerProcess.Died)?.cause ?? "\(error)"
             let reason = crash.map { "The runner crashed (\($0.reason)) while handling \(request.method) \(request.path)." }
-                ?? "The runner did not answer \(request.method) \(request.path): \(error)."
+                ?? "The runner did not answer \(request.method) \(request.path): \(cause)."
             return ErrorPage.response(
                 status: 500, title: "The app crashed",
                 message: reason + " rw dev restarts it and reloads the last good generation; state kept with defineRwState was lost.",

@@ -48,6 +48,14 @@ final class RunnerProcess: Sendable {
         let seconds: Double
     }
 
+    /// The runner process a request went to ended before answering.
+    struct Died: Error, Sendable {
+        /// How it ended, once it has (`nil` when it did not end within 60 s).
+        let crash: Crash?
+        /// The error on the connection.
+        let cause: String
+    }
+
     /// How much longer than the request timeout the front waits for the runner's answer.
     static let answerMargin: Duration = .seconds(5)
 
@@ -131,8 +139,8 @@ final class RunnerProcess: Sendable {
 
     /// Forwards one request. Throws ``TimedOut`` when the handler did not answer within the
     /// request timeout (the runner cancelled it); ``Unresponsive``, after killing the runner, when
-    /// the runner gave no answer at all within the request timeout and ``answerMargin``; another
-    /// error when the runner died before answering.
+    /// the runner gave no answer at all within the request timeout and ``answerMargin``; ``Died``
+    /// with the crash of the run it went to when that run ended before answering.
     func forward(_ request: RwRequest) async throws -> RwResponse {
         let life = state.withLock { $0.life }
         let limit = requestTimeout.map { $0 + Self.answerMargin }
@@ -146,6 +154,9 @@ final class RunnerProcess: Sendable {
                 kill(life.process.processIdentifier, SIGKILL)
             }
             throw Unresponsive(seconds: limit?.seconds ?? 0)
+        } catch {
+            // The run this request went to, even when a new one has started since.
+            throw Died(crash: await life.asyncMap(Self.crashReport) ?? nil, cause: "\(error)")
         }
         if reply.kind == .timedOut {
             let report = try reply.decode(RequestTimedOut.self)
@@ -159,11 +170,10 @@ final class RunnerProcess: Sendable {
         try await exchange(Frame(.state)).decode([StateEntry].self)
     }
 
-    /// How the current runner process crashed, once it has; waits (up to 60 s: writing a
-    /// backtrace takes seconds on a busy machine) for it to end. By the time it returns, the
-    /// crash has been reported to the session.
-    func crashReport() async -> Crash? {
-        guard let life = state.withLock({ $0.life }) else { return nil }
+    /// How the run `life` crashed, once it has; waits (up to 60 s: writing a backtrace takes
+    /// seconds on a busy machine) for it to end. By the time it returns, the crash has been
+    /// reported to the session.
+    private static func crashReport(of life: Life) async -> Crash? {
         let didEnd: Bool = await withCheckedContinuation { continuation in
             Thread {
                 let result = life.ended.wait(timeout: .now() + 60) == .success
@@ -259,5 +269,13 @@ final class RunnerProcess: Sendable {
         case SIGBUS: "SIGBUS"
         default: "signal \(signal)"
         }
+    }
+}
+
+extension Optional {
+    /// `transform` applied to the wrapped value, awaited; `nil` when there is none.
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
+        guard let self else { return nil }
+        return await transform(self)
     }
 }

@@ -18,12 +18,17 @@ public struct DevOptions: Sendable {
     public var verbose: Bool
     /// How long a request waits at the gate for a build before it gets a 503 page.
     public var gateTimeout: Duration
+    /// How long a handler may run before its request gets a 504 page and the handler is
+    /// cancelled; `nil` for no limit. A handler that has not returned as long again later (at
+    /// most 5 s) makes the runner restart.
+    public var requestTimeout: Duration?
 
     /// Creates options.
     public init(
         packagePath: String = ".", target: String? = nil, host: String = "127.0.0.1", port: Int = 5173,
-        verbose: Bool = false, gateTimeout: Duration = .seconds(120)
+        verbose: Bool = false, gateTimeout: Duration = .seconds(120), requestTimeout: Duration? = .seconds(30)
     ) {
+        self.requestTimeout = requestTimeout
         self.packagePath = packagePath
         self.target = target
         self.host = host
@@ -46,7 +51,7 @@ public enum DevServer {
         try PortAvailability.requireFree(host: options.host, port: options.port)
         let package = try DevPackage(path: options.packagePath, target: options.target)
         terminal.info("rw dev · \(package.directory.lastPathComponent) · app target \(package.appTarget)")
-        let session = try await DevSession(package: package, terminal: terminal)
+        let session = try await DevSession(package: package, terminal: terminal, requestTimeout: options.requestTimeout)
         try await session.start()
 
         let watcher = try SourceWatcher(

@@ -33,10 +33,13 @@ final class DevSession: Sendable {
     private let jobStream: AsyncStream<Job>
     private let runnerBox = Mutex<RunnerProcess?>(nil)
 
+    private let requestTimeout: Duration?
+
     /// Starts a session for `package`: scans the app's imports and builds the first deps
-    /// image and the runner.
-    init(package: DevPackage, terminal: Terminal) async throws {
+    /// image and the runner. Handlers must answer within `requestTimeout` (`nil`: no limit).
+    init(package: DevPackage, terminal: Terminal, requestTimeout: Duration? = nil) async throws {
         self.terminal = terminal
+        self.requestTimeout = requestTimeout
         self.builder = AppImageBuilder(package: package)
         self.depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
         let dependencies = try await DependencyMap(package: package)
@@ -67,7 +70,7 @@ final class DevSession: Sendable {
     /// Starts the runner and builds and loads the first generation.
     func start() async throws {
         try builder.clean()
-        let runner = RunnerProcess(executable: deps.runner, terminal: terminal) { [jobs, gate] crash in
+        let runner = RunnerProcess(executable: deps.runner, requestTimeout: requestTimeout, terminal: terminal) { [jobs, gate] crash in
             // Hold new requests from this moment until the runner is back.
             gate.close(Self.restartReason)
             jobs.yield(.recover(crash))
@@ -144,7 +147,16 @@ final class DevSession: Sendable {
         }
         switch built {
         case .failure(let failure):
-            record(generation, started, trigger, failure.buildMilliseconds, 0, .buildFailed, deps.hash) { $0.lastFailure = failure }
+            // A save made during the build may have caused the failure (swiftc refuses an input
+            // modified while it compiles); the next reload, already queued, decides.
+            let superseded = shared.withLock { !$0.pendingFiles.isEmpty }
+            record(generation, started, trigger, failure.buildMilliseconds, 0, .buildFailed, deps.hash) {
+                if !superseded { $0.lastFailure = failure }
+            }
+            if superseded {
+                terminal.info("… gen \(generation) · \(trigger) · build failed while files were saved again; building again")
+                return false
+            }
             terminal.error("✗ gen \(generation) · \(trigger) · build failed in \(Int(failure.buildMilliseconds)) ms; still serving the last good generation\n\(failure.diagnostics)")
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
             return false
@@ -216,10 +228,27 @@ final class DevSession: Sendable {
         }
         do {
             return try await runner.forward(request)
+        } catch let timedOut as RunnerProcess.TimedOut {
+            terminal.error("✗ \(request.method) \(request.path) did not answer within \(Self.format(timedOut.seconds)) s (--request-timeout); cancelled")
+            return ErrorPage.response(
+                status: 504, title: "The handler timed out",
+                message: "\(request.method) \(request.path) did not answer within \(Self.format(timedOut.seconds)) s "
+                    + "(rw dev --request-timeout), so rw dev cancelled it. If it has not returned "
+                    + "\(Self.format(timedOut.graceSeconds)) s later (an infinite loop, or a wait that ignores cancellation), "
+                    + "rw dev restarts the runner, and state kept with defineRwState is lost.")
+        } catch let unresponsive as RunnerProcess.Unresponsive {
+            return ErrorPage.response(
+                status: 504, title: "The runner stopped answering",
+                message: "\(request.method) \(request.path) got no answer within \(Self.format(unresponsive.seconds)) s, "
+                    + "not even the request timeout's: the runner is stopped or deadlocked. rw dev killed it and restarts it "
+                    + "with the last good generation; state kept with defineRwState was lost.")
         } catch {
-            let crash = await runner.crashReport()
+            // A crash report is waited for only for the run the request went to: the runner may
+            // have been restarted before this request learned that its connection broke.
+            let crash = (error as? RunnerProcess.Died)?.crash
+            let cause = (error as? RunnerProcess.Died)?.cause ?? "\(error)"
             let reason = crash.map { "The runner crashed (\($0.reason)) while handling \(request.method) \(request.path)." }
-                ?? "The runner did not answer \(request.method) \(request.path): \(error)."
+                ?? "The runner did not answer \(request.method) \(request.path): \(cause)."
             return ErrorPage.response(
                 status: 500, title: "The app crashed",
                 message: reason + " rw dev restarts it and reloads the last good generation; state kept with defineRwState was lost.",
@@ -227,11 +256,17 @@ final class DevSession: Sendable {
         }
     }
 
+    private static func format(_ seconds: Double) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+    }
+
     /// The inspector's view of the session.
     func snapshot() async -> StateInspector.Snapshot {
         let entries = (try? await runner.stateEntries()) ?? []
         return shared.withLock {
-            StateInspector.Snapshot(entries: entries, generations: $0.history, currentGeneration: $0.serving?.generation, depsHash: $0.deps.hash)
+            StateInspector.Snapshot(
+                entries: entries, generations: $0.history, currentGeneration: $0.serving?.generation, depsHash: $0.deps.hash,
+                heldBy: gate.reason)
         }
     }
 

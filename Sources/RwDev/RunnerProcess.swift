@@ -31,14 +31,47 @@ final class RunnerProcess: Sendable {
         var errorTail: [String] = []
     }
 
+    /// The runner's answer when a handler did not answer within the request timeout; the
+    /// runner cancelled it.
+    struct TimedOut: Error, Sendable {
+        /// The request timeout.
+        let seconds: Double
+        /// How long the runner waits for the cancelled handler before it restarts.
+        let graceSeconds: Double
+    }
+
+    /// The runner did not answer a request within the request timeout and ``answerMargin``: it
+    /// neither finished the handler nor timed it out, so it is stopped or deadlocked. It was
+    /// killed, and restarts as after a crash.
+    struct Unresponsive: Error, Sendable {
+        /// How long the front waited.
+        let seconds: Double
+    }
+
+    /// The runner process a request went to ended before answering.
+    struct Died: Error, Sendable {
+        /// How it ended, once it has (`nil` when it did not end within 60 s).
+        let crash: Crash?
+        /// The error on the connection.
+        let cause: String
+    }
+
+    /// How much longer than the request timeout the front waits for the runner's answer.
+    static let answerMargin: Duration = .seconds(5)
+
     let executable: URL
     let socketPath: String
+    /// How long a handler may take before its request is answered with a timeout (`nil`: no limit).
+    let requestTimeout: Duration?
     private let state = Mutex(State())
     private let terminal: Terminal
     private let onCrash: @Sendable (Crash) -> Void
 
-    init(executable: URL, terminal: Terminal, onCrash: @escaping @Sendable (Crash) -> Void) {
+    /// A runner process for `executable`, not started yet. `onCrash` is called once for each
+    /// run that ends without ``stop()``.
+    init(executable: URL, requestTimeout: Duration?, terminal: Terminal, onCrash: @escaping @Sendable (Crash) -> Void) {
         self.executable = executable
+        self.requestTimeout = requestTimeout
         self.socketPath = "/tmp/rw-runner-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         self.terminal = terminal
         self.onCrash = onCrash
@@ -48,7 +81,7 @@ final class RunnerProcess: Sendable {
     func start() async throws {
         let process = Process()
         process.executableURL = executable
-        process.arguments = [socketPath]
+        process.arguments = [socketPath] + (requestTimeout.map { [String($0.seconds)] } ?? [])
         var environment = ProcessInfo.processInfo.environment
         // A trap prints its backtrace and exits; never waits for input on a terminal.
         if environment["SWIFT_BACKTRACE"] == nil {
@@ -104,9 +137,31 @@ final class RunnerProcess: Sendable {
         return try reply.decode(LoadResult.self)
     }
 
-    /// Forwards one request; throws when the runner dies before answering.
+    /// Forwards one request. Throws ``TimedOut`` when the handler did not answer within the
+    /// request timeout (the runner cancelled it); ``Unresponsive``, after killing the runner, when
+    /// the runner gave no answer at all within the request timeout and ``answerMargin``; ``Died``
+    /// with the crash of the run it went to when that run ended before answering.
     func forward(_ request: RwRequest) async throws -> RwResponse {
-        let reply = try await exchange(Frame(.request, try WireCodec.encode(request)))
+        let life = state.withLock { $0.life }
+        let limit = requestTimeout.map { $0 + Self.answerMargin }
+        let reply: Frame
+        do {
+            reply = try await exchange(Frame(.request, try WireCodec.encode(request)), receiveTimeout: limit)
+        } catch WireError.timedOut {
+            // Only the run this request went to: a restarted runner is not to blame.
+            if let life, life.process.isRunning {
+                terminal.error("✗ the runner did not answer \(request.method) \(request.path) within \(limit?.seconds ?? 0) s; killing it")
+                kill(life.process.processIdentifier, SIGKILL)
+            }
+            throw Unresponsive(seconds: limit?.seconds ?? 0)
+        } catch {
+            // The run this request went to, even when a new one has started since.
+            throw Died(crash: await life.asyncMap(Self.crashReport) ?? nil, cause: "\(error)")
+        }
+        if reply.kind == .timedOut {
+            let report = try reply.decode(RequestTimedOut.self)
+            throw TimedOut(seconds: report.seconds, graceSeconds: report.graceSeconds)
+        }
         return try WireCodec.decodeResponse(reply.payload)
     }
 
@@ -115,11 +170,10 @@ final class RunnerProcess: Sendable {
         try await exchange(Frame(.state)).decode([StateEntry].self)
     }
 
-    /// How the current runner process crashed, once it has; waits (up to 60 s: writing a
-    /// backtrace takes seconds on a busy machine) for it to end. By the time it returns, the
-    /// crash has been reported to the session.
-    func crashReport() async -> Crash? {
-        guard let life = state.withLock({ $0.life }) else { return nil }
+    /// How the run `life` crashed, once it has; waits (up to 60 s: writing a backtrace takes
+    /// seconds on a busy machine) for it to end. By the time it returns, the crash has been
+    /// reported to the session.
+    private static func crashReport(of life: Life) async -> Crash? {
         let didEnd: Bool = await withCheckedContinuation { continuation in
             Thread {
                 let result = life.ended.wait(timeout: .now() + 60) == .success
@@ -135,13 +189,14 @@ final class RunnerProcess: Sendable {
         state.withLock { $0.errorTail.joined(separator: "\n") }
     }
 
-    private func exchange(_ frame: Frame) async throws -> Frame {
+    private func exchange(_ frame: Frame, receiveTimeout: Duration? = nil) async throws -> Frame {
         let path = socketPath
         return try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Result {
                     let socket = try UnixSocket.connect(to: path)
                     defer { socket.close() }
+                    if let receiveTimeout { socket.setReceiveTimeout(receiveTimeout) }
                     return try socket.exchange(frame)
                 })
             }.start()
@@ -176,10 +231,14 @@ final class RunnerProcess: Sendable {
         let reason =
             process.terminationReason == .uncaughtSignal
             ? "signal \(process.terminationStatus) (\(Self.signalName(process.terminationStatus)))"
-            : "exit status \(process.terminationStatus)"
+            : process.terminationStatus == RunnerProtocol.stuckHandlerExitStatus
+                ? "it stopped itself: a handler never returned after its request timed out"
+                : "exit status \(process.terminationStatus)"
         // The trap message first, then the runner's last error output (usually a backtrace).
         let tail = errorTail()
-        let message = tail.split(separator: "\n").filter { $0.contains("Fatal error") || $0.contains("Program crashed") }
+        let message = tail.split(separator: "\n").filter {
+            $0.contains("Fatal error") || $0.contains("Program crashed") || $0.hasPrefix(RunnerProtocol.messagePrefix)
+        }
         let crash = Crash(reason: reason, errorTail: (message.map(String.init) + ["", tail]).joined(separator: "\n"))
         life.crash.withLock { $0 = crash }
         onCrash(crash)
@@ -206,9 +265,17 @@ final class RunnerProcess: Sendable {
         case SIGTRAP: "SIGTRAP: a Swift runtime trap"
         case SIGSEGV: "SIGSEGV: invalid memory access or stack overflow"
         case SIGABRT: "SIGABRT"
-        case SIGKILL: "SIGKILL"
+        case SIGKILL: "SIGKILL: killed by another process, or by the kernel when memory ran out"
         case SIGBUS: "SIGBUS"
         default: "signal \(signal)"
         }
+    }
+}
+
+extension Optional {
+    /// `transform` applied to the wrapped value, awaited; `nil` when there is none.
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
+        guard let self else { return nil }
+        return await transform(self)
     }
 }

@@ -8,6 +8,8 @@ enum StateInspector {
         let generations: [GenerationRecord]
         let currentGeneration: Int?
         let depsHash: String
+        /// Why requests are held at the gate right now (such as "building generation 3"), if they are.
+        let heldBy: String?
     }
 
     static func json(_ snapshot: Snapshot) -> RwResponse {
@@ -36,6 +38,7 @@ enum StateInspector {
                 body {
                     h1 { "State" }
                     p { "Generation \(snapshot.currentGeneration.map(String.init) ?? "none") serving · deps image \(snapshot.depsHash)" }
+                    if let heldBy = snapshot.heldBy { p { "Requests wait: \(heldBy)" } }
                     table {
                         tr { th { "key" }; th { "type" }; th { "defined by generation" }; th { "defined at" } }
                         for entry in snapshot.entries {

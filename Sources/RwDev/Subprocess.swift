@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs child processes and collects their output.
 public enum Subprocess {
@@ -19,8 +20,20 @@ public enum Subprocess {
 
     /// Runs `arguments` (looked up on PATH) in `directory`, collecting both output streams.
     /// Blocks the calling thread until the process ends.
+    ///
+    /// The process is launched from a short-lived thread of its own: launching a `Process` leaves
+    /// a run loop (an epoll, an eventfd and a timerfd) on the launching thread, and on a
+    /// long-lived thread, such as one of the cooperative pool's, those descriptors were never
+    /// closed: rw dev leaked three with every re-optimization.
     public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
-        try run(arguments, in: directory, process: Process())
+        let outcome = Mutex<Swift.Result<Result, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            outcome.withLock { $0 = Swift.Result { try run(arguments, in: directory, process: Process()) } }
+            done.signal()
+        }.start()
+        done.wait()
+        return try outcome.withLock { $0! }.get()
     }
 
     private static func run(_ arguments: [String], in directory: URL?, process: Process) throws -> Result {

@@ -2,7 +2,7 @@
 // requests with the newest one. It links only RwState (dynamically, so every image shares it)
 // plus Foundation, and speaks frames over a Unix socket with the front process.
 //
-// Usage: rw-runner <socket path>
+// Usage: rw-runner <socket path> [request timeout in seconds; 0 or absent: none]
 
 import Foundation
 import RwState
@@ -15,10 +15,12 @@ import Synchronization
     import Glibc
 #endif
 
-guard CommandLine.arguments.count == 2 else {
-    FileHandle.standardError.write(Data("usage: rw-runner <socket path>\n".utf8))
+let arguments = CommandLine.arguments
+guard arguments.count == 2 || (arguments.count == 3 && Double(arguments[2]) != nil) else {
+    FileHandle.standardError.write(Data("usage: rw-runner <socket path> [request timeout in seconds]\n".utf8))
     exit(2)
 }
+let timeoutSeconds = arguments.count == 3 ? Double(arguments[2])! : 0
 
 // A child inherits the signal mask of the thread that spawned it, and the front spawns from
 // worker threads that block most signals: unblock them so SIGTERM and SIGINT stop the runner.
@@ -26,7 +28,7 @@ var noSignals = sigset_t()
 sigemptyset(&noSignals)
 pthread_sigmask(SIG_SETMASK, &noSignals, nil)
 
-let runner = Runner()
+let runner = Runner(requestTimeout: timeoutSeconds > 0 ? .nanoseconds(Int64(timeoutSeconds * 1e9)) : nil)
 let listener: UnixSocket
 do {
     listener = try UnixSocket.listen(at: CommandLine.arguments[1])

@@ -19,6 +19,9 @@ public struct Frame: Sendable, Equatable {
         case state = 0x53
         /// Runner → front: the registry's entries (JSON `[StateEntry]`).
         case stateList = 0x73
+        /// Runner → front, instead of a response: the handler did not answer within the
+        /// request timeout and was cancelled (JSON ``RequestTimedOut``).
+        case timedOut = 0x74
     }
 
     /// The kind.
@@ -50,6 +53,29 @@ public struct Frame: Sendable, Equatable {
 public enum RunnerProtocol {
     /// The line the runner prints on standard output once it accepts connections.
     public static let readyLine = "rw-runner ready"
+
+    /// The exit status of a runner that stopped itself because a handler never returned after
+    /// its request timed out and was cancelled (an infinite loop, or a wait that ignores
+    /// cancellation). Its last line on standard error starts with ``messagePrefix``.
+    public static let stuckHandlerExitStatus: Int32 = 86
+
+    /// How the runner's own lines on standard error start.
+    public static let messagePrefix = "rw-runner:"
+}
+
+/// The runner's answer when a handler did not answer within the request timeout.
+public struct RequestTimedOut: Codable, Sendable {
+    /// The request timeout in seconds.
+    public var seconds: Double
+    /// How long the runner then waits for the cancelled handler to return before it stops
+    /// itself (so that the front restarts it), in seconds.
+    public var graceSeconds: Double
+
+    /// Creates a report.
+    public init(seconds: Double, graceSeconds: Double) {
+        self.seconds = seconds
+        self.graceSeconds = graceSeconds
+    }
 }
 
 /// Asks the runner to load one generation of app code.
@@ -162,12 +188,15 @@ public enum WireError: Error, CustomStringConvertible {
     case malformed(String)
     /// The peer closed the connection before a complete frame.
     case closed
+    /// Nothing arrived within the receive timeout (``UnixSocket/setReceiveTimeout(_:)``).
+    case timedOut
 
     public var description: String {
         switch self {
         case .system(let call, let code): "\(call) failed: \(String(cString: strerror(code)))"
         case .malformed(let reason): "malformed frame: \(reason)"
         case .closed: "connection closed"
+        case .timedOut: "no answer within the receive timeout"
         }
     }
 }

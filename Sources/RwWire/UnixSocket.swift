@@ -65,6 +65,13 @@ public final class UnixSocket: @unchecked Sendable {
         }
     }
 
+    /// Makes receiving fail with ``WireError/timedOut`` once nothing has arrived for `timeout`.
+    public func setReceiveTimeout(_ timeout: Duration) {
+        let seconds = max(timeout.seconds, 0.001)
+        var value = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1e6))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
+    }
+
     /// Receives one frame; `nil` when the peer closed the connection cleanly before one began.
     public func receive() throws -> Frame? {
         guard let header = try read(5, allowEOF: true) else { return nil }
@@ -96,6 +103,7 @@ public final class UnixSocket: @unchecked Sendable {
             let received = bytes.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + offset, count - offset, 0) }
             if received < 0 {
                 if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { throw WireError.timedOut }
                 throw WireError.system("recv", errno)
             }
             if received == 0 {

@@ -38,12 +38,29 @@ extension Rw {
         @Option(help: "The port to listen on; 0 picks a free port.")
         var port: Int = 5173
 
+        @Option(
+            name: .customLong("request-timeout"),
+            help: """
+                Seconds a request handler may run before the request gets a 504 page and the \
+                handler is cancelled; a handler that has not returned as long again later (at most \
+                5 s) makes the runner restart. 0 for no limit.
+                """)
+        var requestTimeout: Double = 30
+
         @Flag(help: "Print the build commands and the server's own logs.")
         var verbose = false
 
+        func validate() throws {
+            guard requestTimeout >= 0, requestTimeout.isFinite else {
+                throw ValidationError("--request-timeout must be a number of seconds, 0 or more.")
+            }
+        }
+
         func run() async throws {
             try await DevServer.run(
-                DevOptions(packagePath: packagePath, target: target, host: host, port: port, verbose: verbose))
+                DevOptions(
+                    packagePath: packagePath, target: target, host: host, port: port, verbose: verbose,
+                    requestTimeout: requestTimeout > 0 ? .milliseconds(Int64(requestTimeout * 1000)) : nil))
         }
     }
 }

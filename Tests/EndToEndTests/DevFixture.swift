@@ -13,7 +13,15 @@ enum DevFixture {
     static let directory: URL = {
         let directory = Paths.root.appendingPathComponent(".build/dev-fixture")
         try? FileManager.default.createDirectory(at: directory.appendingPathComponent("Sources/DevApp"), withIntermediateDirectories: true)
-        let manifest = """
+        let path = directory.appendingPathComponent("Package.swift")
+        if (try? String(contentsOf: path, encoding: .utf8)) != manifest {
+            try? manifest.write(to: path, atomically: true, encoding: .utf8)
+        }
+        return directory
+    }()
+
+    /// The fixture's Package.swift.
+    static let manifest = """
             // swift-tools-version: 6.0
             import PackageDescription
 
@@ -36,21 +44,24 @@ enum DevFixture {
             )
 
             """
-        let path = directory.appendingPathComponent("Package.swift")
-        if (try? String(contentsOf: path, encoding: .utf8)) != manifest {
-            try? manifest.write(to: path, atomically: true, encoding: .utf8)
-        }
-        return directory
-    }()
 
     static let source = directory.appendingPathComponent("Sources/DevApp/App.swift")
     static let original = Paths.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/dev-app/Sources/DevApp/App.swift")
 
-    /// Restores the fixture's original source.
+    static let sourceDirectory = source.deletingLastPathComponent()
+    static let manifestFile = directory.appendingPathComponent("Package.swift")
+
+    /// Restores the fixture's original source and manifest, and removes files tests added.
     static func reset() throws {
         let text = try String(contentsOf: original, encoding: .utf8)
         if (try? String(contentsOf: source, encoding: .utf8)) != text {
             try text.write(to: source, atomically: false, encoding: .utf8)
+        }
+        for name in try FileManager.default.contentsOfDirectory(atPath: sourceDirectory.path) where name != "App.swift" {
+            try FileManager.default.removeItem(at: sourceDirectory.appendingPathComponent(name))
+        }
+        if (try? String(contentsOf: manifestFile, encoding: .utf8)) != manifest {
+            try manifest.write(to: manifestFile, atomically: true, encoding: .utf8)
         }
     }
 
@@ -98,19 +109,26 @@ final class DevServerProcess: Sendable {
     }
 
     /// Starts `rw dev` on the fixture (from its original source) and waits until it listens.
-    static func start() async throws -> DevServerProcess {
+    static func start(port: Int = 0, arguments: [String] = []) async throws -> DevServerProcess {
         try DevFixture.reset()
-        return try await start(package: DevFixture.directory)
+        return try await start(package: DevFixture.directory, port: port, arguments: arguments)
     }
 
-    /// Starts `rw dev` on the app package at `package` and waits until it listens.
-    static func start(package: URL) async throws -> DevServerProcess {
-        let child = try ChildProcess(Paths.rw, ["dev", "--package-path", package.path, "--port", "0"])
+    /// Starts `rw dev` on the app package at `package` (with more `arguments`) and waits until
+    /// it listens.
+    static func start(package: URL, port: Int = 0, arguments: [String] = []) async throws -> DevServerProcess {
+        let child = try ChildProcess(Paths.rw, ["dev", "--package-path", package.path, "--port", "\(port)"] + arguments)
         let line = await child.waitForLine(containing: "listening on http://")
         let address = try #require(line.flatMap { $0.split(separator: " ").first { $0.hasPrefix("http://") } })
         return DevServerProcess(
             child: child, address: String(address.dropLast(address.hasSuffix("/") ? 1 : 0)),
             isFixture: package == DevFixture.directory)
+    }
+
+    // A test that ends early (a failed `#require`) must not leave rw dev running: it holds the
+    // test run's standard error open. SIGTERM also stops its runner.
+    deinit {
+        if child.process.isRunning { kill(child.process.processIdentifier, SIGTERM) }
     }
 
     /// The address the dev server listens on, such as `http://127.0.0.1:5173`.
@@ -173,6 +191,30 @@ final class DevServerProcess: Sendable {
         }
     }
 
+    /// The process id of the runner, the front's child (`nil` while there is none).
+    func runnerPID() -> Int32? {
+        let front = child.process.processIdentifier
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? []
+        return pids.first { pid in
+            // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so split after ")".
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == front && stat.contains("(rw-runner)")
+        }
+    }
+
+    /// Waits (bounded) until a runner other than `previous` is running, and returns its id.
+    func waitForRunner(other previous: Int32? = nil) async throws -> Int32 {
+        for _ in 0..<1200 {
+            if let pid = runnerPID(), pid != previous { return pid }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("no runner other than \(previous.map(String.init) ?? "none") started")
+        throw CancellationError()
+    }
+
     /// The deps image hash the session serves with.
     func depsHash() async throws -> String {
         try #require(try await state()["depsHash"] as? String)
@@ -211,10 +253,16 @@ final class EventStreamReader: @unchecked Sendable {
 
     /// Reads until the stream contains `text` (within the receive timeout); returns everything read.
     func waitFor(_ text: String) async -> String? {
+        await waitFor(text, occurrences: 1)
+    }
+
+    /// Reads until the stream contains `text` `occurrences` times (within the receive timeout),
+    /// or `nil` when the stream ends first; returns everything read.
+    func waitFor(_ text: String, occurrences: Int) async -> String? {
         await withCheckedContinuation { continuation in
             Thread {
                 var buffer = [UInt8](repeating: 0, count: 4096)
-                while !self.received.contains(text) {
+                while self.received.components(separatedBy: text).count - 1 < occurrences {
                     let count = recv(self.fd, &buffer, buffer.count, 0)
                     if count <= 0 { return continuation.resume(returning: nil) }
                     self.received += String(decoding: buffer[0..<count], as: UTF8.self)

@@ -7,6 +7,22 @@ let marker = "v0"
 // A module-level global: every generation starts with a fresh copy.
 nonisolated(unsafe) var globalHits = 0
 
+// The fault tests' store: 10 000 entries of a type every generation reloads (so each reload
+// migrates them through Codable).
+struct BulkEntry: Codable, Sendable {
+    var text: String
+}
+
+func bulkInitial() -> [Int: BulkEntry] {
+    Dictionary(uniqueKeysWithValues: (0..<10_000).map { ($0, BulkEntry(text: "entry-\($0)")) })
+}
+
+func recurse(_ depth: Int) -> Int {
+    depth <= 0 ? 0 : 1 + recurse(depth - 1)
+}
+
+let explode = serverAction("explode") { _ -> [String: String] in fatalError("action trap requested by the test") }
+
 public let app = defineApp {
     middleware { info in info.ctx["requestID"] = info.request.headers["X-Request-ID"] ?? "none" }
     route("/") { RwResponse(text: "marker=\(marker)") }
@@ -38,4 +54,33 @@ public let app = defineApp {
         return RwResponse(text: "released")
     }
     route("/trap") { () -> RwResponse in fatalError("trap requested by the test") }
+    // Every entry of the store, one "index=text" line each, in index order.
+    route("/bulk") {
+        let store = defineRwState("bulk", bulkInitial)
+        return RwResponse(text: store.keys.sorted().map { "\($0)=\(store[$0]!.text)" }.joined(separator: "\n"))
+    }
+    route("/bulk/touch/:index") { info in
+        let index = Int(info.params["index"] ?? "") ?? -1
+        updateRwState("bulk", initializer: bulkInitial) { $0[index]?.text = "touched-\(index)" }
+        return RwResponse(text: "touched \(index)")
+    }
+    // Works for a while, then traps.
+    route("/slow-trap") { () -> RwResponse in
+        setRwState("slow-trap.started", true)
+        try await Task.sleep(for: .milliseconds(300))
+        fatalError("trap during a long response requested by the test")
+    }
+    // Waits (cancellably) far longer than any request timeout.
+    route("/sleep") {
+        try await Task.sleep(for: .seconds(3600))
+        return RwResponse(text: "woke up")
+    }
+    // Never yields and never returns.
+    route("/spin") { () -> RwResponse in
+        var turns = 0
+        while getRwState("spin.stop", as: Bool.self) != true { turns &+= 1 }
+        return RwResponse(text: "stopped after \(turns) turns")
+    }
+    route("/recurse") { RwResponse(text: "depth \(recurse(Int.max / 2))") }
+    explode
 }

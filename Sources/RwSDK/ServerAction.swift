@@ -39,7 +39,7 @@ public func serverAction<Output: Encodable & Sendable>(
     return ServerAction(id: id) { input in
         let output = try await body(input)
         do {
-            return Array(try JSONEncoder().encode(output))
+            return Array(try sharedJSONEncoder.encode(output))
         } catch {
             throw ActionOutputError(actionID: id, underlying: error)
         }

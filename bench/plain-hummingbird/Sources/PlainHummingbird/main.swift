@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 // Usage: PlainHummingbird <port> <page file> [<action file> <X-Greeting value>]

@@ -169,9 +169,17 @@ def work_folder():
     return folder
 
 
+def forget_build_plans(package):
+    """Removes SwiftPM's build plans (`.build*/*.yaml`) so the next build plans again: SwiftPM
+    may keep using a plan that lacks a source file added to a path dependency (this checkout)."""
+    for plan in glob.glob(os.path.join(package, ".build*", "*.yaml")):
+        os.remove(plan)
+
+
 def reset_sources(source, app):
     """Makes `app` a copy of `source` without touching its build caches (.build*, .rw)."""
     os.makedirs(app, exist_ok=True)
+    forget_build_plans(app)
     for name in os.listdir(app):
         if name.startswith(".build") or name == ".rw":
             continue
@@ -257,6 +265,21 @@ def clear_deps_images(app):
 
 # MARK: - Servers
 
+def child_named(parent, name):
+    """The pid of `parent`'s child process called `name` (read from /proc, no procps needed)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            comm = stat[stat.index("(") + 1:stat.rindex(")")]
+            if comm == name[:15] and int(stat[stat.rindex(")") + 2:].split()[1]) == parent:
+                return int(entry)
+    raise RuntimeError(f"no {name} process under {parent}")
+
+
 class DevServer:
     """`rw dev` on an app package; keeps its terminal output to read the reload spans."""
 
@@ -276,7 +299,7 @@ class DevServer:
             raise RuntimeError("rw dev stopped before listening:\n" + "".join(self.lines[-40:]))
         threading.Thread(target=self._drain, daemon=True).start()
         self.start_seconds = wait_for(self.url + "/", "<html") - t0
-        self.runner = int(subprocess.check_output(["pgrep", "-P", str(self.process.pid), "rw-runner"], text=True).split()[0])
+        self.runner = child_named(self.process.pid, "rw-runner")
 
     def _drain(self):
         for line in self.process.stdout:
@@ -350,6 +373,7 @@ def generate_app(folder, files=30):
             path = os.path.join(folder, name)
             shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
     pages = files - 4
+    forget_build_plans(folder)
     library = os.path.join(folder, "Sources", "GenApp")
     os.makedirs(library)
     os.makedirs(os.path.join(folder, "Sources", "gen-app"))

@@ -42,7 +42,10 @@ struct AppImageBuilder: Sendable {
         let sources = try package.sources().map(\.path)
         let arguments =
             [
-                "swiftc", "-emit-library", "-parse-as-library", "-swift-version", "6", "-Onone",
+                // Batch mode on every core: without it the driver runs one frontend per file,
+                // each parsing every file (4.2 s for a 30-file app against 0.9–1.5 s).
+                "swiftc", "-enable-batch-mode", "-j\(ProcessInfo.processInfo.activeProcessorCount)",
+                "-emit-library", "-parse-as-library", "-swift-version", "6", "-Onone",
                 "-module-name", package.appTarget.replacingOccurrences(of: "-", with: "_"),
                 "-DSWIFT_PACKAGE", "-DDEBUG", "-I", deps.modulesDirectory.path,
             ] + deps.clangFlags + sources + [

@@ -39,6 +39,7 @@ public func serverAction<Output: Encodable & Sendable>(
     return ServerAction(id: id) { input in
         let output = try await body(input)
         do {
+            if let json = try? FlatJSON.encode(output) { return Array(json.utf8) }
             return Array(try sharedJSONEncoder.encode(output))
         } catch {
             throw ActionOutputError(actionID: id, underlying: error)

@@ -118,6 +118,16 @@ def cpu_seconds(pids):
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def ensure_free(*ports):
+    """Fails when something already listens on one of `ports` (a server left from another run
+    would otherwise answer in place of the one being measured)."""
+    import socket
+    for port in ports:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise RuntimeError(f"port {port} is in use; stop what listens there first")
+
+
 def wait_port(url, limit=120):
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:

@@ -42,7 +42,12 @@ struct AppImageBuilder: Sendable {
         let sources = try package.sources().map(\.path)
         let arguments =
             [
-                "swiftc", "-emit-library", "-parse-as-library", "-swift-version", "6", "-Onone",
+                // One frontend for the whole module, code generation on every core: without it the
+                // driver runs one frontend per file, each parsing every file (a 30-file app: 5.9 s
+                // against 2.0 s; hello-world 1.1 s against 0.5 s). Batch mode instead trips a driver
+                // bug on Linux (autolink-extract looks for object files under other names).
+                "swiftc", "-wmo", "-num-threads", "\(ProcessInfo.processInfo.activeProcessorCount)",
+                "-emit-library", "-parse-as-library", "-swift-version", "6", "-Onone",
                 "-module-name", package.appTarget.replacingOccurrences(of: "-", with: "_"),
                 "-DSWIFT_PACKAGE", "-DDEBUG", "-I", deps.modulesDirectory.path,
             ] + deps.clangFlags + sources + [

@@ -60,10 +60,11 @@ public struct App: Sendable {
                 case .response(let response):
                     return finish(response, info)
                 case .page(let page):
-                    var html = "<!DOCTYPE html>"
-                    html.reserveCapacity(2048)
+                    // Rendered straight into the body's bytes (no String, no copy).
+                    var html = HTMLOutput(capacity: 2048)
+                    html.append("<!DOCTYPE html>")
                     (route.document?(page) ?? page).render(into: &html)
-                    let response = RwResponse(headers: ["Content-Type": "text/html; charset=utf-8"], text: html)
+                    let response = RwResponse(headers: ["Content-Type": "text/html; charset=utf-8"], body: html.bytes)
                     return finish(response, info)
                 }
             case .action:

@@ -68,6 +68,26 @@ public struct Element: HTML {
         self.children = nil
     }
 
+    public func render(into output: inout HTMLOutput) {
+        output.append(byte: UInt8(ascii: "<"))
+        output.append(markup: name)
+        for attribute in attributes {
+            output.append(byte: UInt8(ascii: " "))
+            output.append(markup: attribute.name)
+            if let value = attribute.value {
+                output.append("=\"")
+                output.append(attributeValue: value)
+                output.append(byte: UInt8(ascii: "\""))
+            }
+        }
+        output.append(byte: UInt8(ascii: ">"))
+        guard let children else { return }
+        children.render(into: &output)
+        output.append("</")
+        output.append(markup: name)
+        output.append(byte: UInt8(ascii: ">"))
+    }
+
     public func render(into output: inout String) {
         output += "<"
         output += name

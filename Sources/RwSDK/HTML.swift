@@ -4,6 +4,80 @@
 public protocol HTML: SendableMetatype {
     /// Appends this content's markup to `output`.
     func render(into output: inout String)
+
+    /// Appends this content's markup to `output` as UTF-8 bytes. Pages are rendered this way;
+    /// the default renders into a `String` with the `String` version and appends its bytes,
+    /// so a type of your own needs only the `String` version.
+    func render(into output: inout HTMLOutput)
+}
+
+extension HTML {
+    public func render(into output: inout HTMLOutput) {
+        var markup = ""
+        render(into: &markup)
+        output.append(markup: markup)
+    }
+}
+
+/// Rendered markup as UTF-8 bytes: what a page is rendered into before it becomes a response
+/// body, without intermediate strings.
+public struct HTMLOutput: Sendable {
+    /// The markup so far.
+    public private(set) var bytes: [UInt8]
+
+    /// An empty output with room for `capacity` bytes.
+    public init(capacity: Int = 1024) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Appends `markup` verbatim. Use only for trusted content.
+    public mutating func append(markup: String) {
+        var markup = markup
+        markup.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends `text` with `&`, `<` and `>` escaped.
+    public mutating func append(text: String) {
+        appendEscaped(text, quotes: false)
+    }
+
+    /// Appends `value` with `&`, `<`, `>`, `"` and `'` escaped, safe inside a quoted attribute.
+    public mutating func append(attributeValue value: String) {
+        appendEscaped(value, quotes: true)
+    }
+
+    @inline(__always)
+    mutating func append(_ literal: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    @inline(__always)
+    mutating func append(byte: UInt8) {
+        bytes.append(byte)
+    }
+
+    private mutating func appendEscaped(_ text: String, quotes: Bool) {
+        var text = text
+        text.withUTF8 { source in
+            var start = 0
+            for index in source.indices {
+                let entity: StaticString
+                switch source[index] {
+                case UInt8(ascii: "&"): entity = "&amp;"
+                case UInt8(ascii: "<"): entity = "&lt;"
+                case UInt8(ascii: ">"): entity = "&gt;"
+                case UInt8(ascii: "\"") where quotes: entity = "&quot;"
+                case UInt8(ascii: "'") where quotes: entity = "&#39;"
+                default: continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start..<index]))
+                append(entity)
+                start = index + 1
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start...]))
+        }
+    }
 }
 
 extension HTML {
@@ -21,6 +95,10 @@ extension String: HTML {
     public func render(into output: inout String) {
         HTMLEscaping.appendText(self, to: &output)
     }
+
+    public func render(into output: inout HTMLOutput) {
+        output.append(text: self)
+    }
 }
 
 /// Markup written exactly as given, without escaping. Use only for trusted content.
@@ -32,6 +110,8 @@ public struct RawHTML: HTML, Sendable {
     public init(_ markup: String) { self.markup = markup }
 
     public func render(into output: inout String) { output += markup }
+
+    public func render(into output: inout HTMLOutput) { output.append(markup: markup) }
 }
 
 /// A sequence of HTML content rendered one after another.
@@ -46,6 +126,10 @@ public struct Fragment: HTML {
     public init(@HTMLBuilder _ content: () -> Fragment) { self = content() }
 
     public func render(into output: inout String) {
+        for child in children { child.render(into: &output) }
+    }
+
+    public func render(into output: inout HTMLOutput) {
         for child in children { child.render(into: &output) }
     }
 }

@@ -57,6 +57,10 @@ public struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
     public func match(_ path: String) -> [String: String]? {
         var parts: [String] = []
         for raw in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if !raw.utf8.contains(UInt8(ascii: "%")) {
+                parts.append(String(raw))
+                continue
+            }
             guard let decoded = raw.removingPercentEncoding else { return nil }
             parts.append(decoded)
         }

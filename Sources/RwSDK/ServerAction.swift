@@ -39,7 +39,8 @@ public func serverAction<Output: Encodable & Sendable>(
     return ServerAction(id: id) { input in
         let output = try await body(input)
         do {
-            return Array(try JSONEncoder().encode(output))
+            if let json = try? FlatJSON.encode(output) { return Array(json.utf8) }
+            return Array(try sharedJSONEncoder.encode(output))
         } catch {
             throw ActionOutputError(actionID: id, underlying: error)
         }
@@ -88,6 +89,8 @@ public struct ActionInput: Sendable {
         for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String {
+                // Most fields need no decoding; Foundation's replacing and decoding copy regardless.
+                if !text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) { return String(text) }
                 let spaced = text.replacingOccurrences(of: "+", with: " ")
                 return spaced.removingPercentEncoding ?? spaced
             }

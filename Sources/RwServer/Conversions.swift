@@ -41,8 +41,11 @@ extension Response {
     /// Converts a framework response.
     public init(_ rwResponse: RwResponse) {
         var fields = HTTPFields()
+        fields.reserveCapacity(rwResponse.headers.count)
         for field in rwResponse.headers {
-            if let name = HTTPField.Name(field.name) { fields.append(HTTPField(name: name, value: field.value)) }
+            // Content-Type is on nearly every response: skip validating and lower-casing its name.
+            let name = field.name == "Content-Type" ? .contentType : HTTPField.Name(field.name)
+            if let name { fields.append(HTTPField(name: name, value: field.value)) }
         }
         self.init(
             status: HTTPResponse.Status(code: rwResponse.status),

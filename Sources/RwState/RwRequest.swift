@@ -16,7 +16,8 @@ public struct RwRequest: Sendable {
 
     /// Creates a request. `target` is the request target: a path optionally followed by `?query`.
     public init(method: String, target: String, headers: Headers = [:], body: [UInt8] = []) {
-        self.method = method.uppercased()
+        // Methods almost always arrive in upper case already; uppercased() copies regardless.
+        self.method = method.utf8.allSatisfy({ $0 < 0x80 && !(0x61...0x7a).contains($0) }) ? method : method.uppercased()
         if let mark = target.firstIndex(of: "?") {
             self.path = String(target[..<mark])
             self.query = String(target[target.index(after: mark)...])

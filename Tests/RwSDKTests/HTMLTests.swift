@@ -37,4 +37,30 @@ import Testing
     @Test func nonASCIITextIsKept() {
         #expect(span { "héllo → 世界 & 👋" }.renderedHTML() == "<span>héllo → 世界 &amp; 👋</span>")
     }
+
+    /// A component of an app's own that implements only the `String` rendering.
+    struct Badge: HTML {
+        let label: String
+        func render(into output: inout String) { output += "<b data-x=\"1\">\(label)</b>" }
+    }
+
+    @Test func byteRenderingMatchesStringRendering() {
+        let pages: [any HTML] = [
+            p { "<script>alert('x') & \"y\"</script>" },
+            a(.href("/x?a=1&b=\"2\""), .attr("title", "it's <b>"), .attr("hidden")) { "link" },
+            div { RawHTML("<b>bold</b>"); br(); input(.name("q")) },
+            span { "héllo → 世界 & 👋"; Badge(label: "mine"); 42 },
+            Fragment { "a&b"; "'\"'" },
+            "plain & text",
+            RawHTML("<i>raw</i>"),
+            Badge(label: "alone"),
+        ]
+        for page in pages {
+            var output = HTMLOutput()
+            page.render(into: &output)
+            var text = ""
+            page.render(into: &text)
+            #expect(String(decoding: output.bytes, as: UTF8.self) == text)
+        }
+    }
 }

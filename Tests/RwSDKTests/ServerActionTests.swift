@@ -99,4 +99,9 @@ struct Sum: Codable, Sendable { let a: Int; let b: Int }
         #expect(html.hasPrefix(#"<div data-rw-client="Badge" data-rw-module="/client/badge.js" data-rw-props="{&quot;label&quot;:&quot;&lt;\&quot;hi\&quot;&gt;&quot;}">"#))
         #expect(html.hasSuffix("<span>&lt;\"hi\"&gt;</span></div>"))
     }
+
+    @Test func formFieldsAreDecoded() {
+        let fields = ActionInput.parseForm(Array("a=1&b=x+y&c=%41%20z&d&e=&f%2B=%zz&g=caf%C3%A9".utf8))
+        #expect(fields == ["a": "1", "b": "x y", "c": "A z", "d": "", "e": "", "f+": "%zz", "g": "café"])
+    }
 }

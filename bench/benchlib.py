@@ -1,0 +1,520 @@
+"""Helpers shared by bench/run, bench/reload and bench/throughput.
+
+Everything here works on loopback with the toolchain on PATH and `wrk` for HTTP load. Apps are
+prepared in a work folder kept between runs (`.build/bench/` by default) so that later runs reuse
+SwiftPM's and rw dev's caches; the app sources are reset to their pristine content on every run.
+"""
+import glob, http.client, os, re, shutil, signal, statistics, subprocess, sys, tempfile, threading, time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# MARK: - HTTP
+
+def get(url, timeout=30):
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return response.read().decode()
+    except Exception:
+        return None
+
+
+def wait_for(url, text, limit=900):
+    """Polls `url` every 2 ms until its body contains `text`; returns the time it did."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        body = get(url)
+        if body and text in body:
+            return time.monotonic()
+        time.sleep(0.002)
+    raise RuntimeError(f"{url} never showed {text!r}")
+
+
+class Load:
+    """Steady, bounded load: `connections` keep-alive clients, each sending one GET after the
+    other (10 ms pause after a failure). Counts answered (200) and failed requests (refused,
+    reset, timed out, or any other status)."""
+
+    def __init__(self, port, path="/", connections=4):
+        self.port, self.path, self.connections = port, path, connections
+        self.ok = self.failed = 0
+        self.lock = threading.Lock()
+        self.stop_flag = threading.Event()
+        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(connections)]
+
+    def _run(self):
+        connection = None
+        while not self.stop_flag.is_set():
+            try:
+                if connection is None:
+                    connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                connection.request("GET", self.path)
+                response = connection.getresponse()
+                response.read()
+                good = response.status == 200
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+                    connection = None
+            except Exception:
+                good = False
+                if connection is not None:
+                    connection.close()
+                connection = None
+            with self.lock:
+                if good:
+                    self.ok += 1
+                else:
+                    self.failed += 1
+            if not good:
+                time.sleep(0.01)
+        if connection is not None:
+            connection.close()
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_flag.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+
+def wrk(url, seconds, connections, script=None):
+    """One wrk run (one thread); returns req/s, p50 and p99 in ms, and the error count."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", script]
+    out = subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout
+
+    def duration(text):
+        value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = duration(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = duration(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors += int(non2xx.group(1)) if non2xx else 0
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": errors, "requests": requests}
+
+
+def cpu_seconds(pids):
+    """User + system CPU time used so far by the processes `pids`."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def ensure_free(*ports):
+    """Fails when something already listens on one of `ports` (a server left from another run
+    would otherwise answer in place of the one being measured)."""
+    import socket
+    for port in ports:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise RuntimeError(f"port {port} is in use; stop what listens there first")
+
+
+def wait_port(url, limit=120):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if get(url, timeout=5) is not None:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"no answer from {url}")
+
+
+# MARK: - Statistics
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
+# MARK: - Building
+
+def run_quiet(command, **kwargs):
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:])
+        raise RuntimeError(f"{' '.join(command)} failed ({result.returncode})")
+    return result.stdout
+
+
+def rw_binary():
+    run_quiet(["swift", "build", "--product", "rw"], cwd=ROOT)
+    return os.path.join(run_quiet(["swift", "build", "--show-bin-path"], cwd=ROOT).strip(), "rw")
+
+
+def swift_build(app, scratch, product, configuration="debug"):
+    run_quiet(["swift", "build", "--package-path", app, "--scratch-path", scratch, "-c", configuration, "--product", product])
+    return os.path.join(scratch, configuration, product)
+
+
+def work_folder():
+    folder = os.environ.get("RW_BENCH_WORK") or os.path.join(ROOT, ".build", "bench")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def forget_build_plans(package):
+    """Removes SwiftPM's build plans (`.build*/*.yaml`) so the next build plans again: SwiftPM
+    may keep using a plan that lacks a source file added to a path dependency (this checkout)."""
+    for plan in glob.glob(os.path.join(package, ".build*", "*.yaml")):
+        os.remove(plan)
+
+
+def reset_sources(source, app):
+    """Makes `app` a copy of `source` without touching its build caches (.build*, .rw)."""
+    os.makedirs(app, exist_ok=True)
+    forget_build_plans(app)
+    for name in os.listdir(app):
+        if name.startswith(".build") or name == ".rw":
+            continue
+        path = os.path.join(app, name)
+        shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+    for name in os.listdir(source):
+        if name.startswith(".build") or name in (".rw", ".swiftpm"):
+            continue
+        src, dst = os.path.join(source, name), os.path.join(app, name)
+        shutil.copytree(src, dst) if os.path.isdir(src) else shutil.copy2(src, dst)
+
+
+# Modules an edit can start importing, one per re-optimization: (package URL, version, package
+# name, product/module, an expression using it that evaluates to an Int).
+EXTRA_MODULES = [
+    ("https://github.com/apple/swift-algorithms", "1.2.1", "swift-algorithms", "Algorithms", "[1, 2, 3].chunks(ofCount: 2).count"),
+    ("https://github.com/apple/swift-collections", "1.6.0", "swift-collections", "DequeModule", "Deque([1, 2]).count"),
+    ("https://github.com/apple/swift-numerics", "1.1.1", "swift-numerics", "RealModule", "Int(Double.exp(0.0))"),
+    ("https://github.com/apple/swift-collections", "1.6.0", "swift-collections", "OrderedCollections", "OrderedSet([1, 2, 2]).count"),
+    ("https://github.com/apple/swift-collections", "1.6.0", "swift-collections", "HeapModule", "Heap([3, 1, 2]).count"),
+]
+
+STATE_SOURCE = """import RwSDK
+
+// Added by bench/: a visit counter kept with defineRwState, read at /bench/state.
+func benchStateResponse() -> RwResponse {
+    let visits = updateRwState("bench.visits", initializer: { 0 }) { (count: inout Int) -> Int in
+        count += 1
+        return count
+    }
+    return RwResponse(headers: ["Content-Type": "text/plain"], text: "visits \\(visits)\\n")
+}
+"""
+
+
+def prepare_hello(extra_modules):
+    """A copy of playground/hello-world in the work folder, depending on this checkout, declaring
+    (not importing) the first `extra_modules` of EXTRA_MODULES, with a /bench/state route."""
+    app = os.path.join(work_folder(), "hello-world")
+    reset_sources(os.path.join(ROOT, "playground/hello-world"), app)
+    manifest = os.path.join(app, "Package.swift")
+    with open(manifest) as f:
+        text = f.read().replace('path: "../.."', f'path: "{ROOT}"')
+    modules = EXTRA_MODULES[:extra_modules]
+    packages = {}
+    for url, version, package, _, _ in modules:
+        packages.setdefault(package, f'.package(url: "{url}", from: "{version}"),\n        ')
+    products = "".join(f', .product(name: "{m}", package: "{p}")' for _, _, p, m, _ in modules)
+    text = text.replace('.package(name: "RwSDK", path:', "".join(packages.values()) + '.package(name: "RwSDK", path:')
+    text = text.replace('dependencies: [.product(name: "RwSDK", package: "RwSDK")]',
+                        'dependencies: [.product(name: "RwSDK", package: "RwSDK")' + products + "]")
+    with open(manifest, "w") as f:
+        f.write(text)
+    with open(os.path.join(app, "Sources/HelloWorld/BenchState.swift"), "w") as f:
+        f.write(STATE_SOURCE)
+    app_swift = os.path.join(app, "Sources/HelloWorld/App.swift")
+    with open(app_swift) as f:
+        text = f.read()
+    with open(app_swift, "w") as f:
+        f.write(text.replace("    render(Document) {", '    route("/bench/state") { benchStateResponse() }\n    render(Document) {', 1))
+    return app
+
+
+def set_heading(path, marker, imports=(), expression=None):
+    """Rewrites the page's `h1 { "…" }` to show `marker` (and `expression`'s value after it),
+    with `imports` added at the top of the file."""
+    with open(path) as f:
+        source = f.read()
+    content = f"{marker} \\({expression})" if expression else marker
+    source = re.sub(r'h1 \{ "[^"]*" \}', lambda _: f'h1 {{ "{content}" }}', source, count=1)
+    for module in imports:
+        if f"import {module}\n" not in source:
+            source = f"import {module}\n" + source
+    with open(path, "w") as f:
+        f.write(source)
+
+
+def clear_deps_images(app):
+    """Removes rw dev's linked deps images, so the next session relinks them (objects stay)."""
+    for path in glob.glob(os.path.join(app, ".rw", "**", "libRwDeps-*.so"), recursive=True):
+        os.remove(path)
+
+
+# MARK: - Servers
+
+def child_named(parent, name):
+    """The pid of `parent`'s child process called `name` (read from /proc, no procps needed)."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            comm = stat[stat.index("(") + 1:stat.rindex(")")]
+            if comm == name[:15] and int(stat[stat.rindex(")") + 2:].split()[1]) == parent:
+                return int(entry)
+    raise RuntimeError(f"no {name} process under {parent}")
+
+
+class DevServer:
+    """`rw dev` on an app package; keeps its terminal output to read the reload spans."""
+
+    def __init__(self, rw, app, port):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.lines = []
+        t0 = time.monotonic()
+        self.process = subprocess.Popen([rw, "dev", "--package-path", app, "--port", str(port)],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        env={**os.environ, "NO_COLOR": "1"})
+        for line in self.process.stdout:
+            self.lines.append(line)
+            if "listening on" in line:
+                break
+        else:
+            raise RuntimeError("rw dev stopped before listening:\n" + "".join(self.lines[-40:]))
+        threading.Thread(target=self._drain, daemon=True).start()
+        self.start_seconds = wait_for(self.url + "/", "<html") - t0
+        self.runner = child_named(self.process.pid, "rw-runner")
+
+    def _drain(self):
+        for line in self.process.stdout:
+            self.lines.append(line)
+
+    def spans(self, since):
+        """(build ms, load ms) of each `↻ gen N` line after line `since`."""
+        found = []
+        for line in self.lines[since:]:
+            match = re.search(r"↻ gen \d+ .* build (\d+) ms · load (\d+) ms", line)
+            if match:
+                found.append((int(match.group(1)), int(match.group(2))))
+        return found
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class Relaunched:
+    """A built app executable, stopped with SIGTERM and started again after each build."""
+
+    def __init__(self, binary, port, public):
+        self.binary, self.port, self.public = binary, port, public
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen([self.binary, "--port", str(self.port), "--public", self.public],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self):
+        if self.process is not None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+
+class Background:
+    """Any server process, stopped on exit."""
+
+    def __init__(self, command, cwd=None):
+        self.process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# MARK: - A generated 30-file app
+
+def generate_app(folder, files=30):
+    """Writes an app package of `files` Swift files in its library target (a document, models,
+    widgets, an app definition and pages with routes, loops and helpers) to `folder`, keeping
+    build caches there. The page at / has the `h1 { "…" }` that edits rewrite."""
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        if not (name.startswith(".build") or name == ".rw"):
+            path = os.path.join(folder, name)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+    pages = files - 4
+    forget_build_plans(folder)
+    library = os.path.join(folder, "Sources", "GenApp")
+    os.makedirs(library)
+    os.makedirs(os.path.join(folder, "Sources", "gen-app"))
+    os.makedirs(os.path.join(folder, "public"))
+    with open(os.path.join(folder, "Package.swift"), "w") as f:
+        f.write(f"""// swift-tools-version: 6.0
+import PackageDescription
+
+// Generated by bench/benchlib.py: an RwSDK app of {files} source files.
+let package = Package(
+    name: "gen-app",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "RwSDK", path: "{ROOT}")],
+    targets: [
+        .target(name: "GenApp", dependencies: [.product(name: "RwSDK", package: "RwSDK")]),
+        .executableTarget(name: "gen-app", dependencies: ["GenApp", .product(name: "RwServer", package: "RwSDK")]),
+    ]
+)
+""")
+    with open(os.path.join(folder, "Sources", "gen-app", "main.swift"), "w") as f:
+        f.write("import GenApp\nimport RwServer\n\ntry await serve(app)\n")
+    def write(name, text):
+        with open(os.path.join(library, name), "w") as f:
+            f.write(text)
+    routes = "\n".join(f'        route("{"/" if i == 1 else f"/page{i}"}") {{ info in Page{i:02d}(info) }}' for i in range(1, pages + 1))
+    write("App.swift", f"""import RwSDK
+
+public let app = defineApp {{
+    middleware {{ info in info.ctx["started"] = Visit.now() }}
+    render(Document) {{
+{routes}
+    }}
+    saveNote
+}}
+
+let saveNote = serverAction("saveNote") {{ input in
+    Note(id: 1, title: input["title"] ?? "untitled", tags: ["bench"])
+}}
+""")
+    nav = "\n".join(f'                    li {{ a(.href("{"/" if i == 1 else f"/page{i}"}")) {{ "Page {i}" }} }}' for i in range(1, pages + 1))
+    write("Document.swift", f"""import RwSDK
+
+@HTMLBuilder
+func Document(_ content: any HTML) -> Fragment {{
+    html(.lang("en")) {{
+        head {{
+            meta(.charset("utf-8"))
+            title("Generated app")
+            clientRuntimeScript()
+        }}
+        body {{
+            nav {{
+                ul {{
+{nav}
+                }}
+            }}
+            content
+        }}
+    }}
+}}
+""")
+    write("Models.swift", """import Foundation
+
+struct Note: Codable, Sendable, Hashable {
+    let id: Int
+    let title: String
+    let tags: [String]
+}
+
+enum Visit {
+    static func now() -> String { String(Int(Date().timeIntervalSince1970)) }
+}
+
+func sampleNotes(_ seed: Int, count: Int = 5) -> [Note] {
+    (0..<count).map { Note(id: seed * 100 + $0, title: "Note \\($0) of \\(seed)", tags: $0.isMultiple(of: 2) ? ["even"] : ["odd", "x"]) }
+}
+""")
+    write("Widgets.swift", """import RwSDK
+
+func Card(_ titleText: String, @HTMLBuilder _ content: () -> Fragment) -> Element {
+    section(.class("card")) {
+        h2 { titleText }
+        div(.class("card-body")) { content() }
+    }
+}
+
+func NoteList(_ notes: [Note]) -> Element {
+    ul(.class("notes")) {
+        for note in notes {
+            li(.id("note-\\(note.id)")) {
+                strong { note.title }
+                " "
+                em { note.tags.joined(separator: ", ") }
+            }
+        }
+    }
+}
+""")
+    for i in range(1, pages + 1):
+        heading = "Generated app" if i == 1 else f"Page {i}"
+        write(f"Page{i:02d}.swift", f"""import RwSDK
+
+struct Page{i:02d}Summary {{
+    let notes: [Note]
+    var total: Int {{ notes.reduce(0) {{ $0 + $1.id }} }}
+    var tagCounts: [String: Int] {{
+        var counts: [String: Int] = [:]
+        for note in notes {{ for tag in note.tags {{ counts[tag, default: 0] += 1 }} }}
+        return counts
+    }}
+}}
+
+func Page{i:02d}(_ info: RequestInfo) -> some HTML {{
+    let summary = Page{i:02d}Summary(notes: sampleNotes({i}))
+    return main {{
+        h1 {{ "{heading}" }}
+        p {{ "Rendered for \\(info.request.path); total \\(summary.total)." }}
+        Card("Notes") {{ NoteList(summary.notes) }}
+        Card("Tags") {{
+            ul {{
+                for (tag, count) in summary.tagCounts.sorted(by: {{ $0.key < $1.key }}) {{
+                    li {{ "\\(tag): \\(count)" }}
+                }}
+            }}
+        }}
+        if summary.total > 1000 {{
+            p(.class("big")) {{ "A big page." }}
+        }} else {{
+            p {{ "A small page." }}
+        }}
+    }}
+}}
+""")
+    return folder

@@ -54,9 +54,14 @@ public enum DevServer {
         let session = try await DevSession(package: package, terminal: terminal, requestTimeout: options.requestTimeout)
         try await session.start()
 
+        // Every local target's sources, and the sources of packages the app depends on by path
+        // (a change there re-optimizes the deps image).
+        let dependencySources = package.pathDependencies.map { $0.appendingPathComponent("Sources") }
+            .filter { FileManager.default.fileExists(atPath: $0.path) }
         let watcher = try SourceWatcher(
-            roots: [package.sourceDirectory],
-            files: [package.directory.appendingPathComponent("Package.swift")])
+            roots: package.targets.map(\.sourceDirectory) + dependencySources,
+            files: [package.directory.appendingPathComponent("Package.swift")]
+                + package.pathDependencies.map { $0.appendingPathComponent("Package.swift") })
         let jobs = Task { await session.runJobs() }
         let precompiling = Task(priority: .background) { await session.precompileDeclaredDependencies() }
         let watching = Task {

@@ -9,7 +9,7 @@ import Synchronization
 final class DevSession: Sendable {
     enum Job: Sendable {
         case reload
-        case recover(RunnerProcess.Crash)
+        case recover(RunnerProcess.Crash, hold: Gate.Token)
     }
 
     private struct Shared {
@@ -34,18 +34,28 @@ final class DevSession: Sendable {
     private let runnerBox = Mutex<RunnerProcess?>(nil)
 
     private let requestTimeout: Duration?
+    /// The runner executable built for this session.
+    private let runnerExecutable: URL
 
-    /// Starts a session for `package`: scans the app's imports and builds the first deps
-    /// image and the runner. Handlers must answer within `requestTimeout` (`nil`: no limit).
+    /// Starts a session for `package`: scans the app's imports, builds the first deps image,
+    /// `libRwState.so` and the runner (from the runner sources of the RwSDK the app depends on).
+    /// Handlers must answer within `requestTimeout` (`nil`: no limit).
     init(package: DevPackage, terminal: Terminal, requestTimeout: Duration? = nil) async throws {
         self.terminal = terminal
         self.requestTimeout = requestTimeout
         self.builder = AppImageBuilder(package: package)
         self.depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
         let dependencies = try await DependencyMap(package: package)
+        guard let sdk = dependencies.sdkDirectory else {
+            throw DevError("the app package does not depend on the RwSDK package (no dependency provides the RwSDK and RwState products)")
+        }
         let roots = try Self.depsRoots(package, dependencies)
-        let deps = try await depsBuilder.build(
-            roots: roots, targets: dependencies.targets(for: roots), linkingSession: true)
+        let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots))
+        let state = try await StateLibrary.link(from: manifest, into: depsBuilder.stateDirectory)
+        let deps = try await depsBuilder.link(roots: roots, from: manifest)
+        runnerExecutable = depsBuilder.stateDirectory.appendingPathComponent("rw-runner")
+        try await RunnerExecutable.build(
+            sdk: sdk, state: state, modules: deps.modulesDirectory, output: runnerExecutable)
         shared = Mutex(Shared(package: package, dependencies: dependencies, deps: deps))
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
     }
@@ -60,8 +70,6 @@ final class DevSession: Sendable {
         return ["RwSDK"] + dependencies.provided(imports).subtracting(["RwSDK", "RwState"]).sorted()
     }
 
-    private static let restartReason = "restarting the runner"
-
     /// The runner process serving requests.
     var runner: RunnerProcess {
         runnerBox.withLock { $0! }
@@ -70,10 +78,9 @@ final class DevSession: Sendable {
     /// Starts the runner and builds and loads the first generation.
     func start() async throws {
         try builder.clean()
-        let runner = RunnerProcess(executable: deps.runner, requestTimeout: requestTimeout, terminal: terminal) { [jobs, gate] crash in
+        let runner = RunnerProcess(executable: runnerExecutable, requestTimeout: requestTimeout, terminal: terminal) { [jobs, gate] crash in
             // Hold new requests from this moment until the runner is back.
-            gate.close(Self.restartReason)
-            jobs.yield(.recover(crash))
+            jobs.yield(.recover(crash, hold: gate.close(.restartingRunner)))
         }
         runnerBox.withLock { $0 = runner }
         try await runner.start()
@@ -98,17 +105,17 @@ final class DevSession: Sendable {
         for await job in jobStream {
             switch job {
             case .reload:
-                let files = shared.withLock { shared -> [String] in
+                let (files, package) = shared.withLock { shared -> ([String], DevPackage) in
                     defer { shared.pendingFiles = [] }
-                    return shared.pendingFiles
+                    return (shared.pendingFiles, shared.package)
                 }
                 // Saves made while a build ran were coalesced into this one reload.
                 guard !files.isEmpty else { continue }
                 await reload(
                     trigger: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "),
-                    packageChanged: files.contains { $0.hasSuffix("/Package.swift") })
-            case .recover(let crash):
-                await recover(from: crash)
+                    cause: ReloadCause(files: files, package: package))
+            case .recover(let crash, let hold):
+                await recover(from: crash, hold: hold)
             }
         }
     }
@@ -122,25 +129,24 @@ final class DevSession: Sendable {
     }
 
     /// Builds and loads the next generation; on failure the serving generation stays.
-    func reload(trigger: String, packageChanged: Bool = false) async {
+    func reload(trigger: String, cause: ReloadCause = ReloadCause()) async {
         let generation = shared.withLock { shared -> Int in
             defer { shared.nextGeneration += 1 }
             return shared.nextGeneration
         }
         let started = Date()
-        let reason = "building generation \(generation)"
-        gate.close(reason)
-        let loaded = await buildAndLoad(generation, started: started, trigger: trigger, packageChanged: packageChanged)
-        gate.open(reason)
+        let hold = gate.close(.building(generation: generation))
+        let loaded = await buildAndLoad(generation, started: started, trigger: trigger, cause: cause)
+        gate.open(hold)
         if loaded { await liveReload.reload() }
     }
 
     /// Builds and loads one generation behind the closed gate; `true` when it is serving.
-    private func buildAndLoad(_ generation: Int, started: Date, trigger: String, packageChanged: Bool) async -> Bool {
+    private func buildAndLoad(_ generation: Int, started: Date, trigger: String, cause: ReloadCause) async -> Bool {
         let built: Result<AppImage, BuildFailure>
         var deps = self.deps
         do {
-            deps = try await reoptimizeIfNeeded(current: deps, packageChanged: packageChanged)
+            deps = try await reoptimizeIfNeeded(current: deps, cause: cause)
             built = try await builder.build(generation: generation, deps: deps)
         } catch {
             built = .failure(BuildFailure(diagnostics: "\(error)", buildMilliseconds: Date().timeIntervalSince(started) * 1000))
@@ -179,17 +185,18 @@ final class DevSession: Sendable {
                 $0.deps = deps
                 $0.lastFailure = nil
             }
+            let steps = image.steps.map { "\($0.kind) \($0.module) \(Int($0.milliseconds))" }.joined(separator: ", ")
             terminal.success(
-                "↻ gen \(generation) · \(trigger) · build \(Int(image.buildMilliseconds)) ms · load \(Int(loaded.loadMilliseconds)) ms")
+                "↻ gen \(generation) · \(trigger) · build \(Int(image.buildMilliseconds)) ms (\(steps)) · load \(Int(loaded.loadMilliseconds)) ms")
             return true
         }
     }
 
     /// Restarts a crashed runner and reloads the last good generation into it.
-    func recover(from crash: RunnerProcess.Crash) async {
-        // The gate was closed for this restart when the crash was reported.
+    func recover(from crash: RunnerProcess.Crash, hold: Gate.Token) async {
+        // The gate was closed for this restart (`hold`) when the crash was reported.
         await restartRunner(after: crash)
-        gate.open(Self.restartReason)
+        gate.open(hold)
     }
 
     private func restartRunner(after crash: RunnerProcess.Crash) async {
@@ -272,11 +279,12 @@ final class DevSession: Sendable {
 
     /// Returns `current`, or a new deps image when the app now imports a module `current` lacks
     /// or Package.swift changed (re-optimization). Throws when the new image cannot be built.
-    private func reoptimizeIfNeeded(current: DepsImage, packageChanged: Bool) async throws -> DepsImage {
+    private func reoptimizeIfNeeded(current: DepsImage, cause: ReloadCause) async throws -> DepsImage {
         var (package, dependencies) = shared.withLock { ($0.package, $0.dependencies) }
-        if packageChanged {
+        if cause.packageChanged {
             package = try DevPackage(path: package.directory.path, target: package.appTarget)
             dependencies = try await DependencyMap(package: package)
+            builder.update(package)
             shared.withLock {
                 $0.package = package
                 $0.dependencies = dependencies
@@ -284,12 +292,20 @@ final class DevSession: Sendable {
         }
         let roots = try Self.depsRoots(package, dependencies)
         let missing = roots.filter { !current.modules.contains($0) }
-        guard packageChanged || !missing.isEmpty else { return current }
-        let reason = missing.isEmpty ? "Package.swift changed" : "new dependency \(missing.joined(separator: ", "))"
+        let reason: String
+        if !missing.isEmpty {
+            reason = "new dependency \(missing.joined(separator: ", "))"
+        } else if cause.packageChanged {
+            reason = "Package.swift changed"
+        } else if let file = cause.dependencyFiles.first {
+            reason = "\(URL(fileURLWithPath: file).lastPathComponent) of a package the app depends on by path changed"
+        } else {
+            return current
+        }
         let progress = terminal.progress("⚡ \(reason) → re-optimizing deps (\(current.hash) → …)")
         do {
-            let deps = try await depsBuilder.build(
-                roots: roots, targets: dependencies.targets(for: roots), linkingSession: false)
+            let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots))
+            let deps = try await depsBuilder.link(roots: roots, from: manifest)
             progress.finish(detail: "⚡ \(reason) → re-optimized deps (\(current.hash) → \(deps.hash))")
             return deps
         } catch {

@@ -6,10 +6,13 @@ struct DependencyMap: Sendable, Equatable {
     let productForModule: [String: String]
     /// Module name → the target that builds it.
     let targetForModule: [String: String]
+    /// The folder of the RwSDK package the app depends on (it holds the runner's sources).
+    let sdkDirectory: URL?
 
-    init(productForModule: [String: String], targetForModule: [String: String] = [:]) {
+    init(productForModule: [String: String], targetForModule: [String: String] = [:], sdkDirectory: URL? = nil) {
         self.productForModule = productForModule
         self.targetForModule = targetForModule
+        self.sdkDirectory = sdkDirectory
     }
 
     /// Asks SwiftPM for the app package's direct dependencies and reads their manifests.
@@ -33,11 +36,15 @@ struct DependencyMap: Sendable, Equatable {
         let scratch = package.cacheDirectory.appendingPathComponent("manifests").path
         var map: [String: String] = [:]
         var targets: [String: String] = [:]
+        var sdkDirectory: URL?
         for dependency in root.dependencies {
             let data = try await Self.json([
                 "swift", "package", "--package-path", dependency.path, "--scratch-path", scratch, "dump-package",
             ])
             let manifest = try JSONDecoder().decode(Manifest.self, from: data)
+            if manifest.products.contains(where: { $0.name == "RwSDK" }) && manifest.products.contains(where: { $0.name == "RwState" }) {
+                sdkDirectory = URL(fileURLWithPath: dependency.path)
+            }
             for product in manifest.products where wanted.contains(product.name) {
                 for target in product.targets {
                     map[Self.moduleName(of: target)] = product.name
@@ -47,6 +54,7 @@ struct DependencyMap: Sendable, Equatable {
         }
         self.productForModule = map
         self.targetForModule = targets
+        self.sdkDirectory = sdkDirectory
     }
 
     /// The targets that build `modules` (a module without a known target is its own target).

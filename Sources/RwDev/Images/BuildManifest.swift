@@ -11,6 +11,8 @@ struct BuildManifest {
     }
 
     let modules: [String: Module]
+    /// SwiftPM's folder of build products (`.build/<triple>/debug`).
+    let binDirectory: URL
 
     /// Reads the manifest at `path` for build products in `binDirectory` (whose folder name
     /// `…/<triple>/debug` names the target triple).
@@ -46,6 +48,7 @@ struct BuildManifest {
             }
         }
         self.modules = modules
+        self.binDirectory = binDirectory
     }
 
     /// `roots` and every module they import, transitively, in a stable order.

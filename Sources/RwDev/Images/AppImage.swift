@@ -1,0 +1,169 @@
+import Foundation
+import RwState
+
+/// One generation's app image: the app target's `libApp…-<generation>.so`, linked against the
+/// images of the local targets below it (each from the generation that last rebuilt it), the
+/// deps image and `libRwState.so`. Loading it loads the lower images it needs by their sonames.
+public struct AppImage: Sendable, Equatable {
+    /// The generation number.
+    public let generation: Int
+    /// The app target's library file: the one the runner loads.
+    public let path: URL
+    /// Every local target's image this generation runs, by module name (the app's included).
+    public let targetImages: [String: URL]
+    /// The hash of the deps image it was compiled against.
+    public let depsHash: String
+    /// Milliseconds spent compiling and linking.
+    public let buildMilliseconds: Double
+    /// What the build did, step by step, for the terminal and the benchmarks.
+    public let steps: [BuildStep]
+}
+
+/// One timed step of an app image build.
+public struct BuildStep: Sendable, Equatable, Codable {
+    /// What ran.
+    public enum Kind: String, Sendable, Codable {
+        /// The Swift driver compiled a target (incrementally).
+        case compile
+        /// A target's objects were linked into its image.
+        case link
+    }
+
+    /// What ran.
+    public let kind: Kind
+    /// The target's module name.
+    public let module: String
+    /// Milliseconds.
+    public let milliseconds: Double
+}
+
+/// A failed app build: the compiler's diagnostics, to show in the terminal and the browser.
+public struct BuildFailure: Error, Sendable, Equatable {
+    /// The compiler's output.
+    public let diagnostics: String
+    /// Milliseconds spent before the failure.
+    public let buildMilliseconds: Double
+}
+
+/// Builds generations of the app: every local target the app depends on is compiled
+/// incrementally into objects kept between generations (``TargetCompiler``) and relinked into an
+/// image of its own only when its objects, a target below it or the deps image changed.
+///
+/// Not safe for concurrent builds: the session runs one build at a time.
+final class AppImageBuilder: @unchecked Sendable {
+    /// The image a target was last linked into, and what it was linked against.
+    private struct Linked {
+        let image: URL
+        let depsHash: String
+        let lower: [URL]
+    }
+
+    private(set) var package: DevPackage
+    /// Linked images by module name; only touched by the one build running.
+    private var linked: [String: Linked] = [:]
+
+    init(package: DevPackage) {
+        self.package = package
+    }
+
+    var imageDirectory: URL { package.cacheDirectory.appendingPathComponent("gen") }
+    var targetsDirectory: URL { package.cacheDirectory.appendingPathComponent("targets") }
+    var localModules: URL { targetsDirectory.appendingPathComponent("Modules") }
+
+    /// Removes app images of earlier sessions (compiled objects are kept: the driver decides
+    /// what is still valid).
+    func clean() throws {
+        try? FileManager.default.removeItem(at: imageDirectory)
+        try FileManager.default.createDirectory(at: imageDirectory, withIntermediateDirectories: true)
+    }
+
+    /// Uses `package` (re-read after Package.swift changed) from the next build on.
+    func update(_ package: DevPackage) {
+        self.package = package
+        linked = linked.filter { name, _ in package.targets.contains { $0.moduleName == name } }
+    }
+
+    /// Builds generation `generation` against `deps`: compiles every local target, lowest first,
+    /// and relinks the images whose inputs changed.
+    func build(generation: Int, deps: DepsImage) async throws -> Result<AppImage, BuildFailure> {
+        let started = DispatchTime.now()
+        var steps: [BuildStep] = []
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 }
+        let importedByOthers = Set(package.targets.flatMap(\.targetDependencies))
+        var images: [String: URL] = [:]
+        for target in package.targets {
+            let isApp = target.name == package.appTarget
+            let folder = targetsDirectory.appendingPathComponent(target.moduleName)
+            let compiler = TargetCompiler(
+                target: target, folder: folder, localModules: localModules,
+                emitsModule: importedByOthers.contains(target.name))
+            let entry = isApp ? [try writeEntry(depsHash: deps.hash, in: folder)] : []
+            let compiled = try await compiler.compile(sources: try target.sources(), extraSources: entry, deps: deps)
+            let objects: TargetCompiler.Objects
+            switch compiled {
+            case .failure(let failure):
+                return .failure(BuildFailure(diagnostics: failure.diagnostics, buildMilliseconds: elapsed()))
+            case .success(let built):
+                objects = built
+            }
+            steps.append(BuildStep(kind: .compile, module: target.moduleName, milliseconds: objects.milliseconds))
+            let lower = target.targetDependencies.compactMap { name in
+                package.targets.first { $0.name == name }.flatMap { images[$0.moduleName] }
+            }
+            // The app image gets a new file every generation: the runner loads it by that name.
+            if !isApp, let previous = linked[target.moduleName], !objects.changed, previous.depsHash == deps.hash,
+                previous.lower == lower
+            {
+                images[target.moduleName] = previous.image
+                continue
+            }
+            let output = imageDirectory.appendingPathComponent("lib\(target.moduleName)-\(generation).so")
+            let libraries = lower.map(ImageLinker.Library.init) + [
+                ImageLinker.Library(path: deps.path),
+                ImageLinker.Library(path: deps.stateDirectory.appendingPathComponent("libRwState.so")),
+            ]
+            do {
+                let milliseconds = try await ImageLinker.link(objects: objects.paths, into: output, against: libraries)
+                steps.append(BuildStep(kind: .link, module: target.moduleName, milliseconds: milliseconds))
+            } catch {
+                return .failure(BuildFailure(diagnostics: "\(error)", buildMilliseconds: elapsed()))
+            }
+            linked[target.moduleName] = Linked(image: output, depsHash: deps.hash, lower: lower)
+            images[target.moduleName] = output
+        }
+        let app = package.app.moduleName
+        return .success(
+            AppImage(
+                generation: generation, path: images[app]!, targetImages: images, depsHash: deps.hash,
+                buildMilliseconds: elapsed(), steps: steps))
+    }
+
+    /// Writes the generated entry point into the app target's folder, only when its text
+    /// changes (so the driver does not recompile it), and returns its path.
+    private func writeEntry(depsHash: String, in folder: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("rw-entry.swift")
+        let text = Self.entrySource(depsHash: depsHash)
+        if (try? String(contentsOf: file, encoding: .utf8)) != text {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        }
+        return file
+    }
+
+    /// The generated entry point every app image exports for the runner.
+    static func entrySource(depsHash: String) -> String {
+        """
+        // Generated by rw dev: the entry point the runner calls after loading this image.
+        import RwSDK
+
+        @_cdecl("\(ImageEntry.symbol)")
+        public func rwImageEntry() -> UnsafeMutableRawPointer {
+            let entry = ImageEntry(depsHash: "\(depsHash)") { request in
+                await app.handle(request, environment: .development)
+            }
+            return Unmanaged.passRetained(entry).toOpaque()
+        }
+
+        """
+    }
+}

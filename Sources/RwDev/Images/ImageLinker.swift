@@ -1,0 +1,32 @@
+import Foundation
+
+/// Links object files into a shared library with `swiftc -emit-library`.
+enum ImageLinker {
+    /// A shared library another image links against.
+    struct Library: Sendable, Equatable {
+        /// The library file (`lib<name>.so`).
+        let path: URL
+
+        /// The `-l` name.
+        var linkName: String { String(path.deletingPathExtension().lastPathComponent.dropFirst(3)) }
+    }
+
+    /// Links `objects` into `output`, whose soname is its file name, against `libraries` (found
+    /// at run time through their folders, recorded as run paths). Returns the milliseconds spent,
+    /// or throws with the linker's output.
+    static func link(objects: [String], into output: URL, against libraries: [Library]) async throws -> Double {
+        var arguments = ["swiftc", "-emit-library", "-o", output.path, "-Xlinker", "-soname=\(output.lastPathComponent)"]
+        var folders: [String] = []
+        for library in libraries {
+            let folder = library.path.deletingLastPathComponent().path
+            if !folders.contains(folder) { folders.append(folder) }
+            arguments += ["-L", folder, "-l\(library.linkName)"]
+        }
+        for folder in folders { arguments += ["-Xlinker", "-rpath", "-Xlinker", folder] }
+        let result = try await Subprocess.run(arguments + objects)
+        guard result.succeeded else {
+            throw DevError("linking \(output.lastPathComponent) failed:\n\(result.errors)\(result.output)")
+        }
+        return result.milliseconds
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// The app package `rw dev` serves: its app target, the local library targets below it, and the
+/// packages it depends on by path.
+public struct DevPackage: Sendable {
+    /// The package's absolute directory.
+    public let directory: URL
+    /// The library target holding the app (it exposes `public let app`).
+    public let appTarget: String
+    /// The app target and every local library target it depends on, directly or through others,
+    /// lowest first: each target comes after the targets it depends on.
+    public let targets: [LocalTarget]
+    /// The folders of the packages the app package depends on by path (`.package(path:)`).
+    public let pathDependencies: [URL]
+
+    /// Reads the package at `path`. The app target is `target` when given, otherwise the library
+    /// target that depends on RwSDK (directly or through a local target) and that no other
+    /// library target depends on.
+    public init(path: String, target: String? = nil) throws {
+        let directory = try Self.locate(path)
+        let json = try Subprocess.capture(["swift", "package", "--package-path", directory.path, "describe", "--type", "json"])
+        // `describe` may print warnings before the JSON.
+        let start = json.firstIndex(of: "{") ?? json.startIndex
+        let description = try JSONDecoder().decode(PackageDescription.self, from: Data(json[start...].utf8))
+        try self.init(directory: directory, description: description, target: target)
+    }
+
+    /// Chooses the app target of `description` (the package at `directory`).
+    init(directory: URL, description: PackageDescription, target: String?) throws {
+        let libraries = description.targets.filter { $0.type == "library" && $0.module_type == "SwiftTarget" }
+        let byName = Dictionary(libraries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        func closure(_ name: String) -> [PackageDescription.Target] {
+            var order: [PackageDescription.Target] = []
+            var seen = Set<String>()
+            func visit(_ name: String) {
+                guard let target = byName[name], seen.insert(name).inserted else { return }
+                for dependency in target.target_dependencies ?? [] { visit(dependency) }
+                order.append(target)
+            }
+            visit(name)
+            return order
+        }
+        let chosen: PackageDescription.Target
+        if let target {
+            guard let match = byName[target] else {
+                throw DevError("the package has no Swift library target \"\(target)\" (it has: \(libraries.map(\.name).joined(separator: ", ")))")
+            }
+            chosen = match
+        } else {
+            let usesRwSDK = libraries.filter { library in
+                closure(library.name).contains { $0.product_dependencies?.contains("RwSDK") == true }
+            }
+            let dependedOn = Set(libraries.flatMap { $0.target_dependencies ?? [] })
+            let apps = usesRwSDK.filter { !dependedOn.contains($0.name) }
+            guard apps.count == 1 else {
+                throw DevError(
+                    apps.isEmpty
+                        ? "no library target of the package depends on RwSDK; the app must live in one (see playground/hello-world)"
+                        : "several library targets depend on RwSDK and none of them depends on the others "
+                            + "(\(apps.map(\.name).joined(separator: ", "))); choose the app's with --target")
+            }
+            chosen = apps[0]
+        }
+        self.directory = directory
+        self.appTarget = chosen.name
+        self.targets = closure(chosen.name).map { target in
+            LocalTarget(
+                name: target.name, moduleName: target.c99name ?? DependencyMap.moduleName(of: target.name),
+                sourceDirectory: directory.appendingPathComponent(target.path).standardizedFileURL,
+                targetDependencies: (target.target_dependencies ?? []).filter { byName[$0] != nil },
+                productDependencies: target.product_dependencies ?? [])
+        }
+        self.pathDependencies = (description.dependencies ?? []).compactMap { dependency in
+            guard dependency.type == "fileSystem", let path = dependency.path else { return nil }
+            return URL(fileURLWithPath: path).standardizedFileURL
+        }
+    }
+
+    /// The app target.
+    public var app: LocalTarget { targets.last! }
+
+    /// The products of other packages that the local targets depend on.
+    public var productDependencies: [String] {
+        var seen = Set<String>()
+        return targets.flatMap(\.productDependencies).filter { seen.insert($0).inserted }
+    }
+
+    /// The Swift sources of every local target, sorted.
+    public func sources() throws -> [URL] {
+        try targets.flatMap { try $0.sources() }.sorted { $0.path < $1.path }
+    }
+
+    /// The local target whose folder holds `file` (an absolute path), if any.
+    public func target(containing file: String) -> LocalTarget? {
+        targets.first { $0.contains(file) }
+    }
+
+    /// The absolute directory of the package at `path` (relative to the current directory);
+    /// fails with a one-line message when there is no such folder or it holds no Package.swift.
+    public static func locate(_ path: String) throws -> URL {
+        let directory = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DevError("no folder at \(directory.path); pass the app package's folder with --package-path")
+        }
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) else {
+            throw DevError("\(directory.path) is not a Swift package (no Package.swift); pass the app package's folder with --package-path, or create one with `rw new <name>`")
+        }
+        return directory
+    }
+
+    /// The dev server's cache folder inside the package (`.rw/`).
+    public var cacheDirectory: URL { directory.appendingPathComponent(".rw") }
+}
+
+/// The part of `swift package describe --type json` that rw dev reads.
+struct PackageDescription: Decodable {
+    struct Target: Decodable {
+        let name: String
+        let c99name: String?
+        let type: String
+        let module_type: String?
+        let path: String
+        let product_dependencies: [String]?
+        let target_dependencies: [String]?
+    }
+    struct Dependency: Decodable {
+        let type: String?
+        let path: String?
+    }
+    let targets: [Target]
+    let dependencies: [Dependency]?
+}
+
+/// A dev server failure explained in one line (or a block of build output).
+public struct DevError: Error, CustomStringConvertible {
+    public let description: String
+    /// Creates the error.
+    public init(_ description: String) { self.description = description }
+}

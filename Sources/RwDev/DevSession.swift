@@ -147,7 +147,7 @@ final class DevSession: Sendable {
         var deps = self.deps
         do {
             deps = try await reoptimizeIfNeeded(current: deps, cause: cause)
-            built = try await builder.build(generation: generation, deps: deps)
+            built = try await builder.build(generation: generation, deps: deps, changedFiles: cause.files)
         } catch {
             built = .failure(BuildFailure(diagnostics: "\(error)", buildMilliseconds: Date().timeIntervalSince(started) * 1000))
         }
@@ -180,7 +180,7 @@ final class DevSession: Sendable {
                 await liveReload.error(title: "Load failed: generation \(generation)", message: message)
                 return false
             }
-            record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .serving, deps.hash) {
+            record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .serving, deps.hash, image.steps) {
                 $0.serving = image
                 $0.deps = deps
                 $0.lastFailure = nil
@@ -316,13 +316,13 @@ final class DevSession: Sendable {
 
     private func record(
         _ number: Int, _ started: Date, _ trigger: String, _ build: Double, _ load: Double,
-        _ outcome: GenerationRecord.Outcome, _ depsHash: String, _ update: (inout Shared) -> Void
+        _ outcome: GenerationRecord.Outcome, _ depsHash: String, _ steps: [BuildStep] = [], _ update: (inout Shared) -> Void
     ) {
         shared.withLock { shared in
             shared.history.append(
                 GenerationRecord(
                     number: number, startedAt: started, trigger: trigger, buildMilliseconds: build,
-                    loadMilliseconds: load, depsHash: depsHash, outcome: outcome))
+                    loadMilliseconds: load, depsHash: depsHash, outcome: outcome, steps: steps))
             update(&shared)
         }
     }

@@ -28,4 +28,6 @@ public struct GenerationRecord: Codable, Sendable, Equatable {
     public let depsHash: String
     /// The outcome.
     public let outcome: Outcome
+    /// The compile and link steps of the build, in order (empty when nothing was built).
+    public let steps: [BuildStep]
 }

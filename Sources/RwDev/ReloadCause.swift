@@ -2,6 +2,8 @@ import Foundation
 
 /// Why a reload runs: the files saved since the last one, sorted by what they belong to.
 struct ReloadCause: Sendable, Equatable {
+    /// The saved files (absolute paths); `nil` when unknown, such as at start.
+    var files: [String]?
     /// Whether the app package's Package.swift changed.
     var packageChanged = false
     /// Saved files of packages the app depends on by path: their modules are in the deps image,
@@ -13,6 +15,7 @@ struct ReloadCause: Sendable, Equatable {
 
     /// Sorts `files` (absolute paths) for `package`.
     init(files: [String], package: DevPackage) {
+        self.files = files
         packageChanged = files.contains(package.directory.appendingPathComponent("Package.swift").standardizedFileURL.path)
         dependencyFiles = files.filter { file in
             package.target(containing: file) == nil

@@ -114,10 +114,12 @@ final class DevServerProcess: Sendable {
         return try await start(package: DevFixture.directory, port: port, arguments: arguments)
     }
 
-    /// Starts `rw dev` on the app package at `package` (with more `arguments`) and waits until
-    /// it listens.
-    static func start(package: URL, port: Int = 0, arguments: [String] = []) async throws -> DevServerProcess {
-        let child = try ChildProcess(Paths.rw, ["dev", "--package-path", package.path, "--port", "\(port)"] + arguments)
+    /// Starts `rw dev` (the `rw` at `executable`) on the app package at `package` (with more
+    /// `arguments`) and waits until it listens.
+    static func start(
+        package: URL, port: Int = 0, arguments: [String] = [], executable: URL = Paths.rw
+    ) async throws -> DevServerProcess {
+        let child = try ChildProcess(executable, ["dev", "--package-path", package.path, "--port", "\(port)"] + arguments)
         let line = await child.waitForLine(containing: "listening on http://")
         let address = try #require(line.flatMap { $0.split(separator: " ").first { $0.hasPrefix("http://") } })
         return DevServerProcess(

@@ -53,6 +53,7 @@ public struct BuildFailure: Error, Sendable, Equatable {
 final class AppImageBuilder: @unchecked Sendable {
     /// The image a target was last linked into, and what it was linked against.
     private struct Linked {
+        let objects: [String]
         let image: URL
         let depsHash: String
         let lower: [URL]
@@ -61,6 +62,8 @@ final class AppImageBuilder: @unchecked Sendable {
     private(set) var package: DevPackage
     /// Linked images by module name; only touched by the one build running.
     private var linked: [String: Linked] = [:]
+    /// Modules with saved files not compiled successfully yet.
+    private var pending: Set<String> = []
 
     init(package: DevPackage) {
         self.package = package
@@ -83,42 +86,54 @@ final class AppImageBuilder: @unchecked Sendable {
         linked = linked.filter { name, _ in package.targets.contains { $0.moduleName == name } }
     }
 
-    /// Builds generation `generation` against `deps`: compiles every local target, lowest first,
-    /// and relinks the images whose inputs changed.
-    func build(generation: Int, deps: DepsImage) async throws -> Result<AppImage, BuildFailure> {
+    /// Builds generation `generation` against `deps`, lowest target first: compiles the targets
+    /// that hold one of `changedFiles` (every target when `nil`), that failed to compile before,
+    /// that sit above a target whose objects changed, or whose deps image changed; relinks the
+    /// images whose objects or lower images changed. The app image is linked anew every time.
+    func build(generation: Int, deps: DepsImage, changedFiles: [String]? = nil) async throws -> Result<AppImage, BuildFailure> {
         let started = DispatchTime.now()
         var steps: [BuildStep] = []
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 }
         let importedByOthers = Set(package.targets.flatMap(\.targetDependencies))
         var images: [String: URL] = [:]
+        for target in package.targets where changedFiles?.contains(where: target.contains) ?? true {
+            pending.insert(target.moduleName)
+        }
+        var recompiled: Set<String> = []
         for target in package.targets {
             let isApp = target.name == package.appTarget
-            let folder = targetsDirectory.appendingPathComponent(target.moduleName)
-            let compiler = TargetCompiler(
-                target: target, folder: folder, localModules: localModules,
-                emitsModule: importedByOthers.contains(target.name))
-            let entry = isApp ? [try writeEntry(depsHash: deps.hash, in: folder)] : []
-            let compiled = try await compiler.compile(sources: try target.sources(), extraSources: entry, deps: deps)
+            let lower = target.targetDependencies.compactMap { name in package.targets.first { $0.name == name } }
+            let previous = linked[target.moduleName]
             let objects: TargetCompiler.Objects
-            switch compiled {
-            case .failure(let failure):
-                return .failure(BuildFailure(diagnostics: failure.diagnostics, buildMilliseconds: elapsed()))
-            case .success(let built):
-                objects = built
-            }
-            steps.append(BuildStep(kind: .compile, module: target.moduleName, milliseconds: objects.milliseconds))
-            let lower = target.targetDependencies.compactMap { name in
-                package.targets.first { $0.name == name }.flatMap { images[$0.moduleName] }
-            }
-            // The app image gets a new file every generation: the runner loads it by that name.
-            if !isApp, let previous = linked[target.moduleName], !objects.changed, previous.depsHash == deps.hash,
-                previous.lower == lower
+            if let previous, !pending.contains(target.moduleName), previous.depsHash == deps.hash,
+                !lower.contains(where: { recompiled.contains($0.moduleName) })
             {
+                // Nothing this target compiles from changed: its objects stand.
+                objects = TargetCompiler.Objects(paths: previous.objects, changed: false, milliseconds: 0)
+            } else {
+                let folder = targetsDirectory.appendingPathComponent(target.moduleName)
+                let compiler = TargetCompiler(
+                    target: target, folder: folder, localModules: localModules,
+                    emitsModule: importedByOthers.contains(target.name))
+                let entry = isApp ? [try writeEntry(depsHash: deps.hash, in: folder)] : []
+                switch try await compiler.compile(sources: try target.sources(), extraSources: entry, deps: deps) {
+                case .failure(let failure):
+                    return .failure(BuildFailure(diagnostics: failure.diagnostics, buildMilliseconds: elapsed()))
+                case .success(let built):
+                    objects = built
+                }
+                pending.remove(target.moduleName)
+                if objects.changed { recompiled.insert(target.moduleName) }
+                steps.append(BuildStep(kind: .compile, module: target.moduleName, milliseconds: objects.milliseconds))
+            }
+            let lowerImages = lower.compactMap { images[$0.moduleName] }
+            // The app image gets a new file every generation: the runner loads it by that name.
+            if !isApp, let previous, !objects.changed, previous.depsHash == deps.hash, previous.lower == lowerImages {
                 images[target.moduleName] = previous.image
                 continue
             }
             let output = imageDirectory.appendingPathComponent("lib\(target.moduleName)-\(generation).so")
-            let libraries = lower.map(ImageLinker.Library.init) + [
+            let libraries = lowerImages.map(ImageLinker.Library.init) + [
                 ImageLinker.Library(path: deps.path),
                 ImageLinker.Library(path: deps.stateDirectory.appendingPathComponent("libRwState.so")),
             ]
@@ -128,7 +143,7 @@ final class AppImageBuilder: @unchecked Sendable {
             } catch {
                 return .failure(BuildFailure(diagnostics: "\(error)", buildMilliseconds: elapsed()))
             }
-            linked[target.moduleName] = Linked(image: output, depsHash: deps.hash, lower: lower)
+            linked[target.moduleName] = Linked(objects: objects.paths, image: output, depsHash: deps.hash, lower: lowerImages)
             images[target.moduleName] = output
         }
         let app = package.app.moduleName

@@ -21,6 +21,8 @@ final class DevSession: Sendable {
         var history: [GenerationRecord] = []
         var nextGeneration = 1
         var pendingFiles: [String] = []
+        /// Dependency targets SwiftPM compiled in the background since the session started.
+        var precompiled: Set<String> = []
     }
 
     let terminal: Terminal
@@ -52,7 +54,8 @@ final class DevSession: Sendable {
         let roots = try Self.depsRoots(package, dependencies)
         let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots))
         let state = try await StateLibrary.link(from: manifest, into: depsBuilder.stateDirectory)
-        let deps = try await depsBuilder.link(roots: roots, from: manifest)
+        let (deps, _) = try await depsBuilder.link(roots: roots, from: manifest, onto: nil)
+        terminal.info("deps image \(deps.hash) · \(deps.modules.sorted().joined(separator: ", "))")
         runnerExecutable = depsBuilder.stateDirectory.appendingPathComponent("rw-runner")
         try await RunnerExecutable.build(
             sdk: sdk, state: state, modules: deps.modulesDirectory, output: runnerExecutable)
@@ -94,6 +97,7 @@ final class DevSession: Sendable {
         let pending = Set(dependencies.targetForModule.filter { !deps.modules.contains($0.key) }.values).sorted()
         for target in pending where !Task.isCancelled {
             let result = try? await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--target", target])
+            if result?.succeeded == true { shared.withLock { _ = $0.precompiled.insert(target) } }
             if terminal.verbose, let result {
                 terminal.info("precompiled \(target) in \(Int(result.milliseconds)) ms\(result.succeeded ? "" : " (failed)")")
             }
@@ -302,11 +306,27 @@ final class DevSession: Sendable {
         } else {
             return current
         }
+        // A newly imported module precompiled in the background needs no SwiftPM run: nothing it
+        // is built from changed since (a path dependency's edit or Package.swift compiles).
+        let precompiled = shared.withLock { $0.precompiled }
+        let changedSources = cause.packageChanged || !cause.dependencyFiles.isEmpty
+        let targets = changedSources ? dependencies.targets(for: roots) : dependencies.targets(for: missing)
+        let compiling = changedSources || !Set(targets).isSubset(of: precompiled)
         let progress = terminal.progress("⚡ \(reason) → re-optimizing deps (\(current.hash) → …)")
         do {
-            let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots))
-            let deps = try await depsBuilder.link(roots: roots, from: manifest)
-            progress.finish(detail: "⚡ \(reason) → re-optimized deps (\(current.hash) → \(deps.hash))")
+            let manifest = try await depsBuilder.compile(targets: targets, compiling: compiling)
+            let (deps, change) = try await depsBuilder.link(roots: roots, from: manifest, onto: current)
+            switch change {
+            case .unchanged:
+                progress.finish(detail: "⚡ \(reason) → the deps image is unchanged (\(current.hash))")
+            case .added(let modules):
+                progress.finish(detail: "⚡ \(reason) → deps layer \(deps.hash) added (\(modules.sorted().joined(separator: ", ")))")
+            case .rebuilt(let changed):
+                progress.finish(detail: "⚡ \(reason) → new deps stack \(deps.hash)")
+                terminal.warning(
+                    "⚠ \(changed.sorted().joined(separator: ", ")) changed, so every package and RwSDK were loaded anew: "
+                        + "kept values of their types migrate through Codable or are re-initialized (warnings follow)")
+            }
             return deps
         } catch {
             progress.finish(failed: true, detail: "⚡ \(reason) → re-optimizing deps failed")

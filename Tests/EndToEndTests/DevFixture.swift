@@ -31,6 +31,7 @@ enum DevFixture {
                 dependencies: [
                     .package(name: "RwSDK", path: "\(Paths.root.path)"),
                     .package(url: "https://github.com/apple/swift-algorithms", from: "1.2.1"),
+                    .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
                 ],
                 targets: [
                     .target(
@@ -38,6 +39,7 @@ enum DevFixture {
                         dependencies: [
                             .product(name: "RwSDK", package: "RwSDK"),
                             .product(name: "Algorithms", package: "swift-algorithms"),
+                            .product(name: "Atomics", package: "swift-atomics"),
                         ]
                     )
                 ]

@@ -7,6 +7,8 @@ extension DevServerTests {
     @Test func newImportReoptimizesUnderLoadAndKeepsState() async throws {
         let dev = try await DevServerProcess.start()
         try await dev.waitFor("/counter") { $0 == "v0 kept=1 global=1" }
+        let identity = try await dev.http.send("GET", "/identity").text
+        #expect(identity.contains("count=1"))
         let before = try await dev.depsHash()
         let span = Task { try await dev.http.send("GET", "/span", headers: ["X-Request-ID": "in-flight"]) }
         try await dev.waitForStateKey("span.release")
@@ -24,6 +26,10 @@ extension DevServerTests {
         #expect(after != before, "the deps image was rebuilt with Algorithms")
         let counter = try await dev.http.send("GET", "/counter")
         #expect(counter.text == "v1 kept=2 global=1", "defineRwState state came through the re-optimization")
+        // A deps layer was added: Atomics and RwSDK were not loaded again.
+        let kept = try await dev.http.send("GET", "/identity").text
+        #expect(kept == identity.replacingOccurrences(of: "count=1", with: "count=2"),
+                "the ManagedAtomic kept in state and RwSDK's type metadata are the same: \(identity) → \(kept)")
         let entries = try #require(try await dev.state()["entries"] as? [[String: Any]])
         let store = try #require(entries.first { $0["key"] as? String == "requestInfoStore" })
         #expect(store["generation"] as? Int == 1, "requestInfo's TaskLocal is still the instance generation 1 created")
@@ -41,7 +47,7 @@ extension DevServerTests {
         let socketPrefix = "rw-runner-\(dev.child.process.processIdentifier)-"
         let socketName = try #require(
             try FileManager.default.contentsOfDirectory(atPath: "/tmp").first { $0.hasPrefix(socketPrefix) })
-        let image = DevFixture.directory.appendingPathComponent(".rw/gen/libApp-1.so").path
+        let image = DevFixture.directory.appendingPathComponent(".rw/gen/libDevApp-1.so").path
         let socket = try UnixSocket.connect(to: "/tmp/" + socketName)
         let reply = try socket.exchange(
             try Frame(.load, json: LoadCommand(generation: 99, appImage: image, depsHash: "000000000000")))

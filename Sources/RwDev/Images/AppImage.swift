@@ -133,10 +133,9 @@ final class AppImageBuilder: @unchecked Sendable {
                 continue
             }
             let output = imageDirectory.appendingPathComponent("lib\(target.moduleName)-\(generation).so")
-            let libraries = lowerImages.map(ImageLinker.Library.init) + [
-                ImageLinker.Library(path: deps.path),
-                ImageLinker.Library(path: deps.stateDirectory.appendingPathComponent("libRwState.so")),
-            ]
+            let libraries =
+                lowerImages.map(ImageLinker.Library.init) + deps.layers.map { ImageLinker.Library(path: $0.path) }
+                + [ImageLinker.Library(path: deps.stateDirectory.appendingPathComponent("libRwState.so"))]
             do {
                 let milliseconds = try await ImageLinker.link(objects: objects.paths, into: output, against: libraries)
                 steps.append(BuildStep(kind: .link, module: target.moduleName, milliseconds: milliseconds))

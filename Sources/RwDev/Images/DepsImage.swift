@@ -1,24 +1,42 @@
 import Foundation
 
-/// A built deps image: the framework and the app's imported packages in one shared library,
-/// named by the hash of what it contains.
+/// The deps image of a generation: a stack of layers holding RwSDK and the packages the app
+/// imports (never RwState), linked from SwiftPM's debug objects. The first layer holds what the
+/// app imported at start; each re-optimization adds a layer with only the newly imported modules
+/// (and what they import that no layer holds yet), linked against the layers below it. A module
+/// is therefore loaded once per runner: its types and globals stay the same for the whole
+/// session. Only a change to a module already in the stack (its objects were rebuilt: a version
+/// change, an edited path dependency) starts a new stack.
 public struct DepsImage: Sendable, Equatable {
-    /// The content hash (12 hex digits).
-    public let hash: String
-    /// The library file, `libRwDeps-<hash>.so`.
-    public let path: URL
-    /// The modules inside it.
-    public let modules: [String]
+    /// The layers, base first.
+    public let layers: [DepsLayer]
     /// The folder of compiled module interfaces app images are compiled against.
     public let modulesDirectory: URL
     /// The folder holding `libRwState.so`.
     public let stateDirectory: URL
-    /// Compiler flags that make the deps image's C modules visible to app code.
+    /// Compiler flags that make the stack's C modules visible to app code.
     public let clangFlags: [String]
+
+    /// The identity of the whole stack: the top layer's hash, which covers the layers below it.
+    public var hash: String { layers.last!.hash }
+
+    /// Every module of the stack.
+    public var modules: [String] { layers.flatMap(\.modules) }
 }
 
-/// Builds deps images: RwSDK and the app's dependencies, without RwState, linked from SwiftPM's
-/// debug objects.
+/// One layer of a ``DepsImage``: `libRwDeps-<hash>.so`.
+public struct DepsLayer: Sendable, Equatable {
+    /// The content hash (12 hex digits), covering the layers below.
+    public let hash: String
+    /// The library file.
+    public let path: URL
+    /// The modules linked into this layer.
+    public let modules: [String]
+    /// A fingerprint of each module's object files (paths, sizes, modification times).
+    public let fingerprints: [String: String]
+}
+
+/// Builds deps images: compiles with SwiftPM, links layers.
 struct DepsImageBuilder: Sendable {
     let package: DevPackage
     let terminal: Terminal
@@ -27,65 +45,103 @@ struct DepsImageBuilder: Sendable {
     var stateDirectory: URL { package.cacheDirectory.appendingPathComponent("dev") }
 
     /// Compiles `targets` with SwiftPM (only their own dependency graph, not the rest of their
-    /// packages) and reads the build manifest.
-    func compile(targets: [String]) async throws -> BuildManifest {
-        let progress = terminal.progress("compiling dependencies (\(targets.joined(separator: ", "))) with SwiftPM")
-        for target in targets {
-            let result = try await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--target", target])
-            guard result.succeeded else {
-                progress.finish(failed: true)
-                throw DevError("SwiftPM could not build \(target):\n\(result.output)\(result.errors)")
+    /// packages) and reads the build manifest. With `compiling` false, only reads the manifest
+    /// (the targets were compiled before and nothing they are built from changed).
+    func compile(targets: [String], compiling: Bool = true) async throws -> BuildManifest {
+        if compiling {
+            let progress = terminal.progress("compiling dependencies (\(targets.joined(separator: ", "))) with SwiftPM")
+            for target in targets {
+                let result = try await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--target", target])
+                guard result.succeeded else {
+                    progress.finish(failed: true)
+                    throw DevError("SwiftPM could not build \(target):\n\(result.output)\(result.errors)")
+                }
             }
+            progress.finish(detail: nil)
         }
         let binPath = try Subprocess.capture(["swift", "build", "--package-path", package.directory.path, "--show-bin-path"])
-        let manifest = try BuildManifest(
+        return try BuildManifest(
             path: package.directory.appendingPathComponent(".build/debug.yaml").path,
             binDirectory: URL(fileURLWithPath: binPath.trimmingCharacters(in: .whitespacesAndNewlines)))
-        progress.finish(detail: nil)
-        return manifest
     }
 
-    /// Links a deps image holding `roots` (module names) and everything they import except
-    /// RwState, from `manifest`'s objects. Reuses a deps image already on disk with the same hash.
-    func link(roots: [String], from manifest: BuildManifest) async throws -> DepsImage {
+    /// What ``link(roots:from:onto:)`` did.
+    enum Change: Equatable {
+        /// The stack already held every module.
+        case unchanged
+        /// A layer with these modules was added on top.
+        case added([String])
+        /// A new stack was started, because these modules of the old one changed.
+        case rebuilt(changed: [String])
+    }
+
+    /// A stack holding `roots` (module names) and everything they import except RwState, from
+    /// `manifest`'s objects: `current` itself when it holds them all; `current` plus a layer with
+    /// the missing modules; or, when a module of `current` has other objects now, a new stack.
+    /// Layers already on disk with the same hash are reused.
+    func link(roots: [String], from manifest: BuildManifest, onto current: DepsImage?) async throws -> (DepsImage, Change) {
         let depsDirectory = package.cacheDirectory.appendingPathComponent("deps")
         try FileManager.default.createDirectory(at: depsDirectory, withIntermediateDirectories: true)
-        let modules = try manifest.closure(of: roots)
-        guard modules.contains("RwState") else {
+        let closure = try manifest.closure(of: roots)
+        guard closure.contains("RwState") else {
             throw DevError("the app's dependencies do not include RwState; does the app target depend on RwSDK?")
         }
-        let depsModules = modules.filter { $0 != "RwState" }
-        let depsObjects = depsModules.flatMap { manifest.modules[$0]?.objects ?? [] }
-        var hash = StableHash()
-        hash.combine(try Self.toolchainVersion.get())
-        hash.combine(depsModules.sorted().joined(separator: ","))
-        for object in depsObjects.sorted() {
-            let attributes = try FileManager.default.attributesOfItem(atPath: object)
-            hash.combine(object)
-            hash.combine("\(attributes[.size] ?? 0)/\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+        var fingerprints: [String: String] = [:]
+        for module in closure where module != "RwState" {
+            fingerprints[module] = try Self.fingerprint(manifest.modules[module]?.objects ?? [])
         }
-        let image = DepsImage(
-            hash: hash.short,
-            path: depsDirectory.appendingPathComponent("libRwDeps-\(hash.short).so"),
-            modules: depsModules,
-            modulesDirectory: manifest.binDirectory.appendingPathComponent("Modules"),
-            stateDirectory: stateDirectory,
-            clangFlags: manifest.clangFlags(of: modules)
-        )
-        if !FileManager.default.fileExists(atPath: image.path.path) {
-            let progress = terminal.progress("linking deps image \(image.hash)")
+        var base = current?.layers ?? []
+        let changed = base.flatMap { layer in
+            layer.modules.filter { module in
+                manifest.modules[module] == nil || (try? Self.fingerprint(manifest.modules[module]!.objects)) != layer.fingerprints[module]
+            }
+        }
+        if !changed.isEmpty { base = [] }
+        let loaded = Set(base.flatMap(\.modules))
+        let added = closure.filter { $0 != "RwState" && !loaded.contains($0) }
+        let allModules = base.flatMap(\.modules) + added
+        let clangFlags = manifest.clangFlags(of: allModules + ["RwState"])
+        func image(_ layers: [DepsLayer]) -> DepsImage {
+            DepsImage(
+                layers: layers, modulesDirectory: manifest.binDirectory.appendingPathComponent("Modules"),
+                stateDirectory: stateDirectory, clangFlags: clangFlags)
+        }
+        guard !added.isEmpty else { return (image(base), .unchanged) }
+
+        var hash = StableHash()
+        hash.combine(try base.last?.hash ?? Self.toolchainVersion.get())
+        for module in added.sorted() {
+            hash.combine(module)
+            hash.combine(fingerprints[module] ?? "")
+        }
+        let layer = DepsLayer(
+            hash: hash.short, path: depsDirectory.appendingPathComponent("libRwDeps-\(hash.short).so"), modules: added,
+            fingerprints: fingerprints.filter { added.contains($0.key) })
+        if !FileManager.default.fileExists(atPath: layer.path.path) {
+            let progress = terminal.progress("linking deps layer \(layer.hash) (\(added.sorted().joined(separator: ", ")))")
             do {
                 _ = try await ImageLinker.link(
-                    objects: depsObjects, into: image.path,
-                    against: [ImageLinker.Library(path: stateDirectory.appendingPathComponent("libRwState.so"))])
+                    objects: added.flatMap { manifest.modules[$0]?.objects ?? [] }, into: layer.path,
+                    against: base.map { ImageLinker.Library(path: $0.path) }
+                        + [ImageLinker.Library(path: stateDirectory.appendingPathComponent("libRwState.so"))])
             } catch {
                 progress.finish(failed: true)
                 throw error
             }
             progress.finish(detail: nil)
         }
-        terminal.info("deps image \(image.hash) · \(depsModules.sorted().joined(separator: ", "))")
-        return image
+        return (image(base + [layer]), changed.isEmpty ? .added(added) : .rebuilt(changed: changed))
+    }
+
+    /// A fingerprint of `objects`: their paths, sizes and modification times.
+    private static func fingerprint(_ objects: [String]) throws -> String {
+        var hash = StableHash()
+        for object in objects.sorted() {
+            let attributes = try FileManager.default.attributesOfItem(atPath: object)
+            hash.combine(object)
+            hash.combine("\(attributes[.size] ?? 0)/\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+        }
+        return hash.short
     }
 
     /// `swiftc --version`, asked once per process.

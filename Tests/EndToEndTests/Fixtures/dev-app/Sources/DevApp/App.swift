@@ -1,3 +1,4 @@
+import Atomics
 import Foundation
 import RwSDK
 
@@ -52,6 +53,13 @@ public let app = defineApp {
         setRwState("span.hook", hook)
         getRwState("span.release", as: AsyncStream<String>.Continuation.self)?.yield("go")
         return RwResponse(text: "released")
+    }
+    // The identity of a package type's instance kept in state, and of an RwSDK type's metadata:
+    // both stay while deps layers are only added.
+    route("/identity") {
+        let counter = defineRwState("atomic") { ManagedAtomic<Int>(0) }
+        let count = counter.wrappingIncrementThenLoad(ordering: .relaxed)
+        return RwResponse(text: "atomic=\(ObjectIdentifier(counter)) count=\(count) sdk=\(ObjectIdentifier(type(of: app)))")
     }
     route("/trap") { () -> RwResponse in fatalError("trap requested by the test") }
     // Every entry of the store, one "index=text" line each, in index order.

@@ -54,7 +54,12 @@ struct TargetCompiler: Sendable {
         if emitsModule {
             arguments += ["-emit-module", "-emit-module-path", localModules.appendingPathComponent("\(target.moduleName).swiftmodule").path]
         }
-        arguments += deps.clangFlags + inputs
+        // C modules are made visible through one module map file of fixed name that refers to
+        // theirs: the driver rebuilds everything when its arguments change, and a new deps layer
+        // must not change them.
+        let cModules = localModules.deletingLastPathComponent().appendingPathComponent("c-modules.modulemap")
+        try CModuleMap.write(deps.clangFlags, to: cModules)
+        arguments += ["-Xcc", "-fmodule-map-file=\(cModules.path)"] + inputs
         let result = try await Subprocess.run(arguments, in: folder)
         guard result.succeeded else {
             return .failure(BuildFailure(diagnostics: result.errors + result.output, buildMilliseconds: result.milliseconds))
@@ -69,6 +74,36 @@ struct TargetCompiler: Sendable {
 
     private static func modificationDates(_ paths: [String]) -> [Date?] {
         paths.map { (try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate]) as? Date }
+    }
+}
+
+/// A module map that declares, as `extern module`, every C module whose module map a deps image's
+/// clang flags name.
+enum CModuleMap {
+    /// Writes the module map for `clangFlags` to `file` (only when its text changes).
+    static func write(_ clangFlags: [String], to file: URL) throws {
+        var lines: [String] = []
+        for flag in clangFlags where flag.hasPrefix("-fmodule-map-file=") {
+            let path = String(flag.dropFirst("-fmodule-map-file=".count))
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            for name in moduleNames(in: text) {
+                lines.append("extern module \(name) \"\(path)\"")
+            }
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        if (try? String(contentsOf: file, encoding: .utf8)) != text {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        }
+    }
+
+    /// The top-level modules a module map declares.
+    static func moduleNames(in text: String) -> [String] {
+        text.split(separator: "\n").compactMap { line in
+            guard let match = line.firstMatch(of: /^(?:explicit\s+)?(?:framework\s+)?module\s+([A-Za-z_][A-Za-z0-9_]*)/) else {
+                return nil
+            }
+            return String(match.1)
+        }
     }
 }
 

@@ -152,6 +152,17 @@ final class AppImageBuilder: @unchecked Sendable {
                 buildMilliseconds: elapsed(), steps: steps))
     }
 
+    /// Deletes the images of earlier generations that `serving` does not use. The runner keeps
+    /// what it loaded mapped; only the serving generation's files are needed to load it again
+    /// after a crash. (A 250-file app's image is about 4 MiB, every generation.)
+    func prune(keeping serving: AppImage) {
+        let keep = Set(serving.targetImages.values.map(\.lastPathComponent))
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: imageDirectory.path)) ?? []
+        for name in names where name.hasSuffix(".so") && !keep.contains(name) {
+            try? FileManager.default.removeItem(at: imageDirectory.appendingPathComponent(name))
+        }
+    }
+
     /// Writes the generated entry point into the app target's folder, only when its text
     /// changes (so the driver does not recompile it), and returns its path.
     private func writeEntry(depsHash: String, in folder: URL) throws -> URL {

@@ -188,7 +188,7 @@ def set_shelf(folder, marker):
 def set_badge(folder, k):
     """Changes the signature of `Badge` (its second parameter becomes `tone<k>:`), which 20 pages
     call, so their files depend on a changed interface; / then shows `badge tone <k>`."""
-    path = os.path.join(folder, "Sources", "GenApp", "Widgets.swift")
+    path = os.path.join(folder, "Sources", "GenApp", "Badge.swift")
     with open(path) as f:
         source = f.read()
     source = re.sub(r'func Badge\(_ n: Int, tone\d+: String = "tone \d+"\) -> String \{ "badge \\\(tone\d+\) \\\(n\)" \}',
@@ -389,7 +389,7 @@ class Background:
 def generate_app(folder, files=30, layers=1):
     """Writes an app package of `files` Swift files to `folder`, keeping build caches there: a
     document, models, widgets, an app definition and pages with routes, loops and helpers. The
-    page at / has the `h1 { "…" }` that edits rewrite, and shows `Badge(…)` (Widgets.swift),
+    page at / has the `h1 { "…" }` that edits rewrite, and shows `Badge(…)` (Badge.swift),
     which pages 1–20 call (`set_badge` changes its signature). With `layers=3` the app target
     `GenApp` depends on `GenCatalog` (10 files), which depends on `GenShelf` (10 files, the
     lowest: `set_shelf` rewrites the marker of its Shelf.swift, shown on /)."""
@@ -399,7 +399,7 @@ def generate_app(folder, files=30, layers=1):
             path = os.path.join(folder, name)
             shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
     lower = 20 if layers == 3 else 0
-    pages = files - 4 - lower
+    pages = files - 5 - lower
     forget_build_plans(folder)
     library = os.path.join(folder, "Sources", "GenApp")
     os.makedirs(library)
@@ -496,9 +496,9 @@ func sampleNotes(_ seed: Int, count: Int = 5) -> [Note] {
     (0..<count).map { Note(id: seed * 100 + $0, title: "Note \\($0) of \\(seed)", tags: $0.isMultiple(of: 2) ? ["even"] : ["odd", "x"]) }
 }
 """)
+    write("Badge.swift", """func Badge(_ n: Int, tone0: String = "tone 0") -> String { "badge \\(tone0) \\(n)" }
+""")
     write("Widgets.swift", """import RwSDK
-
-func Badge(_ n: Int, tone0: String = "tone 0") -> String { "badge \\(tone0) \\(n)" }
 
 func Card(_ titleText: String, @HTMLBuilder _ content: () -> Fragment) -> Element {
     section(.class("card")) {

@@ -49,10 +49,15 @@ public final class StateRegistry: Sendable {
         guard let slot = existingSlot(for: key) else { return nil }
         return slot.entry.withLock { entry -> T? in
             guard let existing = entry else { return nil }
-            if let value = existing.value as? T { return value }
-            guard let migrated: T = Self.migrate(existing.value, to: T.self) else { return nil }
-            entry = existing.replacingValue(migrated)
-            return migrated
+            switch carryOver(existing, key: key, as: T.self) {
+            case .same(let value):
+                return value
+            case .converted(let value):
+                entry = existing.replacingValue(value)
+                return value
+            case .refused:
+                return nil
+            }
         }
     }
 
@@ -119,23 +124,61 @@ public final class StateRegistry: Sendable {
         }
     }
 
-    /// The stored value as a `T`, migrated or re-initialized (and stored) when it is not one.
+    /// The stored value as a `T`, adopted, migrated or re-initialized (and stored) when it is
+    /// not one.
     private func resolve<T: Sendable>(
         _ entry: inout Entry?,
         key: String,
         _ initializer: () throws -> T
     ) rethrows -> T {
         if let existing = entry {
-            if let value = existing.value as? T { return value }
-            if let migrated: T = Self.migrate(existing.value, to: T.self) {
-                entry = existing.replacingValue(migrated)
-                return migrated
+            switch carryOver(existing, key: key, as: T.self) {
+            case .same(let value):
+                return value
+            case .converted(let value):
+                entry = existing.replacingValue(value)
+                return value
+            case .refused(let reason):
+                warn("RwState: key \"\(key)\": \(reason); re-initialized.")
             }
-            warn(key: key, old: existing.typeName, new: Self.typeName(T.self))
         }
         let value = try initializer()
         entry = Entry(value: value, generation: currentGeneration)
         return value
+    }
+
+    private enum CarryOver<T> {
+        /// The stored value already is a `T`.
+        case same(T)
+        /// The stored value, adopted or migrated; store it in place of the old one.
+        case converted(T)
+        /// The reason the value cannot become a `T`.
+        case refused(String)
+    }
+
+    /// Carries a stored value over to `T`: as is, adopted (same name and layout), or migrated
+    /// through `Codable`; otherwise says why not. A migration caused by a changed layout is
+    /// reported, since the app may hold the old instance elsewhere.
+    private func carryOver<T: Sendable>(_ existing: Entry, key: String, as type: T.Type) -> CarryOver<T> {
+        if let value = existing.value as? T { return .same(value) }
+        let reason: String
+        var layoutChanged = false
+        switch InstanceAdoption.adopt(existing.value, as: T.self) {
+        case .adopted(let value):
+            return .converted(value)
+        case .refused(let change):
+            reason = "\(TypeMetadata(T.self).displayName): \(change)"
+            layoutChanged = true
+        case .differentType:
+            reason = "held a \(existing.typeName), a different type than \(Self.typeName(T.self))"
+        }
+        if let migrated: T = Self.migrate(existing.value, to: T.self) {
+            if layoutChanged {
+                warn("RwState: key \"\(key)\": \(reason); migrated through Codable.")
+            }
+            return .converted(migrated)
+        }
+        return .refused(reason)
     }
 
     private func slot(for key: String) -> Slot {
@@ -151,10 +194,7 @@ public final class StateRegistry: Sendable {
         slots.withLock { $0[key] }
     }
 
-    private func warn(key: String, old: String, new: String) {
-        let message =
-            "RwState: key \"\(key)\" held a \(old), which is not a \(new) and cannot be migrated "
-            + "through Codable; the value was re-initialized."
+    private func warn(_ message: String) {
         let handler = warningHandler.withLock { $0 }
         handler(message)
     }

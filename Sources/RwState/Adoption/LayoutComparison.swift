@@ -1,0 +1,155 @@
+/// Compares the stored layouts of two generations of a type, and says what changed in the words
+/// of the app's author.
+///
+/// Two types have the *same layout* when an instance of the old one is, bit for bit, a valid
+/// instance of the new one, so that the new generation's code may run on it:
+/// - they are the same type (the same metadata), or
+/// - they have the same fully qualified name and kind, the same size, stride and alignment, and
+///   - structs, tuples and final classes: the same stored properties with the same names, in
+///     the same order, at the same offsets, each of the same layout;
+///   - enums: the same cases with the same names, in the same order, the same `indirect`
+///     markers, and payloads of the same layout.
+///
+/// The comparison refuses what it cannot prove safe, naming it:
+/// - a class inside a value or object (a stored property holding an instance of a reloaded app
+///   class or actor): the referenced object would keep its old class, so casts to the new class
+///   would fail. Keep such an object under its own key.
+/// - a library container (`Array`, `Dictionary`, `Set`, `Mutex` …) whose generic arguments are
+///   reloaded app types: the container's storage object keeps the old specialization, which the
+///   library's own checks may reject.
+/// - existentials, functions and metatypes of reloaded types: their witness tables and code
+///   belong to the old generation.
+/// - a class with a superclass, on either side.
+enum LayoutComparison {
+    /// Why a value of `old` cannot be handed out as a `new`, or `nil` when it can.
+    static func difference(from old: Any.Type, to new: Any.Type) -> String? {
+        let old = TypeMetadata(old)
+        let new = TypeMetadata(new)
+        if old.identity == new.identity { return nil }
+        guard old.name == new.name else {
+            return "now \(new.displayName), was \(old.displayName)"
+        }
+        guard old.kind == new.kind else {
+            return "became \(new.kind.noun), was \(old.kind.noun)"
+        }
+        if old.kind == .classType {
+            return classDifference(old, new)
+        }
+        return valueDifference(old, new)
+    }
+
+    // MARK: - Classes (only at the top: the object itself is adopted)
+
+    private static func classDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> String? {
+        if let superclass = old.superclass {
+            return "class has a superclass (\(TypeMetadata(superclass).displayName))"
+        }
+        if let superclass = new.superclass {
+            return "class given a superclass (\(TypeMetadata(superclass).displayName))"
+        }
+        if let change = propertiesDifference(old, new) { return change }
+        if old.instanceLayout != new.instanceLayout { return "instance size changed" }
+        return nil
+    }
+
+    // MARK: - Values
+
+    private static func valueDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> String? {
+        let change: String?
+        switch old.kind {
+        case .structure:
+            if old.descriptor == new.descriptor {
+                // Same declaration (a library type), specialized with different (reloaded) types.
+                return "\(new.displayName) holds reloaded app types inside a library type"
+            }
+            change = propertiesDifference(old, new)
+        case .tuple:
+            change = propertiesDifference(old, new)
+        case .enumeration, .optional:
+            change = casesDifference(old, new)
+        case .classType, .other:
+            return "\(new.displayName) cannot be compared across reloads"
+        }
+        if let change { return change }
+        if old.memoryLayout != new.memoryLayout { return "size changed" }
+        return nil
+    }
+
+    /// Compares the stored properties of two structs, tuples or classes.
+    private static func propertiesDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> String? {
+        guard let oldFields = old.storedProperties, let newFields = new.storedProperties else {
+            return "its stored properties cannot be listed"
+        }
+        if let change = membershipDifference(oldFields.map(\.name), newFields.map(\.name), noun: "stored property", plural: "properties") {
+            return change
+        }
+        for (oldField, newField) in zip(oldFields, newFields) {
+            let subject = new.kind == .tuple ? "element \(newField.name)" : "stored property \(newField.name)"
+            guard let oldType = oldField.type, let newType = newField.type else {
+                return "\(subject) has a type that cannot be compared"
+            }
+            if let change = memberDifference(oldType, newType) {
+                return "\(subject) \(change)"
+            }
+            if oldField.offset != newField.offset { return "\(subject) moved" }
+        }
+        return nil
+    }
+
+    /// Compares the cases of two enums.
+    private static func casesDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> String? {
+        guard let oldCases = old.cases, let newCases = new.cases else {
+            return "its cases cannot be listed"
+        }
+        if let change = membershipDifference(oldCases.map(\.name), newCases.map(\.name), noun: "case", plural: "cases") {
+            return change
+        }
+        for (oldCase, newCase) in zip(oldCases, newCases) {
+            if oldCase.isIndirect != newCase.isIndirect {
+                return "case \(newCase.name) \(newCase.isIndirect ? "became" : "is no longer") indirect"
+            }
+            switch (oldCase.type, newCase.type) {
+            case (nil, nil):
+                continue
+            case (nil, .some):
+                return "case \(newCase.name) given a payload"
+            case (.some, nil):
+                return "case \(newCase.name) lost its payload"
+            case (let oldType?, let newType?):
+                if let change = memberDifference(oldType, newType) {
+                    return "case \(newCase.name) payload \(change)"
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Compares the types of one property, element or payload in both generations.
+    private static func memberDifference(_ old: Any.Type, _ new: Any.Type) -> String? {
+        let old = TypeMetadata(old)
+        let new = TypeMetadata(new)
+        if old.identity == new.identity { return nil }
+        guard old.name == new.name, old.kind == new.kind else {
+            return "retyped from \(old.displayName) to \(new.displayName)"
+        }
+        if old.kind == .classType {
+            return "refers to an instance of app class \(new.displayName); keep that object under its own key"
+        }
+        if let change = valueDifference(old, new) {
+            return "(\(new.displayName)): \(change)"
+        }
+        return nil
+    }
+
+    /// Names the members added, removed or reordered between two lists of names.
+    private static func membershipDifference(_ old: [String], _ new: [String], noun: String, plural: String) -> String? {
+        if old == new { return nil }
+        let added = new.filter { !old.contains($0) }
+        let removed = old.filter { !new.contains($0) }
+        var changes: [String] = []
+        if !added.isEmpty { changes.append("\(noun) \(added.joined(separator: ", ")) added") }
+        if !removed.isEmpty { changes.append("\(noun) \(removed.joined(separator: ", ")) removed") }
+        if changes.isEmpty { return "\(plural) reordered" }
+        return changes.joined(separator: ", ")
+    }
+}

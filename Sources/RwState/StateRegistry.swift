@@ -24,7 +24,8 @@ public final class StateRegistry: Sendable {
         set { generationCounter.store(newValue, ordering: .releasing) }
     }
 
-    /// Replaces the receiver of warnings (a value re-initialized because its type changed).
+    /// Replaces the receiver of warnings (a value migrated or re-initialized because its type's
+    /// layout changed).
     /// Warnings go to standard error until this is called.
     public func onWarning(_ handler: @escaping @Sendable (String) -> Void) {
         warningHandler.withLock { $0 = handler }
@@ -34,17 +35,29 @@ public final class StateRegistry: Sendable {
     ///
     /// The initializer runs at most once per key for the life of the registry, even under
     /// concurrent first calls; other callers wait for it and receive its value. When the stored
-    /// value is not a `T` (its type was reloaded), a value whose old and new types are both
-    /// `Codable` is migrated through its encoding; otherwise the initializer runs again and one
-    /// warning names the key and both types. `initializer` must not define the same key.
+    /// value is not a `T` because `T` was reloaded (a later generation of the same type):
+    /// - with the same stored layout (same fully qualified name; same stored properties or cases,
+    ///   names, order, offsets and types, recursively), the same instance is returned as a `T`.
+    ///   An object (a final class or an actor) has its class switched to the new `T` by one
+    ///   atomic store of its metadata pointer, under this key's lock; a value (a struct, an enum)
+    ///   is read as the new type. Calls of the earlier generation already running on the
+    ///   instance finish on the earlier code, which reads the same layout; later calls by code
+    ///   holding the new `T` run the new code.
+    /// - otherwise (a changed layout, a class with a superclass, a value holding an app object),
+    ///   a value whose old and new types are both `Codable` is migrated through its encoding, and
+    ///   failing that the initializer runs again. One warning says what changed, such as
+    ///   `RwState: key "loc": LocalVisits: stored property auditTrail added; re-initialized.`
+    ///
+    /// `initializer` must not define the same key.
     public func define<T: Sendable>(_ key: String, _ initializer: () throws -> T) rethrows -> T {
         try slot(for: key).entry.withLock { entry throws -> T in
             try resolve(&entry, key: key, initializer)
         }
     }
 
-    /// The value stored under `key` as a `T`, migrating it through `Codable` when its type was
-    /// reloaded; `nil` when there is no value or it cannot become a `T`.
+    /// The value stored under `key` as a `T`, adopted or migrated through `Codable` when its type
+    /// was reloaded (as in ``define(_:_:)``); `nil` when there is no value or it cannot become a
+    /// `T`, in which case the stored value is left as it is.
     public func get<T: Sendable>(_ key: String, as type: T.Type = T.self) -> T? {
         guard let slot = existingSlot(for: key) else { return nil }
         return slot.entry.withLock { entry -> T? in
@@ -139,7 +152,7 @@ public final class StateRegistry: Sendable {
                 entry = existing.replacingValue(value)
                 return value
             case .refused(let reason):
-                warn("RwState: key \"\(key)\": \(reason); re-initialized.")
+                warn("RwState: key \"\(key)\"\(reason); re-initialized.")
             }
         }
         let value = try initializer()
@@ -152,7 +165,7 @@ public final class StateRegistry: Sendable {
         case same(T)
         /// The stored value, adopted or migrated; store it in place of the old one.
         case converted(T)
-        /// The reason the value cannot become a `T`.
+        /// Why the value cannot become a `T`: the warning's text that follows the quoted key.
         case refused(String)
     }
 
@@ -167,14 +180,14 @@ public final class StateRegistry: Sendable {
         case .adopted(let value):
             return .converted(value)
         case .refused(let change):
-            reason = "\(TypeMetadata(T.self).displayName): \(change)"
+            reason = ": \(TypeMetadata(T.self).displayName): \(change)"
             layoutChanged = true
         case .differentType:
-            reason = "held a \(existing.typeName), a different type than \(Self.typeName(T.self))"
+            reason = " held a \(existing.typeName), a different type than \(Self.typeName(T.self))"
         }
         if let migrated: T = Self.migrate(existing.value, to: T.self) {
             if layoutChanged {
-                warn("RwState: key \"\(key)\": \(reason); migrated through Codable.")
+                warn("RwState: key \"\(key)\"\(reason); migrated through Codable.")
             }
             return .converted(migrated)
         }

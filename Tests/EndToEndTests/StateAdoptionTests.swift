@@ -1,0 +1,163 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// `rw dev` on the dev-app fixture with an app actor kept in RwState: the actor holds a
+/// 10 000-entry dictionary that four clients change while its own file and another file are
+/// saved again and again. Every generation adopts the same instance and runs its own code on it.
+@Suite(.serialized, .timeLimit(.minutes(30)))
+struct StateAdoptionTests {
+    /// Whether to run the long variant (`RW_LONG_TESTS=1`): 20 saves instead of 10.
+    static let long = ProcessInfo.processInfo.environment["RW_LONG_TESTS"] == "1"
+
+    /// The app file that declares the actor, as saved in `version` (its method bodies print the
+    /// version; from version 2 on it has one more method).
+    static func visitLogSource(version: Int) -> String {
+        let added =
+            version >= 2
+            ? """
+                func sum() -> Int { entries.values.reduce(0, +) }
+                func describe() -> String { "\\(entries.count) \\(writes) \\(sum()) code=v\(version)" }
+            """
+            : """
+                func describe() -> String { "\\(entries.count) \\(writes) \\(entries.values.reduce(0, +)) code=v\(version)" }
+            """
+        return """
+            import RwSDK
+
+            actor VisitLog {
+                var entries: [String: Int] = Dictionary(uniqueKeysWithValues: (0..<10_000).map { ("k\\($0)", $0) })
+                var writes = 0
+                func record(_ key: String) -> Int {
+                    entries[key, default: 0] += 1
+                    writes += 1
+                    return writes
+                }
+            \(added)
+            }
+
+            func visitLog() -> VisitLog { defineRwState("visitLog") { VisitLog() } }
+
+            func recordVisit(_ key: String) async -> String { "recorded \\(await visitLog().record(key))" }
+
+            func visitSummary() async -> String {
+                let log = visitLog()
+                return "id=\\(ObjectIdentifier(log)) \\(await log.describe())"
+            }
+
+            """
+    }
+
+    /// Saves App.swift with `marker` and two routes that reach the actor.
+    static func saveApp(marker: String) throws {
+        try DevFixture.edit {
+            $0.replacingOccurrences(of: #"let marker = "v0""#, with: "let marker = \"\(marker)\"")
+                .replacingOccurrences(
+                    of: #"route("/") { RwResponse(text: "marker=\(marker)") }"#,
+                    with: #"""
+                        route("/") { RwResponse(text: "marker=\(marker)") }
+                            route("/visits") { RwResponse(text: await visitSummary()) }
+                            route("/visits/record/:key") { info in RwResponse(text: await recordVisit(info.params["key"] ?? "")) }
+                        """#)
+        }
+    }
+
+    static func saveVisitLog(version: Int) throws {
+        try visitLogSource(version: version).write(
+            to: DevFixture.sourceDirectory.appendingPathComponent("VisitLog.swift"), atomically: false, encoding: .utf8)
+    }
+
+    /// The parts of a `/visits` reply.
+    struct Summary: Equatable {
+        let id: String
+        let count: Int
+        let writes: Int
+        let sum: Int
+        let code: String
+
+        init?(_ text: String) {
+            let parts = text.split(separator: " ").map(String.init)
+            guard parts.count == 5, parts[0].hasPrefix("id="), let count = Int(parts[1]), let writes = Int(parts[2]),
+                let sum = Int(parts[3]), parts[4].hasPrefix("code=")
+            else { return nil }
+            (id, self.count, self.writes, self.sum, code) = (parts[0], count, writes, sum, String(parts[4].dropFirst(5)))
+        }
+    }
+
+    static let initialSum = (0..<10_000).reduce(0, +)
+
+    @Test func appActorKeepsItsIdentityAndContentsAcrossSavesUnderLoad() async throws {
+        try DevFixture.reset()
+        try Self.saveVisitLog(version: 1)
+        try Self.saveApp(marker: "a0")
+        let dev = try await DevServerProcess.start(package: DevFixture.directory)
+        let first = try #require(Summary(try await dev.waitFor("/visits") { Summary($0)?.code == "v1" }))
+        #expect(first.count == 10_000)
+        #expect(first.sum == Self.initialSum + first.writes)
+        let runner = try await dev.waitForRunner()
+
+        // Four clients record visits to existing keys for the whole test.
+        let load = LoadTally()
+        let recorded = Atomic<Int>(0)
+        let clients = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for client in 0..<4 {
+                    group.addTask {
+                        var index = client
+                        while !load.stop.load(ordering: .relaxed) {
+                            let outcome: String
+                            do {
+                                let reply = try await dev.http.send("GET", "/visits/record/k\(index % 10_000)")
+                                outcome = reply.status == 200 && reply.text.hasPrefix("recorded ") ? "ok" : "status \(reply.status): \(reply.text.prefix(80))"
+                            } catch {
+                                outcome = "error \(error)"
+                            }
+                            if outcome == "ok" { recorded.add(1, ordering: .relaxed) }
+                            load.outcomes.withLock { $0[outcome, default: 0] += 1 }
+                            index += 4
+                        }
+                    }
+                }
+            }
+        }
+
+        let saves = Self.long ? 20 : 10
+        for round in 1...saves {
+            if round % 2 == 1 {
+                // A save of the actor's own file: new method bodies, and (from v2 on) a method added.
+                let version = round / 2 + 2
+                try Self.saveVisitLog(version: version)
+                let summary = try #require(Summary(try await dev.waitFor("/visits") { Summary($0)?.code == "v\(version)" }))
+                #expect(summary.id == first.id, "round \(round): the same actor instance")
+                #expect(summary.count == 10_000)
+                #expect(summary.sum == Self.initialSum + summary.writes, "round \(round): no entry lost or reset")
+            } else {
+                // A save of another file.
+                try Self.saveApp(marker: "a\(round)")
+                try await dev.waitFor("/") { $0 == "marker=a\(round)" }
+                let summary = try #require(Summary(try await dev.http.send("GET", "/visits").text))
+                #expect(summary.id == first.id, "round \(round): the same actor instance")
+                #expect(summary.count == 10_000)
+                #expect(summary.sum == Self.initialSum + summary.writes)
+            }
+        }
+
+        load.stop.store(true, ordering: .relaxed)
+        await clients.value
+        let outcomes = load.outcomes.withLock { $0 }
+        #expect(outcomes.keys.sorted() == ["ok"], "every request under load succeeded: \(outcomes)")
+        let last = try #require(Summary(try await dev.http.send("GET", "/visits").text))
+        #expect(last.id == first.id)
+        #expect(last.count == 10_000)
+        // Every recorded visit is counted once: none lost across the adoptions.
+        #expect(last.writes == first.writes + recorded.load(ordering: .relaxed))
+        #expect(last.sum == Self.initialSum + last.writes)
+        #expect(recorded.load(ordering: .relaxed) > saves)
+        #expect(dev.runnerPID() == runner, "the runner never crashed")
+        let state = try await dev.state()
+        let entries = try #require(state["entries"] as? [[String: Any]])
+        let entry = try #require(entries.first { $0["key"] as? String == "visitLog" })
+        #expect(entry["generation"] as? Int == 1, "the key was defined once, by generation 1")
+        await dev.stop()
+    }
+}

@@ -207,6 +207,8 @@ enum GenerationsFixture {
         struct Measure: Sendable { var n: Int = 0 }
         final class Rooted: @unchecked Sendable { var v = 0 }
         struct Profile: Codable, Sendable { var name = "" }
+        enum Mode: Sendable { case off, on }
+        enum Level: Sendable { case none, some(level: Int) }
         #else
         final class Audit: @unchecked Sendable { var entries = 0; var auditTrail: [String] = [] }
         struct Removal: Sendable { var kept = 0 }
@@ -215,6 +217,8 @@ enum GenerationsFixture {
         class Root: @unchecked Sendable {}
         final class Rooted: Root, @unchecked Sendable { var v = 0 }
         struct Profile: Codable, Sendable { var name = ""; var age: Int? }
+        enum Mode: Sendable { case off, on, auto }
+        enum Level: Sendable { case none, some(level: Double) }
         #endif
         final class Box: @unchecked Sendable { var v = 0 }
         struct Holder: @unchecked Sendable { var box: Box }
@@ -301,6 +305,16 @@ enum GenerationsFixture {
             report("rooted", rooted.v)
             let profile = updateRwState("profile", initializer: { Profile() }) { $0.name += "\(generation)"; return $0.name }
             report("profile", profile)
+            let mode = updateRwState("mode", initializer: { Mode.off }) { mode -> String in
+                if case .off = mode { mode = .on; return "fresh" }
+                return "kept"
+            }
+            report("mode", mode)
+            let level = updateRwState("level", initializer: { Level.none }) { level -> String in
+                if case .none = level { level = .some(level: 1); return "fresh" }
+                return "kept"
+            }
+            report("level", level)
             let holder = defineRwState("holder") { Holder(box: Box()) }
             holder.box.v += 1
             report("holder", holder.box.v)

@@ -66,6 +66,8 @@ import Testing
             #"RwState: key "measure": Measure: stored property n retyped from Int to Double; re-initialized."#,
             #"RwState: key "rooted": Rooted: class given a superclass (Root); re-initialized."#,
             #"RwState: key "profile": Profile: stored property age added; migrated through Codable."#,
+            #"RwState: key "mode": Mode: case auto added; re-initialized."#,
+            #"RwState: key "level": Level: case some payload retyped from (level: Int) to (level: Double); re-initialized."#,
             #"RwState: key "holder": Holder: stored property box refers to an instance of app class Box; keep that object under its own key; re-initialized."#,
         ]
         #expect(output.warnings(in: 1) == [])
@@ -84,6 +86,8 @@ import Testing
         #expect(values("order") == ["1", "1", "2"])
         #expect(values("measure") == ["1", "1.0", "2.0"])
         #expect(values("profile") == ["1", "12", "123"])
+        #expect(values("mode") == ["fresh", "fresh", "kept"])
+        #expect(values("level") == ["fresh", "fresh", "kept"])
     }
 
     @Test func classHierarchiesAndNestedAppObjectsAreNeverAdopted() {

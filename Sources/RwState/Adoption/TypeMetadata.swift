@@ -137,14 +137,24 @@ struct TypeMetadata {
             fields.append(Field(name: name, offset: offset, type: resolved, isIndirect: false))
             return true
         }
-        return complete ? fields : nil
+        // Without reflection metadata (compiled with `-disable-reflection-metadata`) names are
+        // missing and the comparison could not tell properties apart.
+        guard complete, !fields.contains(where: \.name.isEmpty) else { return nil }
+        if kind != .tuple, superclass == nil, records.count != fields.count { return nil }
+        return fields
     }
 
     /// The cases of an enum in declaration order, with their payload types; `nil` when a
     /// payload's type cannot be resolved.
     var cases: [Field]? {
+        guard let descriptor else { return nil }
+        let records = fieldRecords
+        let payloadCases = Int(descriptor.load(fromByteOffset: 20, as: UInt32.self) & 0xFF_FFFF)
+        let emptyCases = Int(descriptor.load(fromByteOffset: 24, as: UInt32.self))
+        // Every case must be listed (reflection metadata may be stripped).
+        guard !records.isEmpty, records.count == payloadCases + emptyCases else { return nil }
         var cases: [Field] = []
-        for record in fieldRecords {
+        for record in records {
             var payload: Any.Type?
             if !record.mangledType.isEmpty {
                 guard let type = resolve(record) else { return nil }

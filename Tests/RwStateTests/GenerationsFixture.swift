@@ -29,9 +29,15 @@ enum GenerationsFixture {
         let description: String
     }
 
-    /// The host's output, built and run on first use.
-    static let output: Result<Output, Failure> = Result { try buildAndRun() }.mapError {
-        $0 as? Failure ?? Failure(description: "\($0)")
+    /// The host's output, built and run on first use. The compilers and the host run on a
+    /// thread of their own, so waiting for them holds no thread of the test's task pool.
+    static let output: Task<Result<Output, Failure>, Never> = Task {
+        await withCheckedContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    returning: Result { try buildAndRun() }.mapError { $0 as? Failure ?? Failure(description: "\($0)") })
+            }.start()
+        }
     }
 
     private static func buildAndRun() throws -> Output {

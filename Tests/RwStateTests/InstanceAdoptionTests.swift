@@ -6,8 +6,8 @@ import Testing
 @Suite struct InstanceAdoptionTests {
     let output: GenerationsFixture.Output
 
-    init() throws {
-        output = try GenerationsFixture.output.get()
+    init() async throws {
+        output = try await GenerationsFixture.output.value.get()
     }
 
     /// The value each generation reported for `name`.

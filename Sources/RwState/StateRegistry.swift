@@ -170,8 +170,10 @@ public final class StateRegistry: Sendable {
     }
 
     /// Carries a stored value over to `T`: as is, adopted (same name and layout), or migrated
-    /// through `Codable`; otherwise says why not. A migration caused by a changed layout is
-    /// reported, since the app may hold the old instance elsewhere.
+    /// through `Codable`; otherwise says why not. A migration caused by a changed declaration is
+    /// reported: the key now holds a copy, no longer the instance earlier code may still hold. A
+    /// migration of a value that is never adopted (a collection of app structs …) is the
+    /// expected path for it and stays silent.
     private func carryOver<T: Sendable>(_ existing: Entry, key: String, as type: T.Type) -> CarryOver<T> {
         if let value = existing.value as? T { return .same(value) }
         let reason: String
@@ -179,9 +181,9 @@ public final class StateRegistry: Sendable {
         switch InstanceAdoption.adopt(existing.value, as: T.self) {
         case .adopted(let value):
             return .converted(value)
-        case .refused(let change):
-            reason = ": \(TypeMetadata(T.self).displayName): \(change)"
-            layoutChanged = true
+        case .refused(let difference):
+            reason = ": \(TypeMetadata(T.self).displayName): \(difference)"
+            layoutChanged = difference.isChange
         case .differentType:
             reason = " held a \(existing.typeName), a different type than \(Self.typeName(T.self))"
         }

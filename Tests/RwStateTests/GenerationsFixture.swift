@@ -226,6 +226,7 @@ enum GenerationsFixture {
         enum Mode: Sendable { case off, on, auto }
         enum Level: Sendable { case none, some(level: Double) }
         #endif
+        struct Note: Codable, Sendable { var text: String }
         final class Box: @unchecked Sendable { var v = 0 }
         struct Holder: @unchecked Sendable { var box: Box }
 
@@ -321,6 +322,10 @@ enum GenerationsFixture {
                 return "kept"
             }
             report("level", level)
+            let notes = updateRwState("notes", initializer: { [Note]() }) {
+                $0.append(Note(text: "\(generation)")); return $0.map(\.text).joined()
+            }
+            report("notes", notes)
             let holder = defineRwState("holder") { Holder(box: Box()) }
             holder.box.v += 1
             report("holder", holder.box.v)

@@ -90,6 +90,14 @@ import Testing
         #expect(values("level") == ["fresh", "fresh", "kept"])
     }
 
+    /// `[Note]` is an array of an app struct: never adopted (the array's storage keeps the old
+    /// element type), migrated through `Codable` on every reload, which is its expected path and
+    /// says nothing.
+    @Test func codableCollectionsOfAppStructsMigrateSilently() {
+        #expect(values("notes") == ["1", "12", "123"], "\(output.transcript)")
+        #expect(!output.warnings.contains { $0.message.contains("key \"notes\"") })
+    }
+
     @Test func classHierarchiesAndNestedAppObjectsAreNeverAdopted() {
         #expect(
             output.warnings(in: 3) == [

@@ -29,8 +29,8 @@ enum InstanceAdoption {
     enum Outcome<T> {
         /// The same instance, typed as the new generation's `T`.
         case adopted(T)
-        /// The value cannot become a `T`; the reason in the app author's words.
-        case refused(String)
+        /// The value cannot become a `T`, and why.
+        case refused(LayoutComparison.Difference)
         /// The stored value's type has another name: it is a different type, not an earlier
         /// generation of `T`.
         case differentType
@@ -63,7 +63,7 @@ enum InstanceAdoption {
         let (exchanged, current) = isa.pointee.compareExchange(
             expected: expected, desired: desired, successOrdering: .acquiringAndReleasing, failureOrdering: .acquiring)
         guard exchanged || current == desired, let adopted = object as? T else {
-            return .refused("the object changed class while being adopted")
+            return .refused(.notAdopted("the object changed class while being adopted"))
         }
         return .adopted(adopted)
     }

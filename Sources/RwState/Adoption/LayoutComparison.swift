@@ -21,16 +21,33 @@
 ///   belong to the old generation.
 /// - a class with a superclass, on either side.
 enum LayoutComparison {
+    /// Why a value cannot be handed to a later generation of its type.
+    struct Difference: Equatable, CustomStringConvertible {
+        /// What differs or what is not adopted, in the app author's words (such as
+        /// `stored property auditTrail added`).
+        var description: String
+        /// Whether the declarations differ (a property added, removed, reordered or retyped, a
+        /// case changed, a superclass given); `false` when the layouts may be the same but the
+        /// kind of value is one that is never adopted (a class hierarchy, a value holding an app
+        /// object, a library container of app types).
+        var isChange: Bool
+
+        static func changed(_ description: String) -> Difference { Difference(description: description, isChange: true) }
+        static func notAdopted(_ description: String) -> Difference { Difference(description: description, isChange: false) }
+
+        func prefixed(_ prefix: String) -> Difference { Difference(description: prefix + description, isChange: isChange) }
+    }
+
     /// Why a value of `old` cannot be handed out as a `new`, or `nil` when it can.
-    static func difference(from old: Any.Type, to new: Any.Type) -> String? {
+    static func difference(from old: Any.Type, to new: Any.Type) -> Difference? {
         let old = TypeMetadata(old)
         let new = TypeMetadata(new)
         if old.identity == new.identity { return nil }
         guard old.name == new.name else {
-            return "now \(new.displayName), was \(old.displayName)"
+            return .changed("now \(new.displayName), was \(old.displayName)")
         }
         guard old.kind == new.kind else {
-            return "became \(new.kind.noun), was \(old.kind.noun)"
+            return .changed("became \(new.kind.noun), was \(old.kind.noun)")
         }
         if old.kind == .classType {
             return classDifference(old, new)
@@ -40,27 +57,27 @@ enum LayoutComparison {
 
     // MARK: - Classes (only at the top: the object itself is adopted)
 
-    private static func classDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> String? {
+    private static func classDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> Difference? {
         if let superclass = old.superclass {
-            return "class has a superclass (\(TypeMetadata(superclass).displayName))"
+            return .notAdopted("class has a superclass (\(TypeMetadata(superclass).displayName))")
         }
         if let superclass = new.superclass {
-            return "class given a superclass (\(TypeMetadata(superclass).displayName))"
+            return .changed("class given a superclass (\(TypeMetadata(superclass).displayName))")
         }
         if let change = propertiesDifference(old, new) { return change }
-        if old.instanceLayout != new.instanceLayout { return "instance size changed" }
+        if old.instanceLayout != new.instanceLayout { return .changed("instance size changed") }
         return nil
     }
 
     // MARK: - Values
 
-    private static func valueDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> String? {
-        let change: String?
+    private static func valueDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> Difference? {
+        let change: Difference?
         switch old.kind {
         case .structure:
             if old.descriptor == new.descriptor {
                 // Same declaration (a library type), specialized with different (reloaded) types.
-                return "\(new.displayName) holds reloaded app types inside a library type"
+                return .notAdopted("a library type holding reloaded app types is not adopted")
             }
             change = propertiesDifference(old, new)
         case .tuple:
@@ -68,17 +85,17 @@ enum LayoutComparison {
         case .enumeration, .optional:
             change = casesDifference(old, new)
         case .classType, .other:
-            return "\(new.displayName) cannot be compared across reloads"
+            return .notAdopted("\(new.displayName) cannot be compared across reloads")
         }
         if let change { return change }
-        if old.memoryLayout != new.memoryLayout { return "size changed" }
+        if old.memoryLayout != new.memoryLayout { return .changed("size changed") }
         return nil
     }
 
     /// Compares the stored properties of two structs, tuples or classes.
-    private static func propertiesDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> String? {
+    private static func propertiesDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> Difference? {
         guard let oldFields = old.storedProperties, let newFields = new.storedProperties else {
-            return "its stored properties cannot be listed"
+            return .notAdopted("its stored properties cannot be listed")
         }
         if let change = membershipDifference(oldFields.map(\.name), newFields.map(\.name), noun: "stored property", plural: "properties") {
             return change
@@ -86,38 +103,38 @@ enum LayoutComparison {
         for (oldField, newField) in zip(oldFields, newFields) {
             let subject = new.kind == .tuple ? "element \(newField.name)" : "stored property \(newField.name)"
             guard let oldType = oldField.type, let newType = newField.type else {
-                return "\(subject) has a type that cannot be compared"
+                return .notAdopted("\(subject) has a type that cannot be compared")
             }
             if let change = memberDifference(oldType, newType) {
-                return "\(subject) \(change)"
+                return change.prefixed("\(subject) ")
             }
-            if oldField.offset != newField.offset { return "\(subject) moved" }
+            if oldField.offset != newField.offset { return .changed("\(subject) moved") }
         }
         return nil
     }
 
     /// Compares the cases of two enums.
-    private static func casesDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> String? {
+    private static func casesDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> Difference? {
         guard let oldCases = old.cases, let newCases = new.cases else {
-            return "its cases cannot be listed"
+            return .notAdopted("its cases cannot be listed")
         }
         if let change = membershipDifference(oldCases.map(\.name), newCases.map(\.name), noun: "case", plural: "cases") {
             return change
         }
         for (oldCase, newCase) in zip(oldCases, newCases) {
             if oldCase.isIndirect != newCase.isIndirect {
-                return "case \(newCase.name) \(newCase.isIndirect ? "became" : "is no longer") indirect"
+                return .changed("case \(newCase.name) \(newCase.isIndirect ? "became" : "is no longer") indirect")
             }
             switch (oldCase.type, newCase.type) {
             case (nil, nil):
                 continue
             case (nil, .some):
-                return "case \(newCase.name) given a payload"
+                return .changed("case \(newCase.name) given a payload")
             case (.some, nil):
-                return "case \(newCase.name) lost its payload"
+                return .changed("case \(newCase.name) lost its payload")
             case (let oldType?, let newType?):
                 if let change = memberDifference(oldType, newType) {
-                    return "case \(newCase.name) payload \(change)"
+                    return change.prefixed("case \(newCase.name) payload ")
                 }
             }
         }
@@ -125,31 +142,31 @@ enum LayoutComparison {
     }
 
     /// Compares the types of one property, element or payload in both generations.
-    private static func memberDifference(_ old: Any.Type, _ new: Any.Type) -> String? {
+    private static func memberDifference(_ old: Any.Type, _ new: Any.Type) -> Difference? {
         let old = TypeMetadata(old)
         let new = TypeMetadata(new)
         if old.identity == new.identity { return nil }
         guard old.name == new.name, old.kind == new.kind else {
-            return "retyped from \(old.displayName) to \(new.displayName)"
+            return .changed("retyped from \(old.displayName) to \(new.displayName)")
         }
         if old.kind == .classType {
-            return "refers to an instance of app class \(new.displayName); keep that object under its own key"
+            return .notAdopted("refers to an instance of app class \(new.displayName); keep that object under its own key")
         }
         if let change = valueDifference(old, new) {
-            return "(\(new.displayName)): \(change)"
+            return change.prefixed("(\(new.displayName)): ")
         }
         return nil
     }
 
     /// Names the members added, removed or reordered between two lists of names.
-    private static func membershipDifference(_ old: [String], _ new: [String], noun: String, plural: String) -> String? {
+    private static func membershipDifference(_ old: [String], _ new: [String], noun: String, plural: String) -> Difference? {
         if old == new { return nil }
         let added = new.filter { !old.contains($0) }
         let removed = old.filter { !new.contains($0) }
         var changes: [String] = []
         if !added.isEmpty { changes.append("\(noun) \(added.joined(separator: ", ")) added") }
         if !removed.isEmpty { changes.append("\(noun) \(removed.joined(separator: ", ")) removed") }
-        if changes.isEmpty { return "\(plural) reordered" }
-        return changes.joined(separator: ", ")
+        if changes.isEmpty { return .changed("\(plural) reordered") }
+        return .changed(changes.joined(separator: ", "))
     }
 }

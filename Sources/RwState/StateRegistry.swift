@@ -38,7 +38,7 @@ public final class StateRegistry: Sendable {
     /// value is not a `T` because `T` was reloaded (a later generation of the same type):
     /// - with the same stored layout (same fully qualified name; same stored properties or cases,
     ///   names, order, offsets and types, recursively), the same instance is returned as a `T`.
-    ///   An object (a final class or an actor) has its class switched to the new `T` by one
+    ///   An object (an actor, or an instance of a class without a superclass) has its class switched to the new `T` by one
     ///   atomic store of its metadata pointer, under this key's lock; a value (a struct, an enum)
     ///   is read as the new type. Calls of the earlier generation already running on the
     ///   instance finish on the earlier code, which reads the same layout; later calls by code

@@ -58,8 +58,38 @@ struct StateAdoptionTests {
                         route("/") { RwResponse(text: "marker=\(marker)") }
                             route("/visits") { RwResponse(text: await visitSummary()) }
                             route("/visits/record/:key") { info in RwResponse(text: await recordVisit(info.params["key"] ?? "")) }
+                            route("/ledger") { RwResponse(text: ledgerHit()) }
                         """#)
         }
+    }
+
+    /// The app file that declares a final class guarding its state with a `Mutex`, as saved in
+    /// `version`. From version 3 on the class has one more stored property.
+    static func ledgerSource(version: Int) -> String {
+        """
+        import RwSDK
+        import Synchronization
+
+        final class Ledger: Sendable {
+            let totals = Mutex<[String: Int]>([:])
+            \(version >= 3 ? "let auditTrail = Mutex<[String]>([])" : "")
+            func add(_ key: String) -> Int { totals.withLock { $0[key, default: 0] += 1; return $0.values.reduce(0, +) } }
+            func code() -> String { "v\(version)" }
+            \(version >= 2 ? "func describe(_ total: Int) -> String { \"total=\\(total) code=\\(code())\" }" : "")
+        }
+
+        func ledgerHit() -> String {
+            let ledger = defineRwState("ledger") { Ledger() }
+            let total = ledger.add("hits")
+            return "id=\\(ObjectIdentifier(ledger)) total=\\(total) code=\\(ledger.code())"
+        }
+
+        """
+    }
+
+    static func saveLedger(version: Int) throws {
+        try ledgerSource(version: version).write(
+            to: DevFixture.sourceDirectory.appendingPathComponent("Ledger.swift"), atomically: false, encoding: .utf8)
     }
 
     static func saveVisitLog(version: Int) throws {
@@ -89,6 +119,7 @@ struct StateAdoptionTests {
     @Test func appActorKeepsItsIdentityAndContentsAcrossSavesUnderLoad() async throws {
         try DevFixture.reset()
         try Self.saveVisitLog(version: 1)
+        try Self.saveLedger(version: 1)
         try Self.saveApp(marker: "a0")
         let dev = try await DevServerProcess.start(package: DevFixture.directory)
         let first = try #require(Summary(try await dev.waitFor("/visits") { Summary($0)?.code == "v1" }))
@@ -157,6 +188,42 @@ struct StateAdoptionTests {
         let entries = try #require(state["entries"] as? [[String: Any]])
         let entry = try #require(entries.first { $0["key"] as? String == "visitLog" })
         #expect(entry["generation"] as? Int == 1, "the key was defined once, by generation 1")
+        await dev.stop()
+    }
+
+    /// A final class holding a `Mutex` is kept across saves that change only its methods, and
+    /// starts again (with a warning in the terminal) when a stored property is added.
+    @Test func finalClassIsKeptUntilAStoredPropertyIsAdded() async throws {
+        try DevFixture.reset()
+        try Self.saveVisitLog(version: 1)
+        try Self.saveLedger(version: 1)
+        try Self.saveApp(marker: "a0")
+        let dev = try await DevServerProcess.start(package: DevFixture.directory)
+        try await dev.waitFor("/ledger") { $0.hasSuffix("code=v1") }
+        let runner = try await dev.waitForRunner()
+        let first = try await dev.http.send("GET", "/ledger").text
+        let id = try #require(first.split(separator: " ").first.map(String.init))
+
+        // Method bodies change and a method is added: the same object, the total goes on.
+        try Self.saveLedger(version: 2)
+        let kept = try await dev.waitFor("/ledger") { $0.hasSuffix("code=v2") }
+        #expect(kept.hasPrefix("\(id) total="), "\(kept)")
+        #expect((Int(kept.split(separator: " ")[1].dropFirst("total=".count)) ?? 0) >= 3, "\(kept)")
+
+        // A stored property is added: the layout changed, so the key starts again.
+        try Self.saveLedger(version: 3)
+        let reset = try await dev.waitFor("/ledger") { $0.hasSuffix("code=v3") }
+        #expect(!reset.hasPrefix("\(id) "), "a new object")
+        #expect(reset.contains(" total=1 "), "\(reset)")
+        let newID = try #require(reset.split(separator: " ").first.map(String.init))
+
+        // Methods change again: the new object is kept (requests polled while the build ran
+        // reached generation 3 and counted too).
+        try Self.saveLedger(version: 4)
+        let keptAgain = try await dev.waitFor("/ledger") { $0.hasSuffix("code=v4") }
+        #expect(keptAgain.hasPrefix("\(newID) total="), "\(keptAgain)")
+        #expect((Int(keptAgain.split(separator: " ")[1].dropFirst("total=".count)) ?? 0) >= 2, "\(keptAgain)")
+        #expect(dev.runnerPID() == runner, "the runner never crashed")
         await dev.stop()
     }
 }

@@ -226,6 +226,8 @@ enum GenerationsFixture {
         enum Mode: Sendable { case off, on, auto }
         enum Level: Sendable { case none, some(level: Double) }
         #endif
+        class Animal: @unchecked Sendable { var legs = 4 }
+        final class Dog: Animal, @unchecked Sendable { var barks = 0 }
         struct Note: Codable, Sendable { var text: String }
         final class Box: @unchecked Sendable { var v = 0 }
         struct Holder: @unchecked Sendable { var box: Box }
@@ -326,6 +328,9 @@ enum GenerationsFixture {
                 $0.append(Note(text: "\(generation)")); return $0.map(\.text).joined()
             }
             report("notes", notes)
+            let animal = defineRwState("animal") { Dog() as Animal }
+            animal.legs += 1
+            report("animal", animal.legs)
             let holder = defineRwState("holder") { Holder(box: Box()) }
             holder.box.v += 1
             report("holder", holder.box.v)

@@ -68,6 +68,7 @@ import Testing
             #"RwState: key "profile": Profile: stored property age added; migrated through Codable."#,
             #"RwState: key "mode": Mode: case auto added; re-initialized."#,
             #"RwState: key "level": Level: case some payload retyped from (level: Int) to (level: Double); re-initialized."#,
+            #"RwState: key "animal": Animal: holds an instance of its subclass Dog; class hierarchies are not adopted; re-initialized."#,
             #"RwState: key "holder": Holder: stored property box refers to an instance of app class Box; keep that object under its own key; re-initialized."#,
         ]
         #expect(output.warnings(in: 1) == [])
@@ -102,9 +103,11 @@ import Testing
         #expect(
             output.warnings(in: 3) == [
                 #"RwState: key "rooted": Rooted: class has a superclass (Root); re-initialized."#,
+                #"RwState: key "animal": Animal: holds an instance of its subclass Dog; class hierarchies are not adopted; re-initialized."#,
                 #"RwState: key "holder": Holder: stored property box refers to an instance of app class Box; keep that object under its own key; re-initialized."#,
             ], "\(output.transcript)")
         #expect(output.value(3, "rooted") == "1")
+        #expect(values("animal") == ["5", "5", "5"])
         #expect(output.value(3, "holder") == "1")
     }
 

@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// This is the semantics of hot reload: the instance stays, and the new generation's code runs on
 /// it.
-/// - **Objects** (final classes and actors): the same object is returned. Its metadata pointer
+/// - **Objects** (actors, and classes without a superclass, final or not, when the stored object
+///   is an instance of exactly that class): the same object is returned. Its metadata pointer
 ///   (the first word of every Swift object) is switched to the new generation's class with one
 ///   atomic compare-and-exchange, so a concurrent reader sees either the old or the new class,
 ///   never a torn word. Afterwards `as? T` succeeds for the new `T`, dynamic casts and
@@ -21,7 +22,7 @@ import Synchronization
 /// the metadata, so the switch does not redirect them midway; only later calls made by the new
 /// generation run new code. Jobs already queued on an adopted actor stay queued on it, in order.
 ///
-/// Only top-level final classes and actors are switched; an adopted value never contains an
+/// Only the stored object itself is switched; an adopted value never contains an
 /// object of a reloaded app class (the comparison refuses it), so no object is switched without
 /// its key's lock held.
 enum InstanceAdoption {
@@ -40,7 +41,12 @@ enum InstanceAdoption {
     /// Callers hold the lock of the key that stores `old`.
     static func adopt<T>(_ old: Any, as newType: T.Type) -> Outcome<T> {
         let oldType: Any.Type = type(of: old)
-        guard TypeMetadata(oldType).name == TypeMetadata(newType).name else { return .differentType }
+        guard TypeMetadata(oldType).name == TypeMetadata(newType).name else {
+            if let subclass = subclassInstance(old, of: newType) {
+                return .refused(.notAdopted("holds an instance of its subclass \(subclass); class hierarchies are not adopted"))
+            }
+            return .differentType
+        }
         if let change = LayoutComparison.difference(from: oldType, to: newType) {
             return .refused(change)
         }
@@ -51,6 +57,18 @@ enum InstanceAdoption {
             withUnsafePointer(to: value) { UnsafeRawPointer($0).load(as: T.self) }
         }
         return .adopted(_openExistential(old, do: load))
+    }
+
+    /// The name of `old`'s class when it is a subclass of an earlier generation of `newType`.
+    private static func subclassInstance<T>(_ old: Any, of newType: T.Type) -> String? {
+        let name = TypeMetadata(newType).name
+        guard TypeMetadata(newType).kind == .classType, let oldClass = type(of: old) as? AnyClass else { return nil }
+        var ancestor = _getSuperclass(oldClass)
+        while let current = ancestor {
+            if TypeMetadata(current).name == name { return TypeMetadata(oldClass).displayName }
+            ancestor = _getSuperclass(current)
+        }
+        return nil
     }
 
     private static func adoptObject<T>(_ object: AnyObject, from oldType: Any.Type, as newType: T.Type) -> Outcome<T> {

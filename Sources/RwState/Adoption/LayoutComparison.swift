@@ -5,7 +5,7 @@
 /// instance of the new one, so that the new generation's code may run on it:
 /// - they are the same type (the same metadata), or
 /// - they have the same fully qualified name and kind, the same size, stride and alignment, and
-///   - structs, tuples and final classes: the same stored properties with the same names, in
+///   - structs, tuples and classes without a superclass: the same stored properties with the same names, in
 ///     the same order, at the same offsets, each of the same layout;
 ///   - enums: the same cases with the same names, in the same order, the same `indirect`
 ///     markers, and payloads of the same layout.

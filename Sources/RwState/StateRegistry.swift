@@ -61,16 +61,8 @@ public final class StateRegistry: Sendable {
     public func get<T: Sendable>(_ key: String, as type: T.Type = T.self) -> T? {
         guard let slot = existingSlot(for: key) else { return nil }
         return slot.entry.withLock { entry -> T? in
-            guard let existing = entry else { return nil }
-            switch carryOver(existing, key: key, as: T.self) {
-            case .same(let value):
-                return value
-            case .converted(let value):
-                entry = existing.replacingValue(value)
-                return value
-            case .refused:
-                return nil
-            }
+            guard case .kept(let value) = carryOver(&entry, key: key, as: T.self) else { return nil }
+            return value
         }
     }
 
@@ -144,16 +136,13 @@ public final class StateRegistry: Sendable {
         key: String,
         _ initializer: () throws -> T
     ) rethrows -> T {
-        if let existing = entry {
-            switch carryOver(existing, key: key, as: T.self) {
-            case .same(let value):
-                return value
-            case .converted(let value):
-                entry = existing.replacingValue(value)
-                return value
-            case .refused(let reason):
-                warn("RwState: key \"\(key)\"\(reason); re-initialized.")
-            }
+        switch carryOver(&entry, key: key, as: T.self) {
+        case .kept(let value):
+            return value
+        case .refused(let reason):
+            warn("RwState: key \"\(key)\"\(reason); re-initialized.")
+        case .empty:
+            break
         }
         let value = try initializer()
         entry = Entry(value: value, generation: currentGeneration)
@@ -161,26 +150,29 @@ public final class StateRegistry: Sendable {
     }
 
     private enum CarryOver<T> {
-        /// The stored value already is a `T`.
-        case same(T)
-        /// The stored value, adopted or migrated; store it in place of the old one.
-        case converted(T)
+        /// The stored value as a `T` (as it was, adopted or migrated).
+        case kept(T)
         /// Why the value cannot become a `T`: the warning's text that follows the quoted key.
         case refused(String)
+        /// There is no stored value.
+        case empty
     }
 
     /// Carries a stored value over to `T`: as is, adopted (same name and layout), or migrated
-    /// through `Codable`; otherwise says why not. A migration caused by a changed declaration is
-    /// reported: the key now holds a copy, no longer the instance earlier code may still hold. A
-    /// migration of a value that is never adopted (a collection of app structs …) is the
-    /// expected path for it and stays silent.
-    private func carryOver<T: Sendable>(_ existing: Entry, key: String, as type: T.Type) -> CarryOver<T> {
-        if let value = existing.value as? T { return .same(value) }
+    /// through `Codable`, in which case the new value replaces the old one in `entry`; otherwise
+    /// says why not. A migration caused by a changed declaration is reported: the key now holds
+    /// a copy, no longer the instance earlier code may still hold. A migration of a value that is
+    /// never adopted (a collection of app structs …) is the expected path for it and stays
+    /// silent.
+    private func carryOver<T: Sendable>(_ entry: inout Entry?, key: String, as type: T.Type) -> CarryOver<T> {
+        guard let existing = entry else { return .empty }
+        if let value = existing.value as? T { return .kept(value) }
         let reason: String
         var layoutChanged = false
         switch InstanceAdoption.adopt(existing.value, as: T.self) {
         case .adopted(let value):
-            return .converted(value)
+            entry = existing.replacingValue(value)
+            return .kept(value)
         case .refused(let difference):
             reason = ": \(TypeMetadata(T.self).displayName): \(difference)"
             layoutChanged = difference.isChange
@@ -191,7 +183,8 @@ public final class StateRegistry: Sendable {
             if layoutChanged {
                 warn("RwState: key \"\(key)\"\(reason); migrated through Codable.")
             }
-            return .converted(migrated)
+            entry = existing.replacingValue(migrated)
+            return .kept(migrated)
         }
         return .refused(reason)
     }

@@ -11,13 +11,13 @@ struct StateAdoptionTests {
     static let long = ProcessInfo.processInfo.environment["RW_LONG_TESTS"] == "1"
 
     /// The app file that declares the actor, as saved in `version` (its method bodies print the
-    /// version; from version 2 on it has one more method).
+    /// version; from version 2 on it has one more method, after the others).
     static func visitLogSource(version: Int) -> String {
         let added =
             version >= 2
             ? """
-                func sum() -> Int { entries.values.reduce(0, +) }
                 func describe() -> String { "\\(entries.count) \\(writes) \\(sum()) code=v\(version)" }
+                func sum() -> Int { entries.values.reduce(0, +) }
             """
             : """
                 func describe() -> String { "\\(entries.count) \\(writes) \\(entries.values.reduce(0, +)) code=v\(version)" }
@@ -116,12 +116,17 @@ struct StateAdoptionTests {
 
     static let initialSum = (0..<10_000).reduce(0, +)
 
-    @Test func appActorKeepsItsIdentityAndContentsAcrossSavesUnderLoad() async throws {
+    /// Starts `rw dev` on the fixture with both state files at version 1 and the routes.
+    static func startSession() async throws -> DevServerProcess {
         try DevFixture.reset()
-        try Self.saveVisitLog(version: 1)
-        try Self.saveLedger(version: 1)
-        try Self.saveApp(marker: "a0")
-        let dev = try await DevServerProcess.start(package: DevFixture.directory)
+        try saveVisitLog(version: 1)
+        try saveLedger(version: 1)
+        try saveApp(marker: "a0")
+        return try await DevServerProcess.start(package: DevFixture.directory)
+    }
+
+    @Test func appActorKeepsItsIdentityAndContentsAcrossSavesUnderLoad() async throws {
+        let dev = try await Self.startSession()
         let first = try #require(Summary(try await dev.waitFor("/visits") { Summary($0)?.code == "v1" }))
         #expect(first.count == 10_000)
         #expect(first.sum == Self.initialSum + first.writes)
@@ -156,19 +161,16 @@ struct StateAdoptionTests {
                 // A save of the actor's own file: new method bodies, and (from v2 on) a method added.
                 let version = round / 2 + 2
                 try Self.saveVisitLog(version: version)
-                let summary = try #require(Summary(try await dev.waitFor("/visits") { Summary($0)?.code == "v\(version)" }))
-                #expect(summary.id == first.id, "round \(round): the same actor instance")
-                #expect(summary.count == 10_000)
-                #expect(summary.sum == Self.initialSum + summary.writes, "round \(round): no entry lost or reset")
+                try await dev.waitFor("/visits") { Summary($0)?.code == "v\(version)" }
             } else {
                 // A save of another file.
                 try Self.saveApp(marker: "a\(round)")
                 try await dev.waitFor("/") { $0 == "marker=a\(round)" }
-                let summary = try #require(Summary(try await dev.http.send("GET", "/visits").text))
-                #expect(summary.id == first.id, "round \(round): the same actor instance")
-                #expect(summary.count == 10_000)
-                #expect(summary.sum == Self.initialSum + summary.writes)
             }
+            let summary = try #require(Summary(try await dev.http.send("GET", "/visits").text))
+            #expect(summary.id == first.id, "round \(round): the same actor instance")
+            #expect(summary.count == 10_000)
+            #expect(summary.sum == Self.initialSum + summary.writes, "round \(round): no entry lost or reset")
         }
 
         load.stop.store(true, ordering: .relaxed)
@@ -194,11 +196,7 @@ struct StateAdoptionTests {
     /// A final class holding a `Mutex` is kept across saves that change only its methods, and
     /// starts again (with a warning in the terminal) when a stored property is added.
     @Test func finalClassIsKeptUntilAStoredPropertyIsAdded() async throws {
-        try DevFixture.reset()
-        try Self.saveVisitLog(version: 1)
-        try Self.saveLedger(version: 1)
-        try Self.saveApp(marker: "a0")
-        let dev = try await DevServerProcess.start(package: DevFixture.directory)
+        let dev = try await Self.startSession()
         try await dev.waitFor("/ledger") { $0.hasSuffix("code=v1") }
         let runner = try await dev.waitForRunner()
         let first = try await dev.http.send("GET", "/ledger").text

@@ -198,6 +198,17 @@ enum GenerationsFixture {
             init(_ value: Value) { self.value = value }
         }
 
+        class Plain: @unchecked Sendable {
+            var n = 0
+            func bump() -> Int { n += 1; return n }
+            func label() -> String { "plain code of gen \(generation)" }
+        }
+        #if GEN3
+        extension Plain {
+            func twice() -> Int { n * 2 }
+        }
+        #endif
+
         enum Phase: Sendable {
             case idle
             case running(step: Int, note: String)
@@ -215,6 +226,10 @@ enum GenerationsFixture {
         struct Profile: Codable, Sendable { var name = "" }
         enum Mode: Sendable { case off, on }
         enum Level: Sendable { case none, some(level: Int) }
+        actor Shifted {
+            var n = 0
+            func a() -> Int { n += 1; return n }
+        }
         #else
         final class Audit: @unchecked Sendable { var entries = 0; var auditTrail: [String] = [] }
         struct Removal: Sendable { var kept = 0 }
@@ -225,6 +240,11 @@ enum GenerationsFixture {
         struct Profile: Codable, Sendable { var name = ""; var age: Int? }
         enum Mode: Sendable { case off, on, auto }
         enum Level: Sendable { case none, some(level: Double) }
+        actor Shifted {
+            var n = 0
+            func inserted() -> String { "gen \(generation)" }
+            func a() -> Int { n += 1; return n }
+        }
         #endif
         class Animal: @unchecked Sendable { var legs = 4 }
         final class Dog: Animal, @unchecked Sendable { var barks = 0 }
@@ -290,6 +310,14 @@ enum GenerationsFixture {
             report("cell.id", ObjectIdentifier(cell))
             report("cell", cell.value)
 
+            let plain = defineRwState("plain") { Plain() }
+            report("plain.id", ObjectIdentifier(plain))
+            report("plain", "\(plain.bump()) \(plain.label())")
+            #if GEN3
+            report("plain.twice", plain.twice())
+            #endif
+            report("shifted", await defineRwState("shifted") { Shifted() }.a())
+
             let phase = updateRwState("phase", initializer: { Phase.idle }) { phase -> String in
                 switch phase {
                 case .idle: phase = .running(step: 1, note: "\(generation)")
@@ -340,10 +368,12 @@ enum GenerationsFixture {
         @_cdecl("rw_hammer_start") public func rw_hammer_start() {
             blockOn {
                 let visits = defineRwState("visits") { Visits() }
+                // Bounded: should generation 3 not reach this actor, the test fails instead of hanging.
+                let deadline = ContinuousClock.now + .seconds(120)
                 let tasks = (0..<4).map { _ in
                     Task<Int, Never>.detached {
                         var mine = 0
-                        while !(await visits.isStopped()) { _ = await visits.hit(); mine += 1 }
+                        while !(await visits.isStopped()) && ContinuousClock.now < deadline { _ = await visits.hit(); mine += 1 }
                         return mine
                     }
                 }

@@ -31,6 +31,22 @@ import Testing
         #expect(output.value(3, "guarded.label") == "guarded code of gen 3, created by gen 1")
     }
 
+    /// A class without a superclass, not marked `final`: its methods are called through its
+    /// method table, which keeps every slot when methods are added in an extension.
+    @Test func nonFinalRootClassIsAdoptedWhenItsMethodTableOnlyGrows() {
+        let ids = values("plain.id")
+        #expect(ids[0] != nil && Set(ids).count == 1, "\(output.transcript)")
+        #expect(values("plain") == ["1 plain code of gen 1", "2 plain code of gen 2", "3 plain code of gen 3"])
+        #expect(output.value(3, "plain.twice") == "6")
+    }
+
+    /// Generation 1's tasks call the actor through its method table after generation 2 took it
+    /// over; a method inserted before an existing one would send them to the wrong method, so
+    /// the actor falls back instead (and is adopted again when the table only grows).
+    @Test func actorWithAMethodInsertedBeforeOthersFallsBack() {
+        #expect(values("shifted") == ["1", "1", "2"], "\(output.transcript)")
+    }
+
     @Test func structNestingStructsKeepsItsValue() {
         #expect(values("outer") == ["1 10 7 1", "2 20 7 12", "3 30 7 123"], "\(output.transcript)")
         #expect(values("outer.label") == ["outer code of gen 1", "outer code of gen 2", "outer code of gen 3"])
@@ -51,7 +67,7 @@ import Testing
     }
 
     @Test func adoptedValuesCauseNoWarning() {
-        let adoptedKeys = ["visits", "guarded", "outer", "tally", "wrapper", "cell", "phase"]
+        let adoptedKeys = ["visits", "guarded", "outer", "tally", "wrapper", "cell", "phase", "plain"]
         let all = output.warnings.map(\.message)
         for key in adoptedKeys {
             #expect(!all.contains { $0.contains("key \"\(key)\"") }, "\(all)")
@@ -60,6 +76,7 @@ import Testing
 
     @Test func eachLayoutChangeFallsBackWithOneWarningNamingIt() {
         let expected = [
+            #"RwState: key "shifted": Shifted: methods inserted or moved before a() -> Swift.Int (add new methods after the existing ones or in an extension to keep the instance); re-initialized."#,
             #"RwState: key "audit": Audit: stored property auditTrail added; re-initialized."#,
             #"RwState: key "removal": Removal: stored property dropped removed; re-initialized."#,
             #"RwState: key "order": Order: properties reordered; re-initialized."#,

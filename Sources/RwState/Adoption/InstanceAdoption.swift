@@ -18,9 +18,13 @@ import Synchronization
 /// Calls already in flight keep running the code they started with: a method of the old
 /// generation that is executing on an adopted object (or suspended in it, for an actor) finishes
 /// on the old code, against the same stored properties at the same offsets, because the old
-/// image is never unloaded. Old code calls final methods and actor methods directly, not through
-/// the metadata, so the switch does not redirect them midway; only later calls made by the new
-/// generation run new code. Jobs already queued on an adopted actor stay queued on it, in order.
+/// image is never unloaded. Jobs already queued on an adopted actor stay queued on it, in order.
+/// Later calls from old code (a task the old generation started, a request still in flight):
+/// - to a final class's methods are direct and run the old code;
+/// - to an actor's methods, and to a non-final class's methods, go through the method table of
+///   the object's class, so after the switch they run the new generation's version of the same
+///   method. ``LayoutComparison`` adopts only when every slot of the old table holds the same
+///   method in the new one (the table only grew at its end), so no call reaches another method.
 ///
 /// Only the stored object itself is switched; an adopted value never contains an
 /// object of a reloaded app class (the comparison refuses it), so no object is switched without

@@ -66,6 +66,34 @@ enum LayoutComparison {
         }
         if let change = propertiesDifference(old, new) { return change }
         if old.instanceLayout != new.instanceLayout { return .changed("instance size changed") }
+        return methodTableDifference(old, new)
+    }
+
+    /// Code of an earlier generation that still runs (a request in flight, a task it started)
+    /// calls the object's overridable methods, and every method of an actor, through the
+    /// metadata's method table by slot number. Once the object has the new class, each of those
+    /// slots must hold the new version of the same method: the table may only grow at its end.
+    /// An actor's initializers are the exception: they are called on the metatype the code
+    /// names (the old class, for old code), never through an instance's class, since actors
+    /// have no `required` initializers; so an actor's implicit initializer, which comes last,
+    /// may move.
+    private static func methodTableDifference(_ old: TypeMetadata, _ new: TypeMetadata) -> Difference? {
+        guard let oldTable = old.methodTable, let newTable = new.methodTable else {
+            return .notAdopted("its methods cannot be compared")
+        }
+        let skipsInitializers = old.isActor && new.isActor
+        for (slot, method) in oldTable.enumerated() where !(skipsInitializers && method.isInitializer) {
+            if slot < newTable.count && newTable[slot] == method { continue }
+            let name = SymbolName.readable(method.symbol, in: new.displayName)
+            if !newTable.contains(method) {
+                return .changed("method \(name) removed")
+            }
+            let advice =
+                old.isActor
+                ? "add new methods after the existing ones or in an extension to keep the instance"
+                : "add new methods in an extension, or mark the class final, to keep the instance"
+            return .changed("methods inserted or moved before \(name) (\(advice))")
+        }
         return nil
     }
 

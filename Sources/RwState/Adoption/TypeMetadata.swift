@@ -117,6 +117,61 @@ struct TypeMetadata {
         return [Int(pointer.load(fromByteOffset: 24, as: UInt32.self)), Int(pointer.load(fromByteOffset: 28, as: UInt16.self))]
     }
 
+    /// One entry of a class's method table.
+    struct Method: Equatable {
+        /// The implementation's symbol name.
+        let symbol: String
+        /// Whether it is an initializer (called on a metatype, not on an instance).
+        let isInitializer: Bool
+    }
+
+    /// Whether the class is an actor.
+    var isActor: Bool {
+        guard kind == .classType, let descriptor else { return false }
+        return (descriptor.load(as: UInt32.self) >> 16) & 0x80 != 0  // Class_IsActor
+    }
+
+    /// The entries of a class's method table (its vtable), in slot order. Code compiled against
+    /// a class calls its overridable methods (and every method of an actor) through these slots,
+    /// by index. Empty for a class without one; `nil` when the table cannot be located or an
+    /// implementation cannot be named.
+    var methodTable: [Method]? {
+        guard kind == .classType, let descriptor else { return nil }
+        let flags = descriptor.load(as: UInt32.self)
+        let kindFlags = flags >> 16
+        guard kindFlags & 0x8000 != 0 else { return [] }  // Class_HasVTable
+        var offset = 44  // the class descriptor's fixed part
+        if flags & 0x80 != 0 {
+            // Generic: instantiation cache and pattern, then the generic context header.
+            let parameters = Int(descriptor.load(fromByteOffset: offset + 8, as: UInt16.self))
+            let requirements = Int(descriptor.load(fromByteOffset: offset + 10, as: UInt16.self))
+            let genericFlags = descriptor.load(fromByteOffset: offset + 14, as: UInt16.self)
+            // Packs, conditional invertible protocols and value parameters add more records.
+            guard genericFlags == 0 else { return nil }
+            offset += 16 + (parameters + 3) / 4 * 4 + requirements * 12
+        }
+        if kindFlags & 0x2000 != 0 { offset += 4 }  // Class_HasResilientSuperclass
+        switch kindFlags & 0x3 {  // MetadataInitialization
+        case 1: offset += 12  // singleton
+        case 2: offset += 4  // foreign
+        default: break
+        }
+        let tableOffset = Int(descriptor.load(fromByteOffset: offset, as: UInt32.self))
+        let count = Int(descriptor.load(fromByteOffset: offset + 4, as: UInt32.self))
+        let wordSize = MemoryLayout<UnsafeRawPointer>.size
+        var methods: [Method] = []
+        for slot in 0..<count {
+            // Method descriptors follow the table header: flags (kind in the low 4 bits; 1 is an
+            // initializer), then the implementation.
+            let methodFlags = descriptor.load(fromByteOffset: offset + 8 + slot * 8, as: UInt32.self)
+            guard let implementation = pointer.load(fromByteOffset: (tableOffset + slot) * wordSize, as: UnsafeRawPointer?.self),
+                let name = ImageSymbols.functionName(at: implementation)
+            else { return nil }
+            methods.append(Method(symbol: name, isInitializer: methodFlags & 0xF == 1))
+        }
+        return methods
+    }
+
     /// The stored properties of a struct, class or tuple, in declaration order, with offsets and
     /// types; `nil` when reflection cannot list them.
     var storedProperties: [Field]? {

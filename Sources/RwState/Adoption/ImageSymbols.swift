@@ -55,7 +55,7 @@ enum ImageSymbols {
             let sectionTable = u64(0x28)
             let sectionSize = u16(0x3A)
             let sectionCount = u16(0x3C)
-            guard sectionTable > 0, sectionTable + sectionSize * sectionCount <= bytes.count else { return [:] }
+            guard sectionTable > 0, sectionSize >= 64, sectionTable + sectionSize * sectionCount <= bytes.count else { return [:] }
             let sections = (0..<sectionCount).map { sectionTable + $0 * sectionSize }
             // SHT_SYMTAB (2), else SHT_DYNSYM (11).
             guard let symbols = sections.first(where: { u32($0 + 4) == 2 }) ?? sections.first(where: { u32($0 + 4) == 11 }) else {

@@ -6,8 +6,10 @@
 /// Reads the documented, ABI-stable metadata records of the Swift runtime on 64-bit platforms
 /// without Objective-C interoperability (Linux): the metadata kind, the nominal type descriptor
 /// and its field descriptor, the value witness table's size, stride and alignment, and for
-/// classes the superclass and instance size. Field offsets and field types come from the standard
-/// library's reflection (`_forEachField(of:options:body:)`).
+/// classes the superclass, instance size and method table. Field offsets and field types come
+/// from the standard library's reflection (`_forEachField(of:options:body:)`). Whatever this
+/// view cannot read is reported as unknown (`nil`), which the comparison treats as "not
+/// adopted", never as "same".
 struct TypeMetadata {
     /// The type this metadata describes.
     let type: Any.Type
@@ -55,6 +57,9 @@ struct TypeMetadata {
     /// The metadata's identity: two types are the same type exactly when these are equal.
     var identity: ObjectIdentifier { ObjectIdentifier(type) }
 
+    /// The metadata's kind (classes read as `.classType` only without Objective-C
+    /// interoperability, where their first word is 0; elsewhere they read as `.other` and are
+    /// never adopted).
     var kind: Kind {
         switch pointer.load(as: UInt.self) {
         case 0: .classType

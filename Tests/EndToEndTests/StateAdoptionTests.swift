@@ -2,9 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 
-/// `rw dev` on the dev-app fixture with an app actor kept in RwState: the actor holds a
+/// `rw dev` on the dev-app fixture with app objects kept in RwState: an actor holding a
 /// 10 000-entry dictionary that four clients change while its own file and another file are
-/// saved again and again. Every generation adopts the same instance and runs its own code on it.
+/// saved again and again (every generation adopts the same instance and runs its own code on
+/// it), and a final class holding a `Mutex`, kept until a stored property is added.
 @Suite(.serialized, .timeLimit(.minutes(30)))
 struct StateAdoptionTests {
     /// Whether to run the long variant (`RW_LONG_TESTS=1`): 20 saves instead of 10.
@@ -48,7 +49,7 @@ struct StateAdoptionTests {
             """
     }
 
-    /// Saves App.swift with `marker` and two routes that reach the actor.
+    /// Saves App.swift with `marker` and the routes that reach the actor and the final class.
     static func saveApp(marker: String) throws {
         try DevFixture.edit {
             $0.replacingOccurrences(of: #"let marker = "v0""#, with: "let marker = \"\(marker)\"")

@@ -2,13 +2,16 @@
 /// time any code (of any generation) asks for it.
 ///
 /// The initializer runs once per key for the life of the process, even under concurrent first
-/// calls. When the stored value's type was reloaded, `Codable` values are migrated and other
-/// values are re-initialized with one warning. See ``StateRegistry/define(_:_:)``.
+/// calls. When the stored value's type was reloaded, an instance with the same stored layout is
+/// kept (the same object or value, running the new code); otherwise `Codable` values are
+/// migrated and other values re-initialized, with one warning naming the change. See
+/// ``StateRegistry/define(_:_:)`` and <doc:StateRules>.
 public func defineRwState<T: Sendable>(_ key: String, _ initializer: () throws -> T) rethrows -> T {
     try StateRegistry.shared.define(key, initializer)
 }
 
-/// The process-wide value stored under `key`, or `nil` when there is none or it is not a `T`.
+/// The process-wide value stored under `key`, or `nil` when there is none or it cannot become a
+/// `T` (adopted or migrated as in ``defineRwState(_:_:)``).
 public func getRwState<T: Sendable>(_ key: String, as type: T.Type = T.self) -> T? {
     StateRegistry.shared.get(key, as: type)
 }

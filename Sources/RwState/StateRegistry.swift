@@ -24,7 +24,8 @@ public final class StateRegistry: Sendable {
         set { generationCounter.store(newValue, ordering: .releasing) }
     }
 
-    /// Replaces the receiver of warnings (a value re-initialized because its type changed).
+    /// Replaces the receiver of warnings (a value migrated or re-initialized because its type's
+    /// layout changed).
     /// Warnings go to standard error until this is called.
     public func onWarning(_ handler: @escaping @Sendable (String) -> Void) {
         warningHandler.withLock { $0 = handler }
@@ -34,25 +35,34 @@ public final class StateRegistry: Sendable {
     ///
     /// The initializer runs at most once per key for the life of the registry, even under
     /// concurrent first calls; other callers wait for it and receive its value. When the stored
-    /// value is not a `T` (its type was reloaded), a value whose old and new types are both
-    /// `Codable` is migrated through its encoding; otherwise the initializer runs again and one
-    /// warning names the key and both types. `initializer` must not define the same key.
+    /// value is not a `T` because `T` was reloaded (a later generation of the same type):
+    /// - with the same stored layout (same fully qualified name; same stored properties or cases,
+    ///   names, order, offsets and types, recursively), the same instance is returned as a `T`.
+    ///   An object (an actor, or an instance of a class without a superclass) has its class switched to the new `T` by one
+    ///   atomic store of its metadata pointer, under this key's lock; a value (a struct, an enum)
+    ///   is read as the new type. Calls of the earlier generation already running on the
+    ///   instance finish on the earlier code, which reads the same layout; later calls by code
+    ///   holding the new `T` run the new code.
+    /// - otherwise (a changed layout, a class with a superclass, a value holding an app object),
+    ///   a value whose old and new types are both `Codable` is migrated through its encoding, and
+    ///   failing that the initializer runs again. One warning says what changed, such as
+    ///   `RwState: key "loc": LocalVisits: stored property auditTrail added; re-initialized.`
+    ///
+    /// `initializer` must not define the same key.
     public func define<T: Sendable>(_ key: String, _ initializer: () throws -> T) rethrows -> T {
         try slot(for: key).entry.withLock { entry throws -> T in
             try resolve(&entry, key: key, initializer)
         }
     }
 
-    /// The value stored under `key` as a `T`, migrating it through `Codable` when its type was
-    /// reloaded; `nil` when there is no value or it cannot become a `T`.
+    /// The value stored under `key` as a `T`, adopted or migrated through `Codable` when its type
+    /// was reloaded (as in ``define(_:_:)``); `nil` when there is no value or it cannot become a
+    /// `T`, in which case the stored value is left as it is.
     public func get<T: Sendable>(_ key: String, as type: T.Type = T.self) -> T? {
         guard let slot = existingSlot(for: key) else { return nil }
         return slot.entry.withLock { entry -> T? in
-            guard let existing = entry else { return nil }
-            if let value = existing.value as? T { return value }
-            guard let migrated: T = Self.migrate(existing.value, to: T.self) else { return nil }
-            entry = existing.replacingValue(migrated)
-            return migrated
+            guard case .kept(let value) = carryOver(&entry, key: key, as: T.self) else { return nil }
+            return value
         }
     }
 
@@ -119,23 +129,64 @@ public final class StateRegistry: Sendable {
         }
     }
 
-    /// The stored value as a `T`, migrated or re-initialized (and stored) when it is not one.
+    /// The stored value as a `T`, adopted, migrated or re-initialized (and stored) when it is
+    /// not one.
     private func resolve<T: Sendable>(
         _ entry: inout Entry?,
         key: String,
         _ initializer: () throws -> T
     ) rethrows -> T {
-        if let existing = entry {
-            if let value = existing.value as? T { return value }
-            if let migrated: T = Self.migrate(existing.value, to: T.self) {
-                entry = existing.replacingValue(migrated)
-                return migrated
-            }
-            warn(key: key, old: existing.typeName, new: Self.typeName(T.self))
+        switch carryOver(&entry, key: key, as: T.self) {
+        case .kept(let value):
+            return value
+        case .refused(let reason):
+            warn("RwState: key \"\(key)\"\(reason); re-initialized.")
+        case .empty:
+            break
         }
         let value = try initializer()
         entry = Entry(value: value, generation: currentGeneration)
         return value
+    }
+
+    private enum CarryOver<T> {
+        /// The stored value as a `T` (as it was, adopted or migrated).
+        case kept(T)
+        /// Why the value cannot become a `T`: the warning's text that follows the quoted key.
+        case refused(String)
+        /// There is no stored value.
+        case empty
+    }
+
+    /// Carries a stored value over to `T`: as is, adopted (same name and layout), or migrated
+    /// through `Codable`, in which case the new value replaces the old one in `entry`; otherwise
+    /// says why not. A migration caused by a changed declaration is reported: the key now holds
+    /// a copy, no longer the instance earlier code may still hold. A migration of a value that is
+    /// never adopted (a collection of app structs …) is the expected path for it and stays
+    /// silent.
+    private func carryOver<T: Sendable>(_ entry: inout Entry?, key: String, as type: T.Type) -> CarryOver<T> {
+        guard let existing = entry else { return .empty }
+        if let value = existing.value as? T { return .kept(value) }
+        let reason: String
+        var layoutChanged = false
+        switch InstanceAdoption.adopt(existing.value, as: T.self) {
+        case .adopted(let value):
+            entry = existing.replacingValue(value)
+            return .kept(value)
+        case .refused(let difference):
+            reason = ": \(TypeMetadata(T.self).displayName): \(difference)"
+            layoutChanged = difference.isChange
+        case .differentType:
+            reason = " held a \(existing.typeName), a different type than \(Self.typeName(T.self))"
+        }
+        if let migrated: T = Self.migrate(existing.value, to: T.self) {
+            if layoutChanged {
+                warn("RwState: key \"\(key)\"\(reason); migrated through Codable.")
+            }
+            entry = existing.replacingValue(migrated)
+            return .kept(migrated)
+        }
+        return .refused(reason)
     }
 
     private func slot(for key: String) -> Slot {
@@ -151,10 +202,7 @@ public final class StateRegistry: Sendable {
         slots.withLock { $0[key] }
     }
 
-    private func warn(key: String, old: String, new: String) {
-        let message =
-            "RwState: key \"\(key)\" held a \(old), which is not a \(new) and cannot be migrated "
-            + "through Codable; the value was re-initialized."
+    private func warn(_ message: String) {
         let handler = warningHandler.withLock { $0 }
         handler(message)
     }

@@ -1,0 +1,228 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// `rw dev` on the dev-app fixture with app objects kept in RwState: an actor holding a
+/// 10 000-entry dictionary that four clients change while its own file and another file are
+/// saved again and again (every generation adopts the same instance and runs its own code on
+/// it), and a final class holding a `Mutex`, kept until a stored property is added.
+@Suite(.serialized, .timeLimit(.minutes(30)))
+struct StateAdoptionTests {
+    /// Whether to run the long variant (`RW_LONG_TESTS=1`): 20 saves instead of 10.
+    static let long = ProcessInfo.processInfo.environment["RW_LONG_TESTS"] == "1"
+
+    /// The app file that declares the actor, as saved in `version` (its method bodies print the
+    /// version; from version 2 on it has one more method, after the others).
+    static func visitLogSource(version: Int) -> String {
+        let added =
+            version >= 2
+            ? """
+                func describe() -> String { "\\(entries.count) \\(writes) \\(sum()) code=v\(version)" }
+                func sum() -> Int { entries.values.reduce(0, +) }
+            """
+            : """
+                func describe() -> String { "\\(entries.count) \\(writes) \\(entries.values.reduce(0, +)) code=v\(version)" }
+            """
+        return """
+            import RwSDK
+
+            actor VisitLog {
+                var entries: [String: Int] = Dictionary(uniqueKeysWithValues: (0..<10_000).map { ("k\\($0)", $0) })
+                var writes = 0
+                func record(_ key: String) -> Int {
+                    entries[key, default: 0] += 1
+                    writes += 1
+                    return writes
+                }
+            \(added)
+            }
+
+            func visitLog() -> VisitLog { defineRwState("visitLog") { VisitLog() } }
+
+            func recordVisit(_ key: String) async -> String { "recorded \\(await visitLog().record(key))" }
+
+            func visitSummary() async -> String {
+                let log = visitLog()
+                return "id=\\(ObjectIdentifier(log)) \\(await log.describe())"
+            }
+
+            """
+    }
+
+    /// Saves App.swift with `marker` and the routes that reach the actor and the final class.
+    static func saveApp(marker: String) throws {
+        try DevFixture.edit {
+            $0.replacingOccurrences(of: #"let marker = "v0""#, with: "let marker = \"\(marker)\"")
+                .replacingOccurrences(
+                    of: #"route("/") { RwResponse(text: "marker=\(marker)") }"#,
+                    with: #"""
+                        route("/") { RwResponse(text: "marker=\(marker)") }
+                            route("/visits") { RwResponse(text: await visitSummary()) }
+                            route("/visits/record/:key") { info in RwResponse(text: await recordVisit(info.params["key"] ?? "")) }
+                            route("/ledger") { RwResponse(text: ledgerHit()) }
+                        """#)
+        }
+    }
+
+    /// The app file that declares a final class guarding its state with a `Mutex`, as saved in
+    /// `version`. From version 3 on the class has one more stored property.
+    static func ledgerSource(version: Int) -> String {
+        """
+        import RwSDK
+        import Synchronization
+
+        final class Ledger: Sendable {
+            let totals = Mutex<[String: Int]>([:])
+            \(version >= 3 ? "let auditTrail = Mutex<[String]>([])" : "")
+            func add(_ key: String) -> Int { totals.withLock { $0[key, default: 0] += 1; return $0.values.reduce(0, +) } }
+            func code() -> String { "v\(version)" }
+            \(version >= 2 ? "func describe(_ total: Int) -> String { \"total=\\(total) code=\\(code())\" }" : "")
+        }
+
+        func ledgerHit() -> String {
+            let ledger = defineRwState("ledger") { Ledger() }
+            let total = ledger.add("hits")
+            return "id=\\(ObjectIdentifier(ledger)) total=\\(total) code=\\(ledger.code())"
+        }
+
+        """
+    }
+
+    static func saveLedger(version: Int) throws {
+        try ledgerSource(version: version).write(
+            to: DevFixture.sourceDirectory.appendingPathComponent("Ledger.swift"), atomically: false, encoding: .utf8)
+    }
+
+    static func saveVisitLog(version: Int) throws {
+        try visitLogSource(version: version).write(
+            to: DevFixture.sourceDirectory.appendingPathComponent("VisitLog.swift"), atomically: false, encoding: .utf8)
+    }
+
+    /// The parts of a `/visits` reply.
+    struct Summary: Equatable {
+        let id: String
+        let count: Int
+        let writes: Int
+        let sum: Int
+        let code: String
+
+        init?(_ text: String) {
+            let parts = text.split(separator: " ").map(String.init)
+            guard parts.count == 5, parts[0].hasPrefix("id="), let count = Int(parts[1]), let writes = Int(parts[2]),
+                let sum = Int(parts[3]), parts[4].hasPrefix("code=")
+            else { return nil }
+            (id, self.count, self.writes, self.sum, code) = (parts[0], count, writes, sum, String(parts[4].dropFirst(5)))
+        }
+    }
+
+    static let initialSum = (0..<10_000).reduce(0, +)
+
+    /// Starts `rw dev` on the fixture with both state files at version 1 and the routes.
+    static func startSession() async throws -> DevServerProcess {
+        try DevFixture.reset()
+        try saveVisitLog(version: 1)
+        try saveLedger(version: 1)
+        try saveApp(marker: "a0")
+        return try await DevServerProcess.start(package: DevFixture.directory)
+    }
+
+    @Test func appActorKeepsItsIdentityAndContentsAcrossSavesUnderLoad() async throws {
+        let dev = try await Self.startSession()
+        let first = try #require(Summary(try await dev.waitFor("/visits") { Summary($0)?.code == "v1" }))
+        #expect(first.count == 10_000)
+        #expect(first.sum == Self.initialSum + first.writes)
+        let runner = try await dev.waitForRunner()
+
+        // Four clients record visits to existing keys for the whole test.
+        let load = LoadTally()
+        let clients = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for client in 0..<4 {
+                    group.addTask {
+                        var index = client
+                        while !load.stop.load(ordering: .relaxed) {
+                            let outcome: String
+                            do {
+                                let reply = try await dev.http.send("GET", "/visits/record/k\(index % 10_000)")
+                                outcome = reply.status == 200 && reply.text.hasPrefix("recorded ") ? "ok" : "status \(reply.status): \(reply.text.prefix(80))"
+                            } catch {
+                                outcome = "error \(error)"
+                            }
+                            load.outcomes.withLock { $0[outcome, default: 0] += 1 }
+                            index += 4
+                        }
+                    }
+                }
+            }
+        }
+
+        let saves = Self.long ? 20 : 10
+        for round in 1...saves {
+            if round % 2 == 1 {
+                // A save of the actor's own file: new method bodies, and (from v2 on) a method added.
+                let version = round / 2 + 2
+                try Self.saveVisitLog(version: version)
+                try await dev.waitFor("/visits") { Summary($0)?.code == "v\(version)" }
+            } else {
+                // A save of another file.
+                try Self.saveApp(marker: "a\(round)")
+                try await dev.waitFor("/") { $0 == "marker=a\(round)" }
+            }
+            let summary = try #require(Summary(try await dev.http.send("GET", "/visits").text))
+            #expect(summary.id == first.id, "round \(round): the same actor instance")
+            #expect(summary.count == 10_000)
+            #expect(summary.sum == Self.initialSum + summary.writes, "round \(round): no entry lost or reset")
+        }
+
+        load.stop.store(true, ordering: .relaxed)
+        await clients.value
+        let outcomes = load.outcomes.withLock { $0 }
+        #expect(outcomes.keys.sorted() == ["ok"], "every request under load succeeded: \(outcomes)")
+        let recorded = outcomes["ok"] ?? 0
+        let last = try #require(Summary(try await dev.http.send("GET", "/visits").text))
+        #expect(last.id == first.id)
+        #expect(last.count == 10_000)
+        // Every recorded visit is counted once: none lost across the adoptions.
+        #expect(last.writes == first.writes + recorded)
+        #expect(last.sum == Self.initialSum + last.writes)
+        #expect(recorded > saves)
+        #expect(dev.runnerPID() == runner, "the runner never crashed")
+        let state = try await dev.state()
+        let entries = try #require(state["entries"] as? [[String: Any]])
+        let entry = try #require(entries.first { $0["key"] as? String == "visitLog" })
+        #expect(entry["generation"] as? Int == 1, "the key was defined once, by generation 1")
+        await dev.stop()
+    }
+
+    /// A final class holding a `Mutex` is kept across saves that change only its methods, and
+    /// starts again (with a warning in the terminal) when a stored property is added.
+    @Test func finalClassIsKeptUntilAStoredPropertyIsAdded() async throws {
+        let dev = try await Self.startSession()
+        try await dev.waitFor("/ledger") { $0.hasSuffix("code=v1") }
+        let runner = try await dev.waitForRunner()
+        let first = try await dev.http.send("GET", "/ledger").text
+        let id = try #require(first.split(separator: " ").first.map(String.init))
+
+        // Method bodies change and a method is added: the same object, the total goes on.
+        try Self.saveLedger(version: 2)
+        let kept = try await dev.waitFor("/ledger") { $0.hasSuffix("code=v2") }
+        #expect(kept.hasPrefix("\(id) total="), "\(kept)")
+        #expect((Int(kept.split(separator: " ")[1].dropFirst("total=".count)) ?? 0) >= 3, "\(kept)")
+
+        // A stored property is added: the layout changed, so the key starts again.
+        try Self.saveLedger(version: 3)
+        let reset = try await dev.waitFor("/ledger") { $0.hasSuffix("code=v3") }
+        #expect(!reset.hasPrefix("\(id) "), "a new object")
+        #expect(reset.contains(" total=1 "), "\(reset)")
+        let newID = try #require(reset.split(separator: " ").first.map(String.init))
+
+        // Methods change again: the new object is kept (requests polled while the build ran
+        // reached generation 3 and counted too).
+        try Self.saveLedger(version: 4)
+        let keptAgain = try await dev.waitFor("/ledger") { $0.hasSuffix("code=v4") }
+        #expect(keptAgain.hasPrefix("\(newID) total="), "\(keptAgain)")
+        #expect((Int(keptAgain.split(separator: " ")[1].dropFirst("total=".count)) ?? 0) >= 2, "\(keptAgain)")
+        #expect(dev.runnerPID() == runner, "the runner never crashed")
+        await dev.stop()
+    }
+}

@@ -1,0 +1,416 @@
+import Foundation
+
+/// Three generations of one small app module, compiled with `swiftc` against RwState's own
+/// sources and loaded one after the other into one host process, the way `rw dev` loads app
+/// images into its runner. Each generation prints what it finds in RwState.
+///
+/// The module is compiled once per test run (one `swiftc` for RwState, one per generation, one
+/// for the host) and run once; the tests read its output.
+enum GenerationsFixture {
+    /// What the host printed, parsed.
+    struct Output: Sendable {
+        /// `"<generation>|<name>"` → the value the generation reported.
+        let reports: [String: String]
+        /// Warnings RwState gave, in order, each with the generation that caused it.
+        let warnings: [(generation: Int, message: String)]
+        /// The host's whole output, for failure messages.
+        let transcript: String
+
+        func value(_ generation: Int, _ name: String) -> String? {
+            reports["\(generation)|\(name)"]
+        }
+
+        func warnings(in generation: Int) -> [String] {
+            warnings.filter { $0.generation == generation }.map(\.message)
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The host's output, built and run on first use. The compilers and the host run on a
+    /// thread of their own, so waiting for them holds no thread of the test's task pool.
+    static let output: Task<Result<Output, Failure>, Never> = Task {
+        await withCheckedContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    returning: Result { try buildAndRun() }.mapError { $0 as? Failure ?? Failure(description: "\($0)") })
+            }.start()
+        }
+    }
+
+    private static func buildAndRun() throws -> Output {
+        let swiftc = try findSwiftc()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("rwstate-generations-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+
+        let stateSources = try sources(in: packageRoot.appendingPathComponent("Sources/RwState"))
+        try run(swiftc, [
+            "-emit-library", "-parse-as-library", "-module-name", "RwState",
+            "-emit-module-path", work.appendingPathComponent("RwState.swiftmodule").path,
+            "-o", work.appendingPathComponent("libRwState.so").path, "-Xlinker", "-soname=libRwState.so",
+        ] + stateSources, in: work)
+
+        let app = work.appendingPathComponent("app.swift")
+        try appSource.write(to: app, atomically: true, encoding: .utf8)
+        for generation in 1...3 {
+            try run(swiftc, [
+                "-emit-library", "-parse-as-library", "-module-name", "App", "-D", "GEN\(generation)",
+                app.path, "-I", work.path, "-L", work.path, "-lRwState",
+                "-Xlinker", "-rpath", "-Xlinker", work.path,
+                "-o", work.appendingPathComponent("libApp\(generation).so").path,
+            ], in: work)
+        }
+        let host = work.appendingPathComponent("host.swift")
+        try hostSource.write(to: host, atomically: true, encoding: .utf8)
+        try run(swiftc, [host.path, "-o", work.appendingPathComponent("host").path], in: work)
+
+        let transcript = try run(work.appendingPathComponent("host").path, [work.path], in: work)
+        var reports: [String: String] = [:]
+        var warnings: [(Int, String)] = []
+        var generation = 0
+        for line in transcript.split(separator: "\n") {
+            let parts = line.split(separator: "|", maxSplits: 2).map(String.init)
+            if parts.count == 2, parts[0] == "loaded" { generation = Int(parts[1]) ?? 0 }
+            if parts.count == 2, parts[0] == "warning" { warnings.append((generation, parts[1])) }
+            if parts.count == 3 { reports["\(parts[0])|\(parts[1])"] = parts[2] }
+        }
+        return Output(reports: reports, warnings: warnings, transcript: transcript)
+    }
+
+    private static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    private static func sources(in directory: URL) throws -> [String] {
+        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else {
+            throw Failure(description: "cannot list \(directory.path)")
+        }
+        return walker.compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" }.map(\.path).sorted()
+    }
+
+    private static func findSwiftc() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/swiftc"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw Failure(description: "swiftc is not on PATH (\(path))")
+    }
+
+    @discardableResult
+    private static func run(_ executable: String, _ arguments: [String], in directory: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let output = directory.appendingPathComponent("output-\(UUID().uuidString).txt")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw Failure(description: "\(URL(fileURLWithPath: executable).lastPathComponent) failed (\(process.terminationStatus)):\n\(text)")
+        }
+        return text
+    }
+
+    /// Loads each generation's library in turn (never unloading one) and calls its entry points.
+    static let hostSource = #"""
+        import Glibc
+
+        setvbuf(stdout, nil, _IOLBF, 0)
+        let directory = CommandLine.arguments[1]
+        func call(_ library: UnsafeMutableRawPointer, _ name: String) {
+            guard let symbol = dlsym(library, name) else { fatalError("no \(name)") }
+            unsafeBitCast(symbol, to: (@convention(c) () -> Void).self)()
+        }
+        for (generation, entries) in [(1, ["rw_run", "rw_hammer_start"]), (2, ["rw_run", "rw_hammer_join"]), (3, ["rw_run", "rw_hammer_finish"])] {
+            guard let library = dlopen("\(directory)/libApp\(generation).so", RTLD_NOW | RTLD_LOCAL) else {
+                fatalError(String(cString: dlerror()))
+            }
+            print("loaded|\(generation)")
+            for entry in entries { call(library, entry) }
+        }
+        """#
+
+    /// The app module; `-D GEN1`, `GEN2` or `GEN3` selects the generation.
+    static let appSource = #"""
+        import Foundation
+        import RwState
+        import Synchronization
+
+        #if GEN1
+        let generation = 1
+        #elseif GEN2
+        let generation = 2
+        #else
+        let generation = 3
+        #endif
+
+        // MARK: Adopted in every generation (same layout; method bodies change, gen 3 adds one)
+
+        actor Visits {
+            var hits = 0
+            var runs = 0
+            var stopped = false
+            var names: [String] = []
+            func hit() -> Int { hits += 1; return hits }
+            func visit() -> Int { runs += 1; names.append("gen \(generation)"); return runs }
+            func stop() { stopped = true }
+            func isStopped() -> Bool { stopped }
+            func total() -> Int { hits + runs }
+            func label() -> String { "visits code of gen \(generation)" }
+            #if GEN3
+            func visitors() -> String { names.joined(separator: ",") }
+            #endif
+        }
+
+        final class Guarded: Sendable {
+            let count = Mutex<Int>(0)
+            let created: Int
+            init() { created = generation }
+            func bump() -> Int { count.withLock { $0 += 1; return $0 } }
+            func label() -> String { "guarded code of gen \(generation), created by gen \(created)" }
+        }
+
+        struct Point: Sendable { var x: Int; var y: Int }
+        struct Inner: Sendable { var point: Point; var count: Int }
+        struct Outer: Sendable {
+            var inner: Inner
+            var tag: String
+            func label() -> String { "outer code of gen \(generation)" }
+        }
+
+        struct Tally<Key: Hashable & Sendable>: Sendable {
+            var counts: [Key: Int] = [:]
+            var total = 0
+        }
+        struct Wrapper<Value: Sendable>: Sendable { var value: Value; var hits: Int }
+        final class Cell<Value: Sendable>: @unchecked Sendable {
+            var value: Value
+            init(_ value: Value) { self.value = value }
+        }
+
+        class Plain: @unchecked Sendable {
+            var n = 0
+            func bump() -> Int { n += 1; return n }
+            func label() -> String { "plain code of gen \(generation)" }
+        }
+        #if GEN3
+        extension Plain {
+            func twice() -> Int { n * 2 }
+        }
+        #endif
+
+        enum Phase: Sendable {
+            case idle
+            case running(step: Int, note: String)
+            case done(Point)
+        }
+
+        // MARK: Layouts that change between generation 1 and 2
+
+        #if GEN1
+        final class Audit: @unchecked Sendable { var entries = 0 }
+        struct Removal: Sendable { var kept = 0; var dropped = 0 }
+        struct Order: Sendable { var first = 0; var second = "" }
+        struct Measure: Sendable { var n: Int = 0 }
+        final class Rooted: @unchecked Sendable { var v = 0 }
+        struct Profile: Codable, Sendable { var name = "" }
+        enum Mode: Sendable { case off, on }
+        enum Level: Sendable { case none, some(level: Int) }
+        actor Shifted {
+            var n = 0
+            func a() -> Int { n += 1; return n }
+        }
+        #else
+        final class Audit: @unchecked Sendable { var entries = 0; var auditTrail: [String] = [] }
+        struct Removal: Sendable { var kept = 0 }
+        struct Order: Sendable { var second = ""; var first = 0 }
+        struct Measure: Sendable { var n: Double = 0 }
+        class Root: @unchecked Sendable {}
+        final class Rooted: Root, @unchecked Sendable { var v = 0 }
+        struct Profile: Codable, Sendable { var name = ""; var age: Int? }
+        enum Mode: Sendable { case off, on, auto }
+        enum Level: Sendable { case none, some(level: Double) }
+        actor Shifted {
+            var n = 0
+            func inserted() -> String { "gen \(generation)" }
+            func a() -> Int { n += 1; return n }
+        }
+        #endif
+        class Animal: @unchecked Sendable { var legs = 4 }
+        final class Dog: Animal, @unchecked Sendable { var barks = 0 }
+        struct Note: Codable, Sendable { var text: String }
+        final class Box: @unchecked Sendable { var v = 0 }
+        struct Holder: @unchecked Sendable { var box: Box }
+
+        // MARK: Entry points
+
+        func report(_ name: String, _ value: Any) { print("\(generation)|\(name)|\(value)") }
+
+        func blockOn(_ body: @escaping @Sendable () async -> Void) {
+            let done = DispatchSemaphore(value: 0)
+            Task { await body(); done.signal() }
+            done.wait()
+        }
+
+        /// Polls `condition` (one actor hop per try) until it holds or 60 s pass.
+        func waitUntil(_ condition: () async -> Bool) async -> Bool {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                if await condition() { return true }
+                await Task.yield()
+            }
+            return false
+        }
+
+        @_cdecl("rw_run") public func rw_run() {
+            StateRegistry.shared.onWarning { print("warning|\($0)") }
+            blockOn { await run() }
+        }
+
+        func run() async {
+            let visits = defineRwState("visits") { Visits() }
+            report("visits.id", ObjectIdentifier(visits))
+            report("visits.runs", await visits.visit())
+            report("visits.label", await visits.label())
+            #if GEN3
+            report("visits.visitors", await visits.visitors())
+            #endif
+
+            let guarded = defineRwState("guarded") { Guarded() }
+            report("guarded.id", ObjectIdentifier(guarded))
+            report("guarded.count", guarded.bump())
+            report("guarded.label", guarded.label())
+
+            let outer = updateRwState("outer", initializer: { Outer(inner: Inner(point: Point(x: 0, y: 7), count: 0), tag: "") }) {
+                $0.inner.count += 1; $0.inner.point.x += 10; $0.tag += "\(generation)"; return $0
+            }
+            report("outer", "\(outer.inner.count) \(outer.inner.point.x) \(outer.inner.point.y) \(outer.tag)")
+            report("outer.label", outer.label())
+
+            let tally = updateRwState("tally", initializer: { Tally<String>() }) {
+                $0.counts["gen \(generation)", default: 0] += 1; $0.total += 1; return $0
+            }
+            report("tally", "\(tally.total) \(tally.counts.keys.sorted().joined(separator: ","))")
+            let wrapper = updateRwState("wrapper", initializer: { Wrapper(value: Point(x: 1, y: 2), hits: 0) }) {
+                $0.hits += 1; $0.value.y += 1; return $0
+            }
+            report("wrapper", "\(wrapper.hits) \(wrapper.value.y)")
+            let cell = defineRwState("cell") { Cell(0) }
+            cell.value += 5
+            report("cell.id", ObjectIdentifier(cell))
+            report("cell", cell.value)
+
+            let plain = defineRwState("plain") { Plain() }
+            report("plain.id", ObjectIdentifier(plain))
+            report("plain", "\(plain.bump()) \(plain.label())")
+            #if GEN3
+            report("plain.twice", plain.twice())
+            #endif
+            report("shifted", await defineRwState("shifted") { Shifted() }.a())
+
+            let phase = updateRwState("phase", initializer: { Phase.idle }) { phase -> String in
+                switch phase {
+                case .idle: phase = .running(step: 1, note: "\(generation)")
+                case .running(let step, let note): phase = .running(step: step + 1, note: note + "\(generation)")
+                case .done: break
+                }
+                return "\(phase)"
+            }
+            report("phase", phase)
+
+            let audit = defineRwState("audit") { Audit() }
+            audit.entries += 1
+            report("audit", audit.entries)
+            let removal = updateRwState("removal", initializer: { Removal() }) { $0.kept += 1; return $0.kept }
+            report("removal", removal)
+            let order = updateRwState("order", initializer: { Order() }) { $0.first += 1; return $0.first }
+            report("order", order)
+            let measure = updateRwState("measure", initializer: { Measure() }) { $0.n += 1; return $0.n }
+            report("measure", measure)
+            let rooted = defineRwState("rooted") { Rooted() }
+            rooted.v += 1
+            report("rooted", rooted.v)
+            let profile = updateRwState("profile", initializer: { Profile() }) { $0.name += "\(generation)"; return $0.name }
+            report("profile", profile)
+            let mode = updateRwState("mode", initializer: { Mode.off }) { mode -> String in
+                if case .off = mode { mode = .on; return "fresh" }
+                return "kept"
+            }
+            report("mode", mode)
+            let level = updateRwState("level", initializer: { Level.none }) { level -> String in
+                if case .none = level { level = .some(level: 1); return "fresh" }
+                return "kept"
+            }
+            report("level", level)
+            let notes = updateRwState("notes", initializer: { [Note]() }) {
+                $0.append(Note(text: "\(generation)")); return $0.map(\.text).joined()
+            }
+            report("notes", notes)
+            let animal = defineRwState("animal") { Dog() as Animal }
+            animal.legs += 1
+            report("animal", animal.legs)
+            let holder = defineRwState("holder") { Holder(box: Box()) }
+            holder.box.v += 1
+            report("holder", holder.box.v)
+        }
+
+        /// Generation 1 starts four tasks that hit the actor until it is stopped.
+        @_cdecl("rw_hammer_start") public func rw_hammer_start() {
+            blockOn {
+                let visits = defineRwState("visits") { Visits() }
+                // Bounded: should generation 3 not reach this actor, the test fails instead of hanging.
+                let deadline = ContinuousClock.now + .seconds(120)
+                let tasks = (0..<4).map { _ in
+                    Task<Int, Never>.detached {
+                        var mine = 0
+                        while !(await visits.isStopped()) && ContinuousClock.now < deadline { _ = await visits.hit(); mine += 1 }
+                        return mine
+                    }
+                }
+                setRwState("hammer", tasks)
+                report("hammer.started", await waitUntil { await visits.total() > 1000 })
+            }
+        }
+
+        /// Generation 2 adopted the actor while generation 1's tasks hit it; it checks they go on,
+        /// and adds four tasks of its own.
+        @_cdecl("rw_hammer_join") public func rw_hammer_join() {
+            blockOn {
+                let visits = defineRwState("visits") { Visits() }
+                let seen = await visits.total()
+                report("hammer.continued", await waitUntil { await visits.total() > seen + 1000 })
+                let mine = (0..<4).map { _ in
+                    Task<Int, Never>.detached {
+                        for _ in 0..<2000 { _ = await visits.hit() }
+                        return 2000
+                    }
+                }
+                updateRwState("hammer", initializer: { [Task<Int, Never>]() }) { $0 += mine }
+            }
+        }
+
+        /// Generation 3 stops the tasks and checks that no hit was lost.
+        @_cdecl("rw_hammer_finish") public func rw_hammer_finish() {
+            blockOn {
+                let visits = defineRwState("visits") { Visits() }
+                await visits.stop()
+                var counted = 0
+                for task in getRwState("hammer", as: [Task<Int, Never>].self) ?? [] { counted += await task.value }
+                report("hammer.tasks", getRwState("hammer", as: [Task<Int, Never>].self)?.count ?? 0)
+                report("hammer.counted", counted)
+                report("hammer.hits", await visits.hit() - 1)
+                report("hammer.id", ObjectIdentifier(visits))
+            }
+        }
+        """#
+}

@@ -52,7 +52,7 @@ final class DevSession: Sendable {
             throw DevError("the app package does not depend on the RwSDK package (no dependency provides the RwSDK and RwState products)")
         }
         let roots = try Self.depsRoots(package, dependencies)
-        let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots))
+        let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots), replanning: true)
         let state = try await StateLibrary.link(from: manifest, into: depsBuilder.stateDirectory)
         let (deps, _) = try await depsBuilder.link(roots: roots, from: manifest, onto: nil)
         terminal.info("deps image \(deps.hash) · \(deps.modules.sorted().joined(separator: ", "))")
@@ -315,7 +315,7 @@ final class DevSession: Sendable {
         let compiling = changedSources || !Set(targets).isSubset(of: precompiled)
         let progress = terminal.progress("⚡ \(reason) → re-optimizing deps (\(current.hash) → …)")
         do {
-            let manifest = try await depsBuilder.compile(targets: targets, compiling: compiling)
+            let manifest = try await depsBuilder.compile(targets: targets, compiling: compiling, replanning: changedSources)
             let (deps, change) = try await depsBuilder.link(roots: roots, from: manifest, onto: current)
             switch change {
             case .unchanged:

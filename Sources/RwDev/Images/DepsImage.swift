@@ -47,7 +47,17 @@ struct DepsImageBuilder: Sendable {
     /// Compiles `targets` with SwiftPM (only their own dependency graph, not the rest of their
     /// packages) and reads the build manifest. With `compiling` false, only reads the manifest
     /// (the targets were compiled before and nothing they are built from changed).
-    func compile(targets: [String], compiling: Bool = true) async throws -> BuildManifest {
+    ///
+    /// With `replanning`, SwiftPM's build plan (`.build/*.yaml`) is deleted first, so that it is
+    /// made anew: SwiftPM keeps a stale plan when a file is added to a package the app depends on
+    /// by path, and then fails to compile it.
+    func compile(targets: [String], compiling: Bool = true, replanning: Bool = false) async throws -> BuildManifest {
+        if replanning {
+            let build = package.directory.appendingPathComponent(".build")
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: build.path)) ?? [] where name.hasSuffix(".yaml") {
+                try? FileManager.default.removeItem(at: build.appendingPathComponent(name))
+            }
+        }
         if compiling {
             let progress = terminal.progress("compiling dependencies (\(targets.joined(separator: ", "))) with SwiftPM")
             for target in targets {

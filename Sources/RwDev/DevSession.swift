@@ -189,7 +189,6 @@ final class DevSession: Sendable {
                 $0.deps = deps
                 $0.lastFailure = nil
             }
-            builder.prune(keeping: image)
             let steps = image.steps.map { "\($0.kind) \($0.module) \(Int($0.milliseconds))" }.joined(separator: ", ")
             terminal.success(
                 "↻ gen \(generation) · \(trigger) · build \(Int(image.buildMilliseconds)) ms (\(steps)) · load \(Int(loaded.loadMilliseconds)) ms")

@@ -74,7 +74,8 @@ final class AppImageBuilder: @unchecked Sendable {
     var localModules: URL { targetsDirectory.appendingPathComponent("Modules") }
 
     /// Removes app images of earlier sessions (compiled objects are kept: the driver decides
-    /// what is still valid).
+    /// what is still valid). Images of the running session are never deleted: the runner reads
+    /// an old generation's symbol table when it adopts an instance of one of its types.
     func clean() throws {
         try? FileManager.default.removeItem(at: imageDirectory)
         try FileManager.default.createDirectory(at: imageDirectory, withIntermediateDirectories: true)
@@ -150,17 +151,6 @@ final class AppImageBuilder: @unchecked Sendable {
             AppImage(
                 generation: generation, path: images[app]!, targetImages: images, depsHash: deps.hash,
                 buildMilliseconds: elapsed(), steps: steps))
-    }
-
-    /// Deletes the images of earlier generations that `serving` does not use. The runner keeps
-    /// what it loaded mapped; only the serving generation's files are needed to load it again
-    /// after a crash. (A 250-file app's image is about 4 MiB, every generation.)
-    func prune(keeping serving: AppImage) {
-        let keep = Set(serving.targetImages.values.map(\.lastPathComponent))
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: imageDirectory.path)) ?? []
-        for name in names where name.hasSuffix(".so") && !keep.contains(name) {
-            try? FileManager.default.removeItem(at: imageDirectory.appendingPathComponent(name))
-        }
     }
 
     /// Writes the generated entry point into the app target's folder, only when its text

@@ -62,7 +62,7 @@ import Testing
     /// server ignoring `--idle-timeout` for its 30 s default would) fails the check above.
     @Test func aLateCutFailsTheCheck() async throws {
         try await FaultServer.with(["--idle-timeout", "9"]) { server in
-            await withKnownIssue("the connections outlive 5 s + 2 s") {
+            try await withKnownIssue("the connections outlive 5 s + 2 s") {
                 try await Self.expectSlowHeadersCut(server, clients: 3, timeout: .seconds(5))
             } matching: { issue in
                 issue.comments.contains { $0.rawValue.contains("still open after") }
@@ -125,7 +125,7 @@ import Testing
     /// than the idle timeout, as if the server did not count them as activity.
     @Test func aCutTrickleFailsTheCheck() async throws {
         try await FaultServer.with(["--idle-timeout", "1"]) { server in
-            await withKnownIssue("the trickling connections are cut") {
+            try await withKnownIssue("the trickling connections are cut") {
                 try await Self.expectSlowBodiesKept(server, clients: 3, pace: .milliseconds(1500), lasting: .milliseconds(3500))
             } matching: { issue in
                 issue.comments.contains { $0.rawValue.contains("trickling connection") }

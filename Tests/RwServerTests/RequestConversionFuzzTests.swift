@@ -51,6 +51,12 @@ import Testing
     }
 
     @Test func conversionKeepsTheRequestOrRefusesOversizedBodies() async throws {
+        await Self.fuzz(Self.app)
+    }
+
+    /// Runs 400 random requests through the conversion and `app`, checking each against
+    /// ``expectedStatus(method:path:fields:)``.
+    static func fuzz(_ app: App) async {
         await propertyCheck(
             count: 400, input: Self.method, Self.target, Self.field.array(of: 0...6), Self.body, Gen.int(in: 0...64), Self.framing
         ) { method, target, fields, body, limit, framing in
@@ -85,7 +91,7 @@ import Testing
                 converted.headers.fields.dropFirst().map { [$0.name, $0.value] }
                     == headerFields.map { [$0.name.rawName, $0.value] })
 
-            let response = await Self.app.handle(converted)
+            let response = await app.handle(converted)
             let expected = Self.expectedStatus(method: method, path: converted.path, fields: headerFields)
             #expect(response.status == expected, "\(method) \(target) answered \(response.status), not \(expected)")
         }
@@ -114,19 +120,18 @@ import Testing
     }
 
     /// The status check fails against an app that differs from the routes it is checked against
-    /// (here one without `/users/:id`): it no longer accepts any of six statuses whatever the input.
+    /// (here one without the `/` route, which many random targets hit): it no
+    /// longer accepts any of six statuses whatever the input.
     @Test func theStatusCheckFailsForADifferentApp() async throws {
-        let missingRoute = defineApp {
-            route("/") { RwResponse(text: "ok") }
+        let withoutHome = defineApp {
+            route("/users/:id") { info in RwResponse(text: info.params["id"] ?? "") }
             route("/files/*/edit") { info in RwResponse(text: info.params["$0"] ?? "") }
             Self.echo
         }
-        var mismatches = 0
-        for path in ["/users/42", "/users/a", "/", "/nope"] {
-            let request = RwRequest(method: "GET", target: path, headers: ["Host": "fuzz.test"])
-            let status = await missingRoute.handle(request).status
-            if status != Self.expectedStatus(method: "GET", path: path, fields: HTTPFields()) { mismatches += 1 }
+        try await withKnownIssue("GET / answers 404 from an app without that route") {
+            await Self.fuzz(withoutHome)
+        } matching: { issue in
+            issue.comments.contains { $0.rawValue.contains("answered 404, not 200") }
         }
-        #expect(mismatches == 2, "the two /users paths get 404 from the app without that route")
     }
 }

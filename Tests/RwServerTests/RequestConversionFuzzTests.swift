@@ -131,7 +131,8 @@ import Testing
         try await withKnownIssue("GET / answers 404 from an app without that route") {
             await Self.fuzz(withoutHome)
         } matching: { issue in
-            issue.comments.contains { $0.rawValue.contains("answered 404, not 200") }
+            // The failed status, and the fuzzer's report of the (shrunk) input that failed.
+            issue.comments.contains { $0.rawValue.contains("answered 404, not 200") || $0.rawValue.contains("Failure occured with input") }
         }
     }
 }

@@ -157,18 +157,6 @@ enum ReadOutcome: Sendable {
         if case .response(let response) = self { return response }
         return nil
     }
-
-    /// Whether nothing conclusive came in time.
-    var isTimedOut: Bool {
-        if case .timedOut = self { return true }
-        return false
-    }
-
-    /// Whether the server closed the connection without a whole response.
-    var isClosed: Bool {
-        if case .closed = self { return true }
-        return false
-    }
 }
 
 /// A socket call failed.

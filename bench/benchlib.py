@@ -36,14 +36,21 @@ def wait_for(url, text, limit=900):
     raise RuntimeError(f"{url} never showed {text!r}")
 
 
+def is_whole_page(body):
+    """Whether `body` is a whole HTML page: the doctype first and the closing tag last."""
+    return body.startswith(b"<!DOCTYPE html>") and body.rstrip().endswith(b"</html>")
+
+
 class Load:
     """Steady, bounded load: `connections` keep-alive clients, each sending one GET after the
-    other (10 ms pause after a failure). Counts answered (200) and failed requests (refused,
-    reset, timed out, or any other status)."""
+    other (10 ms pause after a failure). Counts answered requests (200 with a body that passes
+    `check`, by default a whole HTML page) and failed ones (refused, reset, timed out, any other
+    status, or a body that fails the check); `problems` keeps the first few reasons."""
 
-    def __init__(self, port, path="/", connections=4):
-        self.port, self.path, self.connections = port, path, connections
+    def __init__(self, port, path="/", connections=4, check=is_whole_page):
+        self.port, self.path, self.connections, self.check = port, path, connections, check
         self.ok = self.failed = 0
+        self.problems = []
         self.lock = threading.Lock()
         self.stop_flag = threading.Event()
         self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(connections)]
@@ -51,27 +58,33 @@ class Load:
     def _run(self):
         connection = None
         while not self.stop_flag.is_set():
+            problem = None
             try:
                 if connection is None:
                     connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 connection.request("GET", self.path)
                 response = connection.getresponse()
-                response.read()
-                good = response.status == 200
+                body = response.read()
+                if response.status != 200:
+                    problem = f"status {response.status}"
+                elif not self.check(body):
+                    problem = f"200 with an unexpected body {body[:60]!r}"
                 if response.getheader("Connection", "").lower() == "close":
                     connection.close()
                     connection = None
-            except Exception:
-                good = False
+            except Exception as error:
+                problem = f"{type(error).__name__}: {error}"
                 if connection is not None:
                     connection.close()
                 connection = None
             with self.lock:
-                if good:
+                if problem is None:
                     self.ok += 1
                 else:
                     self.failed += 1
-            if not good:
+                    if len(self.problems) < 3:
+                        self.problems.append(problem)
+            if problem is not None:
                 time.sleep(0.01)
         if connection is not None:
             connection.close()

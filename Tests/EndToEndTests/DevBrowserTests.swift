@@ -23,13 +23,21 @@ extension DevServerTests {
                 #expect(overlay.contains(#"let broken: Int = "not a number""#), "the source excerpt in \(overlay)")
                 try await browser.screenshot(to: Self.screenshots.appendingPathComponent("overlay-compile-error.png"))
 
-                // Dismissible, and gone after the next good build (the page reloads itself).
+                // Dismissible.
                 try await browser.click(#"#rw-error-overlay button[title="Dismiss"]"#)
                 #expect(try await browser.run(#"return String(document.getElementById("rw-error-overlay") === null);"#) == "true")
-                try await browser.run("window.rwLiveReload.showOverlay({ title: 'kept until the fix', message: '' }); window.rwBeforeFix = true;")
+
+                // Another compile error brings the overlay back; the fix clears it: the page
+                // reloads itself and no overlay comes back once it is connected again.
+                try DevFixture.edit { $0 + "\nlet alsoBroken = undefinedThing\n" }
+                try #require(try await browser.waitUntil(#"document.getElementById("rw-error-overlay")?.textContent.includes("undefinedThing")"#))
+                try await browser.run("window.rwBeforeFix = true;")
                 try DevFixture.setMarker("fixed")
                 #expect(try await browser.waitUntil(#"window.rwBeforeFix === undefined && document.body?.textContent.includes("marker=fixed")"#))
-                #expect(try await browser.run(#"return String(document.getElementById("rw-error-overlay") === null);"#) == "true")
+                try await browser.waitUntil("window.rwLiveReload?.session")
+                #expect(
+                    try await browser.run(#"return String(document.getElementById("rw-error-overlay") === null);"#) == "true",
+                    "the compile error's overlay is gone after the good build")
 
                 // A runner crash: the overlay shows the crash report on the open page.
                 try await browser.waitUntil("window.rwLiveReload?.session")

@@ -4,7 +4,8 @@ import Testing
 /// The hello-world playground built for production with `rw build` and served by `rw preview`
 /// (over HTTP and in headless Chromium), and under `rw dev` in Chromium while it is edited.
 ///
-/// The dev test edits the playground's sources, so the tests run one at a time.
+/// The dev test edits a copy of the playground (other suites, such as `NewCommandTests`, read the
+/// playground's files while it runs), and the tests run one at a time.
 @Suite(.serialized) struct HelloWorldPlaygroundTests {
     @Test(.timeLimit(.minutes(45)))
     func productionBuildServesThePageTheActionAndAssets() async throws {
@@ -75,15 +76,40 @@ import Testing
         #expect(exitStatus == 0, "the server should shut down cleanly on SIGTERM")
     }
 
-    static let homePage = Paths.root.appendingPathComponent("playground/hello-world/Sources/HelloWorld/HomePage.swift")
+    /// The playground's package in the repository. Tests read it and never write to it.
+    static let playground = Paths.root.appendingPathComponent("playground/hello-world")
+    /// The copy the dev test edits, inside the repository's .build so SwiftPM's work on its
+    /// dependencies survives reruns.
+    static let copy = Paths.root.appendingPathComponent(".build/hello-world-dev")
+    static let homePage = copy.appendingPathComponent("Sources/HelloWorld/HomePage.swift")
+
+    /// Makes ``copy`` hold the playground's sources, public files and manifest as they are now
+    /// (the manifest's relative path to the SDK made absolute), keeping its `.build`.
+    static func refreshCopy() throws {
+        let files = FileManager.default
+        try files.createDirectory(at: copy, withIntermediateDirectories: true)
+        for name in ["Sources", "public"] {
+            let target = copy.appendingPathComponent(name)
+            if files.fileExists(atPath: target.path) { try files.removeItem(at: target) }
+            try files.copyItem(at: playground.appendingPathComponent(name), to: target)
+        }
+        let manifest = try String(contentsOf: playground.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let relative = #"path: "../..""#
+        try #require(manifest.contains(relative), "the playground's manifest names the SDK by \(relative)")
+        let absolute = manifest.replacingOccurrences(of: relative, with: "path: \"\(Paths.root.path)\"")
+        let copied = copy.appendingPathComponent("Package.swift")
+        if (try? String(contentsOf: copied, encoding: .utf8)) != absolute {
+            try absolute.write(to: copied, atomically: true, encoding: .utf8)
+        }
+    }
 
     @Test(.timeLimit(.minutes(20)))
     func anEditReachesTheOpenPage() async throws {
+        try Self.refreshCopy()
         let original = try String(contentsOf: Self.homePage, encoding: .utf8)
         try #require(original.contains(#"h1 { "Hello, World!" }"#))
-        defer { try? original.write(to: Self.homePage, atomically: false, encoding: .utf8) }
 
-        let server = try await DevServerProcess.start(package: Paths.root.appendingPathComponent("playground/hello-world"))
+        let server = try await DevServerProcess.start(package: Self.copy)
         do {
             try await Browser.session { browser in
                 try await browser.open(server.address + "/")

@@ -15,7 +15,9 @@ let app = defineApp {
     // Keeps a large value in ctx for the request's lifetime (at most 16 MiB).
     middleware { info in
         if let megabytes = info.request.headers["X-Ctx-MiB"].flatMap(Int.init), (1...16).contains(megabytes) {
-            info.ctx["blob"] = [UInt8](repeating: 7, count: megabytes << 20)
+            let blob = [UInt8](repeating: 7, count: megabytes << 20)
+            info.ctx["blob"] = blob
+            if Counters.retainsCtx { Counters.retained.withLock { $0.append(blob) } }
         }
     }
     route("/") { RwResponse(text: "ok") }
@@ -28,6 +30,16 @@ let app = defineApp {
         return RwResponse(text: trace)
     }
     route("/ctx-size") { RwResponse(text: "\((requestInfo.ctx["blob"] as? [UInt8])?.count ?? 0)") }
+    // `size` bytes (at most 16 MiB) whose first line is the index, and how many of these
+    // requests the app has begun to handle.
+    route("/bytes/:size/:index") { info in
+        Counters.bytesHandled.add(1, ordering: .relaxed)
+        var body = Array((info.params["index"] ?? "").utf8) + [10]
+        let size = info.params["size"].flatMap(Int.init).map { min($0, 16 << 20) } ?? 0
+        if size > body.count { body += [UInt8](repeating: UInt8(ascii: "b"), count: size - body.count) }
+        return RwResponse(body: body)
+    }
+    route("/bytes-handled") { RwResponse(text: "\(Counters.bytesHandled.load(ordering: .relaxed))") }
     route("/files/*/edit") { info in RwResponse(text: info.params["$0"] ?? "") }
     echo
 }

@@ -38,15 +38,15 @@ import Testing
         }
     }
 
-    /// Many wildcards against long paths stay quick (the reference matcher would not finish);
+    /// Many wildcards against long paths give the reference matcher's answer, and stay quick;
     /// the time limit is a hang guard, not a performance target.
     @Test(.timeLimit(.minutes(1)))
-    func manyWildcardsAgainstLongPathsStayQuick() async {
-        let long = Gen<String?>.element(of: ["a", "x", "y", "edit"]).map { $0 ?? "a" }.array(of: 300...1000)
+    func manyWildcardsAgainstLongPathsMatchTheReference() async {
+        let long = Gen<String?>.element(of: ["a", "x", "y", "z", "edit"]).map { $0 ?? "a" }.array(of: 200...500)
             .map { "/" + $0.joined(separator: "/") }
         let patterns = Gen<String?>.element(of: ["/*/x/*/y", "/*/*/*/edit", "/*/x/*/x/*/z", "/a/*/*/*/*"]).map { $0 ?? "/*" }
         await propertyCheck(count: 40, input: patterns, long) { pattern, path in
-            _ = RoutePattern(pattern).match(path)
+            #expect(RoutePattern(pattern).match(path) == ReferenceRouteMatcher.match(pattern, path), "\(pattern) against a \(path.count)-byte path")
         }
     }
 }

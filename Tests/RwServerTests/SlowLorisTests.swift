@@ -18,31 +18,55 @@ import Testing
         return nil
     }
 
+    /// Starts `clients` slow-loris connections (a head one byte per 100 ms, never finished)
+    /// against a server whose idle timeout is expected to be `timeout`, checks that ten normal
+    /// requests meanwhile are answered within 3 s each, and that every slow connection is cut
+    /// between `timeout` and `timeout` plus 2 s (the first send that notices the close may come a
+    /// little after it). A connection open longer counts as not cut.
+    static func expectSlowHeadersCut(_ server: FaultServer, clients: Int, timeout: Duration) async throws {
+        let latest = timeout + .seconds(2)
+        try await withThrowingTaskGroup(of: Duration?.self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    try await Self.trickle(
+                        "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ", port: server.port, pace: .milliseconds(100), limit: latest)
+                }
+            }
+            // While the slow clients hold their connections, everyone else is served promptly.
+            for _ in 0..<10 {
+                let start = ContinuousClock.now
+                try await server.expectServing()
+                #expect(ContinuousClock.now - start < .seconds(3), "a normal request waited \(ContinuousClock.now - start)")
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            for try await lasted in group {
+                guard let lasted else {
+                    Issue.record("a slow-loris connection was still open after \(latest), past the \(timeout) idle timeout")
+                    continue
+                }
+                #expect(lasted >= timeout - .milliseconds(100), "a slow-loris connection was cut after \(lasted), before the \(timeout) idle timeout")
+            }
+        }
+    }
+
     @Test func slowHeadersAreCutOffAndOthersAreServedMeanwhile() async throws {
         // The idle timeout is well above the wait a normal request is allowed, so a server that
         // served others only once the slow connections were cut would fail.
         try await FaultServer.with(["--idle-timeout", "5"]) { server in
-            try await withThrowingTaskGroup(of: Duration?.self) { group in
-                for _ in 0..<50 {
-                    group.addTask {
-                        try await Self.trickle(
-                            "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ", port: server.port, pace: .milliseconds(100), limit: .seconds(30))
-                    }
-                }
-                // While the fifty hold their connections, everyone else is served promptly.
-                for _ in 0..<10 {
-                    let start = ContinuousClock.now
-                    try await server.expectServing()
-                    #expect(ContinuousClock.now - start < .seconds(3), "a normal request waited \(ContinuousClock.now - start)")
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                for try await lasted in group {
-                    let lasted = try #require(lasted, "a slow-loris connection was still open after 30 s")
-                    // Closed by the 5 s idle timeout (the first send that notices may come a little later).
-                    #expect(lasted >= .milliseconds(4900), "a slow-loris connection lasted \(lasted)")
-                }
-            }
+            try await Self.expectSlowHeadersCut(server, clients: 50, timeout: .seconds(5))
             try await server.expectServing()
+        }
+    }
+
+    /// A server that cuts slow connections too late (here after 9 s where 5 s are expected, as a
+    /// server ignoring `--idle-timeout` for its 30 s default would) fails the check above.
+    @Test func aLateCutFailsTheCheck() async throws {
+        try await FaultServer.with(["--idle-timeout", "9"]) { server in
+            try await withKnownIssue("the connections outlive 5 s + 2 s") {
+                try await Self.expectSlowHeadersCut(server, clients: 3, timeout: .seconds(5))
+            } matching: { issue in
+                issue.comments.contains { $0.rawValue.contains("still open after") }
+            }
         }
     }
 
@@ -52,27 +76,59 @@ import Testing
             let idle = try RawConnection(port: server.port)
             await idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(await idle.readResponse().response?.status == 200)
-            #expect(await silent.waitForClose(timeout: .seconds(10)), "a silent connection stayed open")
-            #expect(await idle.waitForClose(timeout: .seconds(10)), "an idle keep-alive connection stayed open")
+            // Closed by the 1 s idle timeout; 3 s leaves room for a busy machine, a 30 s default does not.
+            #expect(await silent.waitForClose(timeout: .seconds(3)), "a silent connection stayed open")
+            #expect(await idle.waitForClose(timeout: .seconds(3)), "an idle keep-alive connection stayed open")
         }
     }
 
-    /// A body sent a byte at a time keeps its connection (every byte is progress), but the
-    /// server still serves everyone else; the body limit bounds what it holds.
-    @Test func slowBodiesDoNotStarveOtherClients() async throws {
-        try await FaultServer.with(["--idle-timeout", "1"]) { server in
-            var slow: [RawConnection] = []
-            for _ in 0..<50 {
-                let connection = try RawConnection(port: server.port)
-                await connection.send("POST /_rw/action/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
-                slow.append(connection)
+    /// Opens `clients` connections that each announce a 1 MB body and send one byte of it every
+    /// `pace` until `lasting` has passed; meanwhile other requests must be answered within 3 s
+    /// each. Every byte must be accepted and every trickling connection still be open at the end.
+    static func expectSlowBodiesKept(_ server: FaultServer, clients: Int, pace: Duration, lasting: Duration) async throws {
+        var slow: [RawConnection] = []
+        for _ in 0..<clients {
+            let connection = try RawConnection(port: server.port)
+            #expect(await connection.send("POST /_rw/action/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"))
+            slow.append(connection)
+        }
+        let start = ContinuousClock.now
+        var sent = 0
+        var longestRound = Duration.zero
+        while ContinuousClock.now - start < lasting {
+            let roundStart = ContinuousClock.now
+            sent += 1
+            for (index, connection) in slow.enumerated() {
+                #expect(await connection.send("a"), "trickling connection \(index) was closed before byte \(sent) (longest round so far \(longestRound))")
             }
-            for _ in 0..<10 {
-                for connection in slow { await connection.send("a") }
-                let start = ContinuousClock.now
-                try await server.expectServing()
-                #expect(ContinuousClock.now - start < .seconds(3), "a normal request waited \(ContinuousClock.now - start)")
-                try await Task.sleep(for: .milliseconds(200))
+            let asked = ContinuousClock.now
+            try await server.expectServing()
+            #expect(ContinuousClock.now - asked < .seconds(3), "a normal request waited \(ContinuousClock.now - asked)")
+            try await Task.sleep(for: pace)  // pacing the trickle, not waiting for the server
+            longestRound = max(longestRound, ContinuousClock.now - roundStart)
+        }
+        for (index, connection) in slow.enumerated() {
+            #expect(connection.isOpen, "trickling connection \(index) was closed after \(sent) bytes (longest round \(longestRound))")
+        }
+    }
+
+    /// A body sent a byte at a time keeps its connection (every byte is progress) for more than
+    /// twice the idle timeout, and the server still serves everyone else; the body limit bounds
+    /// what it holds.
+    @Test func slowBodiesDoNotStarveOtherClients() async throws {
+        try await FaultServer.with(["--idle-timeout", "5"]) { server in
+            try await Self.expectSlowBodiesKept(server, clients: 50, pace: .milliseconds(200), lasting: .seconds(11))
+        }
+    }
+
+    /// The check above fails when the server cuts trickling bodies: here the bytes come slower
+    /// than the idle timeout, as if the server did not count them as activity.
+    @Test func aCutTrickleFailsTheCheck() async throws {
+        try await FaultServer.with(["--idle-timeout", "1"]) { server in
+            try await withKnownIssue("the trickling connections are cut") {
+                try await Self.expectSlowBodiesKept(server, clients: 3, pace: .milliseconds(1500), lasting: .milliseconds(3500))
+            } matching: { issue in
+                issue.comments.contains { $0.rawValue.contains("trickling connection") }
             }
         }
     }

@@ -32,15 +32,16 @@ final class FaultServer: @unchecked Sendable {
         self.publicDirectory = root.appendingPathComponent("public")
     }
 
-    /// Starts a server with `arguments` added to `--host 127.0.0.1 --port 0 --public …`, waits for
-    /// it to listen, runs `body`, then checks the server is still running (it did not crash) and
-    /// that it shuts down cleanly on SIGTERM.
+    /// Starts a server with `arguments` added to `--host 127.0.0.1 --port 0 --public …` (and
+    /// `environment` added to the test's), waits for it to listen, runs `body`, then checks the
+    /// server is still running (it did not crash) and that it shuts down cleanly on SIGTERM.
     static func with<T>(
         _ arguments: [String] = [],
+        environment: [String: String] = [:],
         sourceLocation: SourceLocation = #_sourceLocation,
         _ body: (FaultServer) async throws -> T
     ) async throws -> T {
-        let server = try await start(arguments)
+        let server = try await start(arguments, environment: environment)
         let result: T
         do {
             result = try await body(server)
@@ -57,7 +58,7 @@ final class FaultServer: @unchecked Sendable {
     }
 
     /// Starts a server and waits (at most 60 s) until it prints its address.
-    static func start(_ arguments: [String] = []) async throws -> FaultServer {
+    static func start(_ arguments: [String] = [], environment: [String: String] = [:]) async throws -> FaultServer {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("rw-fault-\(UUID().uuidString)")
         let publicDirectory = root.appendingPathComponent("public")
         try FileManager.default.createDirectory(
@@ -70,6 +71,7 @@ final class FaultServer: @unchecked Sendable {
         process.executableURL = executable
         process.arguments = ["--host", "127.0.0.1", "--port", "0", "--public", publicDirectory.path] + arguments
         process.currentDirectoryURL = root
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         let errorLog = ErrorLog()

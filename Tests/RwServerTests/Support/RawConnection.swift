@@ -71,6 +71,15 @@ final class RawConnection: @unchecked Sendable {
         return sent
     }
 
+    /// Whether the server has neither closed nor reset the connection, as far as has arrived so
+    /// far (looks without waiting and without consuming anything the server sent).
+    var isOpen: Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) > 0 else { return true }
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
+    }
+
     /// Shuts down both directions: a blocked send or read returns at once.
     func abort() { shutdown(fd, Int32(SHUT_RDWR)) }
 
@@ -147,18 +156,6 @@ enum ReadOutcome: Sendable {
     var response: RawResponse? {
         if case .response(let response) = self { return response }
         return nil
-    }
-
-    /// Whether nothing conclusive came in time.
-    var isTimedOut: Bool {
-        if case .timedOut = self { return true }
-        return false
-    }
-
-    /// Whether the server closed the connection without a whole response.
-    var isClosed: Bool {
-        if case .closed = self { return true }
-        return false
     }
 }
 

@@ -1,13 +1,21 @@
 import Foundation
 
-/// The obvious route matcher, kept as the oracle for the fuzzed ``RwSDK/RoutePattern``: it tries
-/// every split of the path for every wildcard (exponential, fine for short inputs) and must
-/// agree with the real matcher on every input.
+/// The obvious route matcher, kept as the oracle for the fuzzed ``RwSDK/RoutePattern``: for
+/// every wildcard it tries every split of the path, longest first, and must agree with the real
+/// matcher on every input. It remembers which (segment, path part) positions cannot match, so it
+/// tries each at most once; that keeps it polynomial for the long paths of the hang test without
+/// changing any answer.
 enum ReferenceRouteMatcher {
     private enum Segment {
         case literal(String)
         case parameter(String)
         case wildcard
+    }
+
+    /// Positions (segment index, part index) from which the rest cannot match.
+    private struct Position: Hashable {
+        let segment: Int
+        let part: Int
     }
 
     /// The parameters if `path` matches `pattern`, else `nil`; the same contract as
@@ -24,36 +32,42 @@ enum ReferenceRouteMatcher {
             parts.append(decoded)
         }
         var params: [String: String] = [:]
-        var wildcards = 0
-        return match(segments[...], parts[...], &params, &wildcards) ? params : nil
+        var failed: Set<Position> = []
+        return match(segments[...], parts[...], wildcards: 0, &params, &failed) ? params : nil
     }
 
+    /// Whether `segments` match all of `parts`; on success `params` holds the values, the
+    /// wildcards numbered from `wildcards` on.
     private static func match(
-        _ segments: ArraySlice<Segment>, _ parts: ArraySlice<String>, _ params: inout [String: String], _ wildcards: inout Int
+        _ segments: ArraySlice<Segment>, _ parts: ArraySlice<String>, wildcards: Int,
+        _ params: inout [String: String], _ failed: inout Set<Position>
     ) -> Bool {
         guard let segment = segments.first else { return parts.isEmpty }
+        let position = Position(segment: segments.startIndex, part: parts.startIndex)
+        guard !failed.contains(position) else { return false }
+        var matched = false
         switch segment {
         case .literal(let text):
-            guard parts.first == text else { return false }
-            return match(segments.dropFirst(), parts.dropFirst(), &params, &wildcards)
+            matched = parts.first == text && match(segments.dropFirst(), parts.dropFirst(), wildcards: wildcards, &params, &failed)
         case .parameter(let name):
-            guard let value = parts.first else { return false }
-            params[name] = value
-            return match(segments.dropFirst(), parts.dropFirst(), &params, &wildcards)
+            if let value = parts.first, match(segments.dropFirst(), parts.dropFirst(), wildcards: wildcards, &params, &failed) {
+                // Values are filled in on the way back, so a later segment's value is already
+                // there: of two parameters with one name, the later one wins.
+                if params[name] == nil { params[name] = value }
+                matched = true
+            }
         case .wildcard:
-            let name = "$\(wildcards)"
-            wildcards += 1
             for taken in stride(from: parts.count, through: 0, by: -1) {
                 var attempt = params
-                var attemptWildcards = wildcards
-                attempt[name] = parts.prefix(taken).joined(separator: "/")
-                if match(segments.dropFirst(), parts.dropFirst(taken), &attempt, &attemptWildcards) {
+                if match(segments.dropFirst(), parts.dropFirst(taken), wildcards: wildcards + 1, &attempt, &failed) {
+                    attempt["$\(wildcards)"] = parts.prefix(taken).joined(separator: "/")
                     params = attempt
-                    wildcards = attemptWildcards
-                    return true
+                    matched = true
+                    break
                 }
             }
-            return false
         }
+        if !matched { failed.insert(position) }
+        return matched
     }
 }

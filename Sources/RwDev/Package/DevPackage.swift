@@ -117,6 +117,7 @@ public struct DevPackage: Sendable {
 /// The part of `swift package describe --type json` that rw dev reads.
 struct PackageDescription: Decodable {
     struct Target: Decodable {
+        // Named as in SwiftPM's JSON.
         let name: String
         let c99name: String?
         let type: String

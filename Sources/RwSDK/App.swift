@@ -29,7 +29,19 @@ public struct App: Sendable {
 
     /// Answers `request`. Never throws: errors become error pages (with details only in
     /// `.development`), an unmatched path a 404 page.
+    ///
+    /// A HEAD request gets what the same GET would get, without the body: its `Content-Length`
+    /// is the length the GET body would have.
     public func handle(_ request: RwRequest, environment: RwEnvironment = .production) async -> RwResponse {
+        let response = await respond(to: request, environment: environment)
+        guard request.method == "HEAD" else { return response }
+        var head = response
+        if head.headers["Content-Length"] == nil { head.headers["Content-Length"] = String(head.body.count) }
+        head.body = []
+        return head
+    }
+
+    private func respond(to request: RwRequest, environment: RwEnvironment) async -> RwResponse {
         if request.path == ClientRuntime.path, request.method == "GET" || request.method == "HEAD" {
             return RwResponse(
                 headers: ["Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"],
@@ -49,12 +61,18 @@ public struct App: Sendable {
     private func dispatch(_ info: RequestInfo) async throws -> RwResponse {
         let request = info.request
         let isAction = request.path.hasPrefix(ServerAction.pathPrefix)
+        // The methods of routes whose pattern matched under another method.
+        var allowed: Set<RequestMethod> = []
         for step in steps {
             switch step {
             case .middleware(let run):
                 if let response = try await run(info) { return finish(response, info) }
             case .route(let route):
                 guard !isAction, let params = route.pattern.match(request.path) else { continue }
+                guard route.answers(request.method) else {
+                    allowed.formUnion(route.methods)
+                    continue
+                }
                 info.params = params
                 switch try await route.handler(info) {
                 case .response(let response):
@@ -72,6 +90,15 @@ public struct App: Sendable {
             }
         }
         if isAction { return try await runAction(info) }
+        if !allowed.isEmpty {
+            if allowed.contains(.get) { allowed.insert(.head) }
+            allowed.insert(.options)
+            let allow = allowed.sorted().map(\.name).joined(separator: ", ")
+            if request.method == "OPTIONS" {
+                return finish(RwResponse(status: 204, headers: ["Allow": allow]), info)
+            }
+            throw HTTPStatusError(405, "\(request.path) does not answer \(request.method); it answers \(allow).", headers: ["Allow": allow])
+        }
         throw HTTPStatusError(404, "No route matches \(request.method) \(request.path).")
     }
 
@@ -85,7 +112,7 @@ public struct App: Sendable {
             throw HTTPStatusError(404, "No server action has the id \"\(id)\".")
         }
         guard request.method == "POST" else {
-            throw HTTPStatusError(405, "Server actions are called with POST, not \(request.method).")
+            throw HTTPStatusError(405, "Server actions are called with POST, not \(request.method).", headers: ["Allow": "POST"])
         }
         if let origin = request.headers["Origin"], !Self.isSameOrigin(origin, host: request.headers["Host"]) {
             throw HTTPStatusError(403, "Cross-origin call of server action \"\(id)\" from \(origin) refused.")
@@ -122,11 +149,15 @@ public struct App: Sendable {
     private func errorResponse(for error: Error, info: RequestInfo, environment: RwEnvironment) -> RwResponse {
         let request = info.request
         if let error = error as? HTTPStatusError {
+            var response: RwResponse
             if Self.wantsJSON(request) {
                 let body = (try? JSONEncoder().encode(["error": error.message])) ?? Data()
-                return RwResponse(status: error.status, headers: ["Content-Type": "application/json"], body: Array(body))
+                response = RwResponse(status: error.status, headers: ["Content-Type": "application/json"], body: Array(body))
+            } else {
+                response = ErrorPage.response(status: error.status, title: Self.reason(error.status), message: error.message)
             }
-            return ErrorPage.response(status: error.status, title: Self.reason(error.status), message: error.message)
+            for field in error.headers { response.headers.add(name: field.name, value: field.value) }
+            return response
         }
         logger.error("\(request.method) \(request.path) failed: \(String(reflecting: error))")
         let detail = environment == .development ? String(reflecting: error) : nil

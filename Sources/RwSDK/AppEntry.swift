@@ -19,8 +19,15 @@ struct Route: Sendable {
     }
 
     var pattern: RoutePattern
+    /// The methods the route answers; HEAD is answered by GET routes too.
+    let methods: Set<RequestMethod>
     let handler: @Sendable (RequestInfo) async throws -> Output
     var document: DocumentLayout?
+
+    /// Whether the route answers `method` (HEAD through GET when the route does not take HEAD).
+    func answers(_ method: String) -> Bool {
+        methods.contains { $0.name == method } || (method == "HEAD" && methods.contains(.get))
+    }
 }
 
 /// Wraps a page's content in a complete document (`<html>`, `<head>`, `<body>`).
@@ -50,30 +57,46 @@ public func interrupter(_ body: @escaping @Sendable (RequestInfo) async throws -
     AppEntry([.middleware(body)])
 }
 
-/// A route rendering a page (a server component) for requests whose path matches `pattern`.
-public func route<Page: HTML>(_ pattern: String, _ page: @escaping @Sendable () async throws -> Page) -> AppEntry {
-    route(pattern) { (_: RequestInfo) in try await page() }
-}
-
-/// A route rendering a page from the request's information.
+/// A route rendering a page (a server component) for requests whose path matches `pattern` and
+/// whose method is one of `methods` (GET by default; a GET route answers HEAD too, without a
+/// body). A request whose path matches only routes of other methods gets 405 with `Allow`;
+/// OPTIONS gets 204 with `Allow` unless a route takes OPTIONS itself.
 public func route<Page: HTML>(
     _ pattern: String,
+    methods: Set<RequestMethod> = [.get],
+    _ page: @escaping @Sendable () async throws -> Page
+) -> AppEntry {
+    route(pattern, methods: methods) { (_: RequestInfo) in try await page() }
+}
+
+/// A route rendering a page from the request's information, for `methods` (GET, and so HEAD,
+/// by default).
+public func route<Page: HTML>(
+    _ pattern: String,
+    methods: Set<RequestMethod> = [.get],
     _ page: @escaping @Sendable (RequestInfo) async throws -> Page
 ) -> AppEntry {
-    AppEntry([.route(Route(pattern: RoutePattern(pattern), handler: { .page(try await page($0)) }))])
+    AppEntry([.route(Route(pattern: RoutePattern(pattern), methods: methods, handler: { .page(try await page($0)) }))])
 }
 
-/// A route answering with a response it builds itself (JSON, a redirect, a file …).
-public func route(_ pattern: String, _ handler: @escaping @Sendable () async throws -> RwResponse) -> AppEntry {
-    route(pattern) { (_: RequestInfo) in try await handler() }
-}
-
-/// A route answering with a response built from the request's information.
+/// A route answering with a response it builds itself (JSON, a redirect, a file …), for
+/// `methods` (GET, and so HEAD, by default).
 public func route(
     _ pattern: String,
+    methods: Set<RequestMethod> = [.get],
+    _ handler: @escaping @Sendable () async throws -> RwResponse
+) -> AppEntry {
+    route(pattern, methods: methods) { (_: RequestInfo) in try await handler() }
+}
+
+/// A route answering with a response built from the request's information, for `methods` (GET,
+/// and so HEAD, by default).
+public func route(
+    _ pattern: String,
+    methods: Set<RequestMethod> = [.get],
     _ handler: @escaping @Sendable (RequestInfo) async throws -> RwResponse
 ) -> AppEntry {
-    AppEntry([.route(Route(pattern: RoutePattern(pattern), handler: { .response(try await handler($0)) }))])
+    AppEntry([.route(Route(pattern: RoutePattern(pattern), methods: methods, handler: { .response(try await handler($0)) }))])
 }
 
 /// Renders the pages of the enclosed routes inside `document`. An inner `render` wins.

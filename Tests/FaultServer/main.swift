@@ -19,6 +19,7 @@ let app = defineApp {
         }
     }
     route("/") { RwResponse(text: "ok") }
+    route("/items", methods: [.post]) { RwResponse(status: 201, text: "created") }
     route("/echo/:value") { info in RwResponse(text: info.params["value"] ?? "") }
     route("/query") { info in RwResponse(text: info.request.query) }
     route("/trace") { () -> RwResponse in

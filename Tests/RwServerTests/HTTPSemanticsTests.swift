@@ -1,0 +1,51 @@
+import Testing
+
+/// HTTP semantics checked on the wire with raw sockets: what the bytes say, not what a lenient
+/// client makes of them. Each check pipelines a second request behind the one under test, so a
+/// body where none may be (HEAD, 304) would show up as garbage in front of the second response.
+@Suite struct HTTPSemanticsTests {
+    @Test func headHasTheGetHeadersAndNoBody() async throws {
+        try await FaultServer.with { server in
+            let connection = try RawConnection(port: server.port)
+            #expect(await connection.send(
+                "HEAD /echo/first HTTP/1.1\r\nHost: x\r\n\r\nGET /echo/second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+            let head = try #require(await connection.readResponse(toHead: true).response)
+            #expect(head.status == 200)
+            #expect(head.header("Content-Length") == "5", "HEAD announces the GET body's length")
+            let next = try #require(await connection.readResponse().response, "no second response: HEAD sent a body?")
+            #expect(next.status == 200 && next.text == "second")
+            #expect(await connection.waitForClose(timeout: .seconds(10)))
+        }
+    }
+
+    @Test func anotherMethodGets405WithAllowAndOptionsListsThem() async throws {
+        try await FaultServer.with { server in
+            let delete = try await server.request("DELETE", "/")
+            #expect(delete.status == 405)
+            #expect(delete.header("Allow") == "GET, HEAD, OPTIONS")
+            let post = try await server.request("POST", "/items")
+            #expect(post.status == 201)
+            let get = try await server.request("GET", "/items")
+            #expect(get.status == 405)
+            #expect(get.header("Allow") == "OPTIONS, POST")
+            let options = try await server.request("OPTIONS", "/items")
+            #expect(options.status == 204)
+            #expect(options.header("Allow") == "OPTIONS, POST")
+            #expect(options.body.isEmpty)
+        }
+    }
+
+    @Test func notModifiedHasNoBody() async throws {
+        try await FaultServer.with { server in
+            let first = try await server.request("GET", "/hello.txt")
+            let etag = try #require(first.header("ETag"))
+            let connection = try RawConnection(port: server.port)
+            #expect(await connection.send(
+                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: \(etag)\r\n\r\nGET /echo/after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+            let notModified = try #require(await connection.readResponse().response)
+            #expect(notModified.status == 304)
+            let next = try #require(await connection.readResponse().response, "no second response: 304 sent a body?")
+            #expect(next.status == 200 && next.text == "after")
+        }
+    }
+}

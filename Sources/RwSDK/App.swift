@@ -136,13 +136,20 @@ public struct App: Sendable {
         return "/" + rest
     }
 
-    /// Applies the status and headers handlers chose through ``requestInfo``.
+    /// Applies the status and headers handlers chose through ``requestInfo``: a chosen field
+    /// replaces the response's fields of that name, every chosen field is kept (so two fields of
+    /// one name both arrive), and `Set-Cookie` fields are added to the response's own.
     private func finish(_ response: RwResponse, _ info: RequestInfo) -> RwResponse {
         let choices = info.response
         guard choices.status != nil || choices.headers.count > 0 else { return response }
         var response = response
         if let status = choices.status { response.status = status }
-        for field in choices.headers { response.headers[field.name] = field.value }
+        var replaced: Set<String> = []
+        for field in choices.headers {
+            let name = field.name.lowercased()
+            if name != "set-cookie", replaced.insert(name).inserted { response.headers.remove(field.name) }
+            response.headers.add(name: field.name, value: field.value)
+        }
         return response
     }
 

@@ -20,6 +20,13 @@ let app = defineApp {
     }
     route("/") { RwResponse(text: "ok") }
     route("/items", methods: [.post]) { RwResponse(status: 201, text: "created") }
+    // Sets two cookies from concurrent child tasks.
+    route("/cookies") { () -> RwResponse in
+        async let first: Void = requestInfo.response.setCookie(Cookie(name: "first", value: "1"))
+        async let second: Void = requestInfo.response.setCookie(Cookie(name: "second", value: "2", maxAge: 60))
+        _ = await (first, second)
+        return RwResponse(text: requestInfo.request.cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))
+    }
     route("/echo/:value") { info in RwResponse(text: info.params["value"] ?? "") }
     route("/query") { info in RwResponse(text: info.request.query) }
     route("/trace") { () -> RwResponse in

@@ -48,4 +48,14 @@ import Testing
             #expect(next.status == 200 && next.text == "after")
         }
     }
+
+    @Test func severalSetCookieFieldsArriveAndCookiesAreRead() async throws {
+        try await FaultServer.with { server in
+            let response = try await server.request("GET", "/cookies", headers: [("Cookie", "a=x%20y; b=2")])
+            #expect(response.status == 200)
+            #expect(response.text == "a=x y,b=2")
+            let cookies = response.headerValues("Set-Cookie").sorted()
+            #expect(cookies == ["first=1; Path=/; HttpOnly; SameSite=Lax", "second=2; Path=/; Max-Age=60; HttpOnly; SameSite=Lax"])
+        }
+    }
 }

@@ -9,9 +9,11 @@ import Logging
 public struct App: Sendable {
     let steps: [AppEntry.Step]
     let actions: [String: ServerAction]
+    let sessions: SessionOptions
     private let logger = Logger(label: "rw.app")
 
-    init(_ entry: AppEntry) {
+    init(_ entry: AppEntry, sessions: SessionOptions = SessionOptions()) {
+        self.sessions = sessions
         steps = entry.steps.filter {
             if case .action = $0 { return false }
             return true
@@ -51,7 +53,11 @@ public struct App: Sendable {
         let info = RequestInfo(request: request)
         return await withRequestInfo(info) {
             do {
-                return try await dispatch(info)
+                let token = request.cookies[sessions.cookieName]
+                if let token, let values = try await sessions.store.load(token) {
+                    _ = info.session(orMake: { Session(values: values, token: token) })
+                }
+                return try await finishSession(try await dispatch(info), info, cookie: token)
             } catch {
                 return errorResponse(for: error, info: info, environment: environment)
             }
@@ -153,6 +159,31 @@ public struct App: Sendable {
         return response
     }
 
+    /// Saves or deletes the request's session as its handling left it and sends the cookie; a
+    /// response of a request that used the session, or that sets a cookie, is `private` unless it
+    /// has a `Cache-Control` of its own. `cookie` is the session cookie the request came with.
+    private func finishSession(_ response: RwResponse, _ info: RequestInfo, cookie: String?) async throws -> RwResponse {
+        var response = response
+        let session = info.existingSession(as: Session.self)
+        if let session {
+            switch session.outcome {
+            case .unchanged:
+                if cookie != nil, session.token == nil { response.headers.add(name: "Set-Cookie", value: sessions.cookie(nil).headerValue) }
+            case .save(let values):
+                let expires = Date(timeIntervalSinceNow: TimeInterval(sessions.maxAge))
+                let token = try await sessions.store.save(values, token: session.token, expires: expires)
+                response.headers.add(name: "Set-Cookie", value: sessions.cookie(token).headerValue)
+            case .delete:
+                if let token = session.token { try await sessions.store.delete(token) }
+                if cookie != nil { response.headers.add(name: "Set-Cookie", value: sessions.cookie(nil).headerValue) }
+            }
+        }
+        if response.headers["Cache-Control"] == nil, session?.wasUsed == true || response.headers["Set-Cookie"] != nil {
+            response.headers["Cache-Control"] = "private"
+        }
+        return response
+    }
+
     private func errorResponse(for error: Error, info: RequestInfo, environment: RwEnvironment) -> RwResponse {
         let request = info.request
         if let error = error as? HTTPStatusError {
@@ -216,6 +247,9 @@ public struct App: Sendable {
 ///     greet
 /// }
 /// ```
-public func defineApp(@AppBuilder _ entries: () -> AppEntry) -> App {
-    App(entries())
+///
+/// `sessions` says where `requestInfo.session` is kept: by default in a signed cookie (see
+/// ``SessionOptions``).
+public func defineApp(sessions: SessionOptions = SessionOptions(), @AppBuilder _ entries: () -> AppEntry) -> App {
+    App(entries(), sessions: sessions)
 }

@@ -37,6 +37,7 @@ public final class RequestInfo: @unchecked Sendable {
         var params: [String: String] = [:]
         var ctx: [String: any Sendable] = [:]
         var response = ResponseInit()
+        var session: (any Sendable)?
     }
 
     /// Creates the information for one request.
@@ -72,6 +73,22 @@ public final class RequestInfo: @unchecked Sendable {
             defer { lock.unlock() }
             yield &state.response
         }
+    }
+
+    /// The request's session object, made with `make` on first use (one per request even under
+    /// concurrent first uses). Framework glue: apps use `requestInfo.session`.
+    package func session<T: Sendable>(orMake make: () -> T) -> T {
+        lock.withLock {
+            if let session = state.session as? T { return session }
+            let session = make()
+            state.session = session
+            return session
+        }
+    }
+
+    /// The request's session object if one was made.
+    package func existingSession<T: Sendable>(as type: T.Type) -> T? {
+        lock.withLock { state.session as? T }
     }
 
     /// Runs `body` on the response choices while no other task can read or change them, and

@@ -117,6 +117,7 @@ struct AppTemplate {
                 h1 { "Hello, World!" }
                 p { "This page was rendered on the server for \(requestInfo.request.path)." }
                 Counter(CounterProps(start: 0))
+                p(.class("last-greeting")) { requestInfo.session["lastGreeting"] ?? "No greeting yet." }
                 form(action: greet) {
                     input(.name("name"), .attr("placeholder", "Your name"))
                     button(.type("submit")) { "Greet" }
@@ -175,10 +176,12 @@ struct AppTemplate {
             let message: String
         }
 
-        /// A server action: greets the name it is sent and says so in a response header.
+        /// A server action: greets the name it is sent, says so in a response header, and keeps the
+        /// greeting in the visitor's session (a signed cookie) for the home page to show.
         let greet = serverAction("greet") { input in
             let name = input["name"].flatMap { $0.isEmpty ? nil : $0 } ?? "World"
             requestInfo.response.headers["X-Greeting"] = "Hello, \(name)"
+            requestInfo.session["lastGreeting"] = "Hello, \(name)"
             return Greeting(message: "Hello, \(name)!")
         }
 

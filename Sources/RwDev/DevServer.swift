@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import RwSDK
 import RwServer
 
 /// Settings of a `rw dev` session.
@@ -50,6 +51,9 @@ public enum DevServer {
         // Before any build: finding out only after minutes of compiling would waste them.
         try PortAvailability.requireFree(host: options.host, port: options.port)
         let package = try DevPackage(path: options.packagePath, target: options.target)
+        // The runner inherits the environment: `asset(_:)` fingerprints files of the folder the
+        // front serves.
+        setenv(AssetFingerprints.directoryVariable, package.directory.appendingPathComponent("public").path, 1)
         terminal.info("rw dev · \(package.directory.lastPathComponent) · app target \(package.appTarget)")
         let session = try await DevSession(package: package, terminal: terminal, requestTimeout: options.requestTimeout)
         try await session.start()

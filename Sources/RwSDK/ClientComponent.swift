@@ -8,7 +8,8 @@ import Foundation
 public struct ClientComponent<Props: Encodable & Sendable>: Sendable {
     /// The component's name, shown in diagnostics.
     public let name: String
-    /// The URL of the JavaScript module that hydrates it, such as `/client/counter.js`.
+    /// The URL of the JavaScript module that hydrates it, such as `/client/counter.js`. Pages load
+    /// it through ``asset(_:)``, with its content's fingerprint.
     public let module: String
     let renderBody: @Sendable (Props) -> Fragment
 
@@ -16,7 +17,7 @@ public struct ClientComponent<Props: Encodable & Sendable>: Sendable {
     public func callAsFunction(_ props: Props) -> Element {
         let json = (try? FlatJSON.encode(props))
             ?? (try? sharedJSONEncoder.encode(props)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-        return Element("div", [.data("rw-client", name), .data("rw-module", module), .data("rw-props", json)]) {
+        return Element("div", [.data("rw-client", name), .data("rw-module", asset(module)), .data("rw-props", json)]) {
             renderBody(props)
         }
     }

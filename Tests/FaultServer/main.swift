@@ -28,6 +28,7 @@ let app = defineApp {
         return RwResponse(text: requestInfo.request.cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))
     }
     route("/echo/:value") { info in RwResponse(text: info.params["value"] ?? "") }
+    route("/asset") { RwResponse(text: asset("/client/app.js")) }
     route("/query") { info in RwResponse(text: info.request.query.raw) }
     route("/trace") { () -> RwResponse in
         let trace = requestInfo.ctx["trace"] as? String ?? ""

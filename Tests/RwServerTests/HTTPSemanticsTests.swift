@@ -58,4 +58,22 @@ import Testing
             #expect(cookies == ["first=1; Path=/; HttpOnly; SameSite=Lax", "second=2; Path=/; Max-Age=60; HttpOnly; SameSite=Lax"])
         }
     }
+
+    @Test func publicFilesSayHowToCacheThem() async throws {
+        try await FaultServer.with { server in
+            let plain = try await server.request("GET", "/hello.txt")
+            #expect(plain.header("Cache-Control") == "no-cache")
+            let url = try await server.request("GET", "/asset").text
+            #expect(url.hasPrefix("/client/app.js?v=") && url.count == "/client/app.js?v=".count + 16)
+            let fingerprinted = try await server.request("GET", url)
+            #expect(fingerprinted.status == 200 && fingerprinted.text == "export const x = 1;\n")
+            #expect(fingerprinted.header("Cache-Control") == "public, max-age=31536000, immutable")
+            let stale = try await server.request("GET", "/client/app.js?v=0000000000000000")
+            #expect(stale.header("Cache-Control") == "no-cache", "a fingerprint that does not match is not cached forever")
+            let etag = try #require(plain.header("ETag"))
+            let notModified = try await server.request("GET", "/hello.txt", headers: [("If-None-Match", etag)])
+            #expect(notModified.status == 304)
+            #expect(notModified.header("Cache-Control") == "no-cache")
+        }
+    }
 }

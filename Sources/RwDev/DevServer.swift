@@ -23,13 +23,17 @@ public struct DevOptions: Sendable {
     /// cancelled; `nil` for no limit. A handler that has not returned as long again later (at
     /// most 5 s) makes the runner restart.
     public var requestTimeout: Duration?
+    /// The largest accepted request body in bytes (larger ones get 413); production's default.
+    public var maxBodySize: Int
 
     /// Creates options.
     public init(
         packagePath: String = ".", target: String? = nil, host: String = "127.0.0.1", port: Int = 5173,
-        verbose: Bool = false, gateTimeout: Duration = .seconds(120), requestTimeout: Duration? = .seconds(30)
+        verbose: Bool = false, gateTimeout: Duration = .seconds(120), requestTimeout: Duration? = .seconds(30),
+        maxBodySize: Int = ServeOptions.defaultMaxBodySize
     ) {
         self.requestTimeout = requestTimeout
+        self.maxBodySize = maxBodySize
         self.packagePath = packagePath
         self.target = target
         self.host = host
@@ -78,7 +82,7 @@ public enum DevServer {
         let application = Application(
             responder: PublicFilesResponder(
                 directory: package.directory.appendingPathComponent("public").path,
-                inner: DevResponder(session: session, gateTimeout: options.gateTimeout, maxBodySize: 32 << 20),
+                inner: DevResponder(session: session, gateTimeout: options.gateTimeout, maxBodySize: options.maxBodySize),
                 logger: logger
             ),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "rw-dev"),

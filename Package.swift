@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "RwState", targets: ["RwState"]),
         .library(name: "RwSDK", targets: ["RwSDK"]),
         .library(name: "RwServer", targets: ["RwServer"]),
+        .library(name: "RwSDKTesting", targets: ["RwSDKTesting"]),
         .executable(name: "rw", targets: ["rw"]),
     ],
     dependencies: [
@@ -37,6 +38,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // An in-process test client for apps: `try await app.test { client in … }`.
+        .target(name: "RwSDKTesting", dependencies: ["RwSDK"]),
         // Production serving on Hummingbird.
         .target(
             name: "RwServer",
@@ -74,7 +77,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
-        .testTarget(name: "RwSDKTests", dependencies: ["RwSDK"]),
+        .testTarget(name: "RwSDKTests", dependencies: ["RwSDK", "RwSDKTesting"]),
         .testTarget(name: "RwDevTests", dependencies: ["RwDev"]),
         // A tiny production server (`serve(app)`) that the fault-injection tests start as a child
         // process, so a crash or memory growth is observed from outside. Used only by tests.

@@ -87,7 +87,7 @@ public struct App: Sendable {
                     // Rendered straight into the body's bytes (no String, no copy).
                     var html = HTMLOutput(capacity: 2048)
                     html.append("<!DOCTYPE html>")
-                    (route.document?(page) ?? page).render(into: &html)
+                    route.wrap(page).render(into: &html)
                     let response = RwResponse(headers: ["Content-Type": "text/html; charset=utf-8"], body: html.bytes)
                     return finish(response, info)
                 }

@@ -23,6 +23,15 @@ struct Route: Sendable {
     let methods: Set<RequestMethod>
     let handler: @Sendable (RequestInfo) async throws -> Output
     var document: DocumentLayout?
+    /// The layouts around the page, outermost first.
+    var layouts: [PageLayout] = []
+
+    /// `page` inside the route's layouts (innermost first) and then its document.
+    func wrap(_ page: any HTML) -> any HTML {
+        var content = page
+        for layout in layouts.reversed() { content = layout(content) }
+        return document?(content) ?? content
+    }
 
     /// Whether the route answers `method` (HEAD through GET when the route does not take HEAD).
     func answers(_ method: String) -> Bool {
@@ -32,6 +41,10 @@ struct Route: Sendable {
 
 /// Wraps a page's content in a complete document (`<html>`, `<head>`, `<body>`).
 public typealias DocumentLayout = @Sendable (_ content: any HTML) -> any HTML
+
+/// Wraps a page's content in a part of the page shared by several routes (a header, a sidebar);
+/// see ``layout(_:_:)``.
+public typealias PageLayout = @Sendable (_ content: any HTML) -> any HTML
 
 /// Composes app entries from statements, `if` and `for`.
 @resultBuilder
@@ -108,6 +121,31 @@ public func render<Document: HTML>(
     return AppEntry(entries().steps.map { step in
         guard case .route(var route) = step, route.document == nil else { return step }
         route.document = layout
+        return .route(route)
+    })
+}
+
+/// Renders the pages of the enclosed routes inside `layout`, within their document. Layouts nest:
+/// an outer `layout` wraps an inner one.
+///
+/// ```swift
+/// render(Document) {
+///     layout(SiteLayout) {
+///         route("/") { HomePage() }
+///         layout(AdminLayout) {
+///             route("/admin") { AdminPage() }   // Document(SiteLayout(AdminLayout(AdminPage())))
+///         }
+///     }
+/// }
+/// ```
+public func layout<Wrapped: HTML>(
+    _ layout: @escaping @Sendable (_ content: any HTML) -> Wrapped,
+    @AppBuilder _ entries: () -> AppEntry
+) -> AppEntry {
+    let wrap: PageLayout = { layout($0) }
+    return AppEntry(entries().steps.map { step in
+        guard case .route(var route) = step else { return step }
+        route.layouts.insert(wrap, at: 0)
         return .route(route)
     })
 }

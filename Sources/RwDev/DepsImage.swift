@@ -46,7 +46,7 @@ struct DepsImageBuilder: Sendable {
             let result = try await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--target", target])
             guard result.succeeded else {
                 progress.finish(failed: true)
-                throw DevError("SwiftPM could not build \(target):\n\(result.output)\(result.errors)")
+                throw RwError("SwiftPM could not build \(target):\n\(result.output)\(result.errors)")
             }
         }
         let binPath = try Subprocess.capture(["swift", "build", "--package-path", package.directory.path, "--show-bin-path"])
@@ -57,7 +57,7 @@ struct DepsImageBuilder: Sendable {
         )
         let modules = try manifest.closure(of: roots)
         guard let state = manifest.modules["RwState"], modules.contains("RwState") else {
-            throw DevError("the app's dependencies do not include RwState; does the app target depend on RwSDK?")
+            throw RwError("the app's dependencies do not include RwState; does the app target depend on RwSDK?")
         }
         let depsModules = modules.filter { $0 != "RwState" }
         let depsObjects = depsModules.flatMap { manifest.modules[$0]?.objects ?? [] }
@@ -117,7 +117,7 @@ struct DepsImageBuilder: Sendable {
     private func link(_ arguments: [String]) async throws {
         let result = try await Subprocess.run(["swiftc"] + arguments)
         guard result.succeeded else {
-            throw DevError("swiftc failed:\n\(result.errors)\(result.output)")
+            throw RwError("swiftc failed:\n\(result.errors)\(result.output)")
         }
     }
 

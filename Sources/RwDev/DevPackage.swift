@@ -32,13 +32,13 @@ public struct DevPackage: Sendable {
         let chosen: Description.Target
         if let target {
             guard let match = libraries.first(where: { $0.name == target }) else {
-                throw DevError("the package has no library target \"\(target)\" (it has: \(libraries.map(\.name).joined(separator: ", ")))")
+                throw RwError("the package has no library target \"\(target)\" (it has: \(libraries.map(\.name).joined(separator: ", ")))")
             }
             chosen = match
         } else {
             let apps = libraries.filter { $0.product_dependencies?.contains("RwSDK") == true }
             guard apps.count == 1 else {
-                throw DevError(
+                throw RwError(
                     apps.isEmpty
                         ? "no library target of the package depends on RwSDK; the app must live in one (see playground/hello-world)"
                         : "several library targets depend on RwSDK (\(apps.map(\.name).joined(separator: ", "))); choose one with --target")
@@ -58,10 +58,10 @@ public struct DevPackage: Sendable {
             .standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DevError("no folder at \(directory.path); pass the app package's folder with --package-path")
+            throw RwError("no folder at \(directory.path); pass the app package's folder with --package-path")
         }
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) else {
-            throw DevError("\(directory.path) is not a Swift package (no Package.swift); pass the app package's folder with --package-path, or create one with `rw new <name>`")
+            throw RwError("\(directory.path) is not a Swift package (no Package.swift); pass the app package's folder with --package-path, or create one with `rw new <name>`")
         }
         return directory
     }
@@ -69,7 +69,7 @@ public struct DevPackage: Sendable {
     /// The app target's Swift sources, sorted.
     public func sources() throws -> [URL] {
         guard let walker = FileManager.default.enumerator(at: sourceDirectory, includingPropertiesForKeys: nil) else {
-            throw DevError("cannot read \(sourceDirectory.path)")
+            throw RwError("cannot read \(sourceDirectory.path)")
         }
         return walker.compactMap { $0 as? URL }
             .filter { $0.pathExtension == "swift" && !$0.lastPathComponent.hasPrefix(".") }
@@ -78,11 +78,4 @@ public struct DevPackage: Sendable {
 
     /// The dev server's cache folder inside the package (`.rw/`).
     public var cacheDirectory: URL { directory.appendingPathComponent(".rw") }
-}
-
-/// A dev server failure explained in one line (or a block of build output).
-public struct DevError: Error, CustomStringConvertible {
-    public let description: String
-    /// Creates the error.
-    public init(_ description: String) { self.description = description }
 }

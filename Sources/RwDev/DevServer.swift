@@ -95,7 +95,7 @@ public enum DevServer {
         do {
             try await application.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw DevError(PortAvailability.inUseMessage(host: options.host, port: options.port))
+            throw RwError(PortAvailability.inUseMessage(host: options.host, port: options.port))
         }
     }
 }

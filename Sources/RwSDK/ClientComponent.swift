@@ -23,10 +23,6 @@ public struct ClientComponent<Props: Encodable & Sendable>: Sendable {
     }
 }
 
-/// The encoder for props and action results, made once: `JSONEncoder` may be used from many
-/// threads at once, and making one per call showed in profiles of the production server.
-let sharedJSONEncoder = JSONEncoder()
-
 /// Defines a client component whose server-rendered HTML is `render(props)` and whose browser
 /// behaviour is the JavaScript module at `module` (a URL served from the app's `public` folder).
 public func clientComponent<Props: Encodable & Sendable>(

@@ -1,6 +1,6 @@
 /// An HTTP request method, as routes declare which methods they answer.
 ///
-/// Methods are compared exactly, in upper case (``RwRequest/method`` is always upper case).
+/// Methods are compared exactly, in upper case (`RwRequest.method` is always upper case).
 public struct RequestMethod: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The method's name in upper case, such as `GET`.
     public let name: String

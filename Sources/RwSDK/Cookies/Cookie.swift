@@ -7,7 +7,7 @@ import Foundation
 /// ```
 ///
 /// The value may hold any text: characters a cookie value cannot carry (and `%`) are
-/// percent-encoded, and ``RwRequest/cookies`` decodes them again.
+/// percent-encoded, and `RwRequest.cookies` decodes them again.
 public struct Cookie: Sendable, Equatable {
     /// Which cross-site requests carry the cookie.
     public enum SameSite: String, Sendable, Equatable {

@@ -19,7 +19,7 @@ public struct Cookie: Sendable, Equatable {
         case none = "None"
     }
 
-    /// The name: an HTTP token (letters, digits and ``!#$%&'*+-.^_`|~``).
+    /// The name: an HTTP token (letters, digits and the symbols RFC 9110 allows in one, `tchar`).
     public var name: String
     /// The value, as the app reads it back.
     public var value: String

@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "RwState", targets: ["RwState"]),
         .library(name: "RwSDK", targets: ["RwSDK"]),
         .library(name: "RwServer", targets: ["RwServer"]),
+        .library(name: "RwSDKTesting", targets: ["RwSDKTesting"]),
         .executable(name: "rw", targets: ["rw"]),
     ],
     dependencies: [
@@ -18,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Signing of session cookies (HMAC-SHA256).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Documentation only: `swift package generate-documentation` (scripts/docs).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Tests only: property-based fuzzing of the router and the request conversion.
@@ -32,8 +35,11 @@ let package = Package(
             dependencies: [
                 "RwState",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // An in-process test client for apps: `try await app.test { client in … }`.
+        .target(name: "RwSDKTesting", dependencies: ["RwSDK"]),
         // Production serving on Hummingbird.
         .target(
             name: "RwServer",
@@ -71,7 +77,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
-        .testTarget(name: "RwSDKTests", dependencies: ["RwSDK"]),
+        .testTarget(name: "RwSDKTests", dependencies: ["RwSDK", "RwSDKTesting"]),
         .testTarget(name: "RwDevTests", dependencies: ["RwDev"]),
         // A tiny production server (`serve(app)`) that the fault-injection tests start as a child
         // process, so a crash or memory growth is observed from outside. Used only by tests.

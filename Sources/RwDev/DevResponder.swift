@@ -52,7 +52,9 @@ struct DevResponder: HTTPResponder {
                         message: "rw dev waited \(gateTimeout) for \(reason); this page reloads when it is done.",
                         detail: nil)))
         }
-        return Response(withLiveReload(await session.forward(rwRequest)))
+        let response = await session.forward(rwRequest)
+        // A HEAD response keeps the length its GET has; it carries no body to add a script to.
+        return Response(rwRequest.method == "HEAD" ? response : withLiveReload(response))
     }
 
     /// Adds the live-reload script to HTML responses.

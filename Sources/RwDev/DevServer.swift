@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import RwSDK
 import RwServer
 
 /// Settings of a `rw dev` session.
@@ -22,13 +23,17 @@ public struct DevOptions: Sendable {
     /// cancelled; `nil` for no limit. A handler that has not returned as long again later (at
     /// most 5 s) makes the runner restart.
     public var requestTimeout: Duration?
+    /// The largest accepted request body in bytes (larger ones get 413); production's default.
+    public var maxBodySize: Int
 
     /// Creates options.
     public init(
         packagePath: String = ".", target: String? = nil, host: String = "127.0.0.1", port: Int = 5173,
-        verbose: Bool = false, gateTimeout: Duration = .seconds(120), requestTimeout: Duration? = .seconds(30)
+        verbose: Bool = false, gateTimeout: Duration = .seconds(120), requestTimeout: Duration? = .seconds(30),
+        maxBodySize: Int = ServeOptions.defaultMaxBodySize
     ) {
         self.requestTimeout = requestTimeout
+        self.maxBodySize = maxBodySize
         self.packagePath = packagePath
         self.target = target
         self.host = host
@@ -50,6 +55,9 @@ public enum DevServer {
         // Before any build: finding out only after minutes of compiling would waste them.
         try PortAvailability.requireFree(host: options.host, port: options.port)
         let package = try DevPackage(path: options.packagePath, target: options.target)
+        // The runner inherits the environment: `asset(_:)` fingerprints files of the folder the
+        // front serves.
+        setenv(AssetFingerprints.directoryVariable, package.directory.appendingPathComponent("public").path, 1)
         terminal.info("rw dev · \(package.directory.lastPathComponent) · app target \(package.appTarget)")
         let session = try await DevSession(package: package, terminal: terminal, requestTimeout: options.requestTimeout)
         try await session.start()
@@ -79,7 +87,7 @@ public enum DevServer {
         let application = Application(
             responder: PublicFilesResponder(
                 directory: package.directory.appendingPathComponent("public").path,
-                inner: DevResponder(session: session, gateTimeout: options.gateTimeout, maxBodySize: 32 << 20),
+                inner: DevResponder(session: session, gateTimeout: options.gateTimeout, maxBodySize: options.maxBodySize),
                 logger: logger
             ),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "rw-dev"),
@@ -92,7 +100,7 @@ public enum DevServer {
         do {
             try await application.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw DevError(PortAvailability.inUseMessage(host: options.host, port: options.port))
+            throw RwError(PortAvailability.inUseMessage(host: options.host, port: options.port))
         }
     }
 }

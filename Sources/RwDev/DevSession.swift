@@ -49,7 +49,7 @@ final class DevSession: Sendable {
         self.depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
         let dependencies = try await DependencyMap(package: package)
         guard let sdk = dependencies.sdkDirectory else {
-            throw DevError("the app package does not depend on the RwSDK package (no dependency provides the RwSDK and RwState products)")
+            throw RwError("the app package does not depend on the RwSDK package (no dependency provides the RwSDK and RwState products)")
         }
         let roots = try Self.depsRoots(package, dependencies)
         let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots), replanning: true)

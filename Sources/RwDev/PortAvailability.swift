@@ -19,7 +19,7 @@ public enum PortAvailability {
     /// It binds the address `host` resolves to first, as the server will, and closes it at once.
     public static func requireFree(host: String, port: Int) throws {
         guard port > 0, port < 65536, isInUse(host: host, port: port) else { return }
-        throw DevError(inUseMessage(host: host, port: port))
+        throw RwError(inUseMessage(host: host, port: port))
     }
 
     /// One line naming the port and, when /proc tells, the process listening on it.

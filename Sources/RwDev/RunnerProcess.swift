@@ -111,7 +111,7 @@ final class RunnerProcess: Sendable {
                 if !resumed { continuation.resume(returning: false) }
             }.start()
         }
-        guard ready else { throw DevError("the runner exited during start-up: \(errorTail())") }
+        guard ready else { throw RwError("the runner exited during start-up: \(errorTail())") }
     }
 
     /// Stops the runner (SIGTERM, then SIGKILL after 3 s); it is not reported as a crash.

@@ -23,7 +23,7 @@ final class SourceWatcher: Sendable {
     /// (such as Package.swift) by name.
     init(roots: [URL], files: [URL] = []) throws {
         fd = inotify_init1(Int32(IN_CLOEXEC))
-        guard fd >= 0 else { throw DevError("inotify_init1 failed: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw RwError("inotify_init1 failed: \(String(cString: strerror(errno)))") }
         self.files = Set(files.map(\.path))
         fileFolders = Set(files.map { $0.deletingLastPathComponent().path })
         for root in roots { try addTree(root.path) }
@@ -43,7 +43,7 @@ final class SourceWatcher: Sendable {
 
     private func addFolder(_ path: String) throws {
         let descriptor = inotify_add_watch(fd, path, Self.mask | UInt32(IN_ONLYDIR))
-        guard descriptor >= 0 else { throw DevError("cannot watch \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw RwError("cannot watch \(path): \(String(cString: strerror(errno)))") }
         directories.withLock { $0[descriptor] = path }
     }
 

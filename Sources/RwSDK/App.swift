@@ -9,9 +9,11 @@ import Logging
 public struct App: Sendable {
     let steps: [AppEntry.Step]
     let actions: [String: ServerAction]
+    let sessions: SessionOptions
     private let logger = Logger(label: "rw.app")
 
-    init(_ entry: AppEntry) {
+    init(_ entry: AppEntry, sessions: SessionOptions = SessionOptions()) {
+        self.sessions = sessions
         steps = entry.steps.filter {
             if case .action = $0 { return false }
             return true
@@ -29,7 +31,19 @@ public struct App: Sendable {
 
     /// Answers `request`. Never throws: errors become error pages (with details only in
     /// `.development`), an unmatched path a 404 page.
+    ///
+    /// A HEAD request gets what the same GET would get, without the body: its `Content-Length`
+    /// is the length the GET body would have.
     public func handle(_ request: RwRequest, environment: RwEnvironment = .production) async -> RwResponse {
+        let response = await respond(to: request, environment: environment)
+        guard request.method == "HEAD" else { return response }
+        var head = response
+        if head.headers["Content-Length"] == nil { head.headers["Content-Length"] = String(head.body.count) }
+        head.body = []
+        return head
+    }
+
+    private func respond(to request: RwRequest, environment: RwEnvironment) async -> RwResponse {
         if request.path == ClientRuntime.path, request.method == "GET" || request.method == "HEAD" {
             return RwResponse(
                 headers: ["Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"],
@@ -39,7 +53,11 @@ public struct App: Sendable {
         let info = RequestInfo(request: request)
         return await withRequestInfo(info) {
             do {
-                return try await dispatch(info)
+                let token = request.cookies[sessions.cookieName]
+                if let token, let values = try await sessions.store.load(token) {
+                    _ = info.session(orMake: { Session(values: values, token: token) })
+                }
+                return try await finishSession(try await dispatch(info), info, cookie: token)
             } catch {
                 return errorResponse(for: error, info: info, environment: environment)
             }
@@ -49,12 +67,18 @@ public struct App: Sendable {
     private func dispatch(_ info: RequestInfo) async throws -> RwResponse {
         let request = info.request
         let isAction = request.path.hasPrefix(ServerAction.pathPrefix)
+        // The methods of routes whose pattern matched under another method.
+        var allowed: Set<RequestMethod> = []
         for step in steps {
             switch step {
             case .middleware(let run):
                 if let response = try await run(info) { return finish(response, info) }
             case .route(let route):
                 guard !isAction, let params = route.pattern.match(request.path) else { continue }
+                guard route.answers(request.method) else {
+                    allowed.formUnion(route.methods)
+                    continue
+                }
                 info.params = params
                 switch try await route.handler(info) {
                 case .response(let response):
@@ -63,7 +87,7 @@ public struct App: Sendable {
                     // Rendered straight into the body's bytes (no String, no copy).
                     var html = HTMLOutput(capacity: 2048)
                     html.append("<!DOCTYPE html>")
-                    (route.document?(page) ?? page).render(into: &html)
+                    route.wrap(page).render(into: &html)
                     let response = RwResponse(headers: ["Content-Type": "text/html; charset=utf-8"], body: html.bytes)
                     return finish(response, info)
                 }
@@ -72,6 +96,15 @@ public struct App: Sendable {
             }
         }
         if isAction { return try await runAction(info) }
+        if !allowed.isEmpty {
+            if allowed.contains(.get) { allowed.insert(.head) }
+            allowed.insert(.options)
+            let allow = allowed.sorted().map(\.name).joined(separator: ", ")
+            if request.method == "OPTIONS" {
+                return finish(RwResponse(status: 204, headers: ["Allow": allow]), info)
+            }
+            throw HTTPStatusError(405, "\(request.path) does not answer \(request.method); it answers \(allow).", headers: ["Allow": allow])
+        }
         throw HTTPStatusError(404, "No route matches \(request.method) \(request.path).")
     }
 
@@ -85,7 +118,7 @@ public struct App: Sendable {
             throw HTTPStatusError(404, "No server action has the id \"\(id)\".")
         }
         guard request.method == "POST" else {
-            throw HTTPStatusError(405, "Server actions are called with POST, not \(request.method).")
+            throw HTTPStatusError(405, "Server actions are called with POST, not \(request.method).", headers: ["Allow": "POST"])
         }
         if let origin = request.headers["Origin"], !Self.isSameOrigin(origin, host: request.headers["Host"]) {
             throw HTTPStatusError(403, "Cross-origin call of server action \"\(id)\" from \(origin) refused.")
@@ -109,24 +142,60 @@ public struct App: Sendable {
         return "/" + rest
     }
 
-    /// Applies the status and headers handlers chose through ``requestInfo``.
+    /// Applies the status and headers handlers chose through ``requestInfo``: a chosen field
+    /// replaces the response's fields of that name, every chosen field is kept (so two fields of
+    /// one name both arrive), and `Set-Cookie` fields are added to the response's own.
     private func finish(_ response: RwResponse, _ info: RequestInfo) -> RwResponse {
         let choices = info.response
         guard choices.status != nil || choices.headers.count > 0 else { return response }
         var response = response
         if let status = choices.status { response.status = status }
-        for field in choices.headers { response.headers[field.name] = field.value }
+        var replaced: Set<String> = []
+        for field in choices.headers {
+            let name = field.name.lowercased()
+            if name != "set-cookie", replaced.insert(name).inserted { response.headers.remove(field.name) }
+            response.headers.add(name: field.name, value: field.value)
+        }
+        return response
+    }
+
+    /// Saves or deletes the request's session as its handling left it and sends the cookie; a
+    /// response of a request that used the session, or that sets a cookie, is `private` unless it
+    /// has a `Cache-Control` of its own. `cookie` is the session cookie the request came with.
+    private func finishSession(_ response: RwResponse, _ info: RequestInfo, cookie: String?) async throws -> RwResponse {
+        var response = response
+        let session = info.existingSession(as: Session.self)
+        if let session {
+            switch session.outcome {
+            case .unchanged:
+                if cookie != nil, session.token == nil { response.headers.add(name: "Set-Cookie", value: sessions.cookie(nil).headerValue) }
+            case .save(let values):
+                let expires = Date(timeIntervalSinceNow: TimeInterval(sessions.maxAge))
+                let token = try await sessions.store.save(values, token: session.token, expires: expires)
+                response.headers.add(name: "Set-Cookie", value: sessions.cookie(token).headerValue)
+            case .delete:
+                if let token = session.token { try await sessions.store.delete(token) }
+                if cookie != nil { response.headers.add(name: "Set-Cookie", value: sessions.cookie(nil).headerValue) }
+            }
+        }
+        if response.headers["Cache-Control"] == nil, session?.wasUsed == true || response.headers["Set-Cookie"] != nil {
+            response.headers["Cache-Control"] = "private"
+        }
         return response
     }
 
     private func errorResponse(for error: Error, info: RequestInfo, environment: RwEnvironment) -> RwResponse {
         let request = info.request
         if let error = error as? HTTPStatusError {
+            var response: RwResponse
             if Self.wantsJSON(request) {
                 let body = (try? JSONEncoder().encode(["error": error.message])) ?? Data()
-                return RwResponse(status: error.status, headers: ["Content-Type": "application/json"], body: Array(body))
+                response = RwResponse(status: error.status, headers: ["Content-Type": "application/json"], body: Array(body))
+            } else {
+                response = ErrorPage.response(status: error.status, title: Self.reason(error.status), message: error.message)
             }
-            return ErrorPage.response(status: error.status, title: Self.reason(error.status), message: error.message)
+            for field in error.headers { response.headers.add(name: field.name, value: field.value) }
+            return response
         }
         logger.error("\(request.method) \(request.path) failed: \(String(reflecting: error))")
         let detail = environment == .development ? String(reflecting: error) : nil
@@ -178,6 +247,9 @@ public struct App: Sendable {
 ///     greet
 /// }
 /// ```
-public func defineApp(@AppBuilder _ entries: () -> AppEntry) -> App {
-    App(entries())
+///
+/// `sessions` says where `requestInfo.session` is kept: by default in a signed cookie (see
+/// ``SessionOptions``).
+public func defineApp(sessions: SessionOptions = SessionOptions(), @AppBuilder _ entries: () -> AppEntry) -> App {
+    App(entries(), sessions: sessions)
 }

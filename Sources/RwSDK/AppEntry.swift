@@ -19,12 +19,32 @@ struct Route: Sendable {
     }
 
     var pattern: RoutePattern
+    /// The methods the route answers; HEAD is answered by GET routes too.
+    let methods: Set<RequestMethod>
     let handler: @Sendable (RequestInfo) async throws -> Output
     var document: DocumentLayout?
+    /// The layouts around the page, outermost first.
+    var layouts: [PageLayout] = []
+
+    /// `page` inside the route's layouts (innermost first) and then its document.
+    func wrap(_ page: any HTML) -> any HTML {
+        var content = page
+        for layout in layouts.reversed() { content = layout(content) }
+        return document?(content) ?? content
+    }
+
+    /// Whether the route answers `method` (HEAD through GET when the route does not take HEAD).
+    func answers(_ method: String) -> Bool {
+        methods.contains { $0.name == method } || (method == "HEAD" && methods.contains(.get))
+    }
 }
 
 /// Wraps a page's content in a complete document (`<html>`, `<head>`, `<body>`).
 public typealias DocumentLayout = @Sendable (_ content: any HTML) -> any HTML
+
+/// Wraps a page's content in a part of the page shared by several routes (a header, a sidebar);
+/// see ``layout(_:_:)``.
+public typealias PageLayout = @Sendable (_ content: any HTML) -> any HTML
 
 /// Composes app entries from statements, `if` and `for`.
 @resultBuilder
@@ -50,30 +70,46 @@ public func interrupter(_ body: @escaping @Sendable (RequestInfo) async throws -
     AppEntry([.middleware(body)])
 }
 
-/// A route rendering a page (a server component) for requests whose path matches `pattern`.
-public func route<Page: HTML>(_ pattern: String, _ page: @escaping @Sendable () async throws -> Page) -> AppEntry {
-    route(pattern) { (_: RequestInfo) in try await page() }
-}
-
-/// A route rendering a page from the request's information.
+/// A route rendering a page (a server component) for requests whose path matches `pattern` and
+/// whose method is one of `methods` (GET by default; a GET route answers HEAD too, without a
+/// body). A request whose path matches only routes of other methods gets 405 with `Allow`;
+/// OPTIONS gets 204 with `Allow` unless a route takes OPTIONS itself.
 public func route<Page: HTML>(
     _ pattern: String,
+    methods: Set<RequestMethod> = [.get],
+    _ page: @escaping @Sendable () async throws -> Page
+) -> AppEntry {
+    route(pattern, methods: methods) { (_: RequestInfo) in try await page() }
+}
+
+/// A route rendering a page from the request's information, for `methods` (GET, and so HEAD,
+/// by default).
+public func route<Page: HTML>(
+    _ pattern: String,
+    methods: Set<RequestMethod> = [.get],
     _ page: @escaping @Sendable (RequestInfo) async throws -> Page
 ) -> AppEntry {
-    AppEntry([.route(Route(pattern: RoutePattern(pattern), handler: { .page(try await page($0)) }))])
+    AppEntry([.route(Route(pattern: RoutePattern(pattern), methods: methods, handler: { .page(try await page($0)) }))])
 }
 
-/// A route answering with a response it builds itself (JSON, a redirect, a file …).
-public func route(_ pattern: String, _ handler: @escaping @Sendable () async throws -> RwResponse) -> AppEntry {
-    route(pattern) { (_: RequestInfo) in try await handler() }
-}
-
-/// A route answering with a response built from the request's information.
+/// A route answering with a response it builds itself (JSON, a redirect, a file …), for
+/// `methods` (GET, and so HEAD, by default).
 public func route(
     _ pattern: String,
+    methods: Set<RequestMethod> = [.get],
+    _ handler: @escaping @Sendable () async throws -> RwResponse
+) -> AppEntry {
+    route(pattern, methods: methods) { (_: RequestInfo) in try await handler() }
+}
+
+/// A route answering with a response built from the request's information, for `methods` (GET,
+/// and so HEAD, by default).
+public func route(
+    _ pattern: String,
+    methods: Set<RequestMethod> = [.get],
     _ handler: @escaping @Sendable (RequestInfo) async throws -> RwResponse
 ) -> AppEntry {
-    AppEntry([.route(Route(pattern: RoutePattern(pattern), handler: { .response(try await handler($0)) }))])
+    AppEntry([.route(Route(pattern: RoutePattern(pattern), methods: methods, handler: { .response(try await handler($0)) }))])
 }
 
 /// Renders the pages of the enclosed routes inside `document`. An inner `render` wins.
@@ -85,6 +121,31 @@ public func render<Document: HTML>(
     return AppEntry(entries().steps.map { step in
         guard case .route(var route) = step, route.document == nil else { return step }
         route.document = layout
+        return .route(route)
+    })
+}
+
+/// Renders the pages of the enclosed routes inside `layout`, within their document. Layouts nest:
+/// an outer `layout` wraps an inner one.
+///
+/// ```swift
+/// render(Document) {
+///     layout(SiteLayout) {
+///         route("/") { HomePage() }
+///         layout(AdminLayout) {
+///             route("/admin") { AdminPage() }   // Document(SiteLayout(AdminLayout(AdminPage())))
+///         }
+///     }
+/// }
+/// ```
+public func layout<Wrapped: HTML>(
+    _ layout: @escaping @Sendable (_ content: any HTML) -> Wrapped,
+    @AppBuilder _ entries: () -> AppEntry
+) -> AppEntry {
+    let wrap: PageLayout = { layout($0) }
+    return AppEntry(entries().steps.map { step in
+        guard case .route(var route) = step else { return step }
+        route.layouts.insert(wrap, at: 0)
         return .route(route)
     })
 }

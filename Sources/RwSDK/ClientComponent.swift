@@ -8,7 +8,8 @@ import Foundation
 public struct ClientComponent<Props: Encodable & Sendable>: Sendable {
     /// The component's name, shown in diagnostics.
     public let name: String
-    /// The URL of the JavaScript module that hydrates it, such as `/client/counter.js`.
+    /// The URL of the JavaScript module that hydrates it, such as `/client/counter.js`. Pages load
+    /// it through ``asset(_:)``, with its content's fingerprint.
     public let module: String
     let renderBody: @Sendable (Props) -> Fragment
 
@@ -16,15 +17,11 @@ public struct ClientComponent<Props: Encodable & Sendable>: Sendable {
     public func callAsFunction(_ props: Props) -> Element {
         let json = (try? FlatJSON.encode(props))
             ?? (try? sharedJSONEncoder.encode(props)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-        return Element("div", [.data("rw-client", name), .data("rw-module", module), .data("rw-props", json)]) {
+        return Element("div", [.data("rw-client", name), .data("rw-module", asset(module)), .data("rw-props", json)]) {
             renderBody(props)
         }
     }
 }
-
-/// The encoder for props and action results, made once: `JSONEncoder` may be used from many
-/// threads at once, and making one per call showed in profiles of the production server.
-let sharedJSONEncoder = JSONEncoder()
 
 /// Defines a client component whose server-rendered HTML is `render(props)` and whose browser
 /// behaviour is the JavaScript module at `module` (a URL served from the app's `public` folder).

@@ -87,26 +87,6 @@ public struct Element: HTML {
         output.append(markup: name)
         output.append(byte: UInt8(ascii: ">"))
     }
-
-    public func render(into output: inout String) {
-        output += "<"
-        output += name
-        for attribute in attributes {
-            output += " "
-            output += attribute.name
-            if let value = attribute.value {
-                output += "=\""
-                HTMLEscaping.appendAttribute(value, to: &output)
-                output += "\""
-            }
-        }
-        output += ">"
-        guard let children else { return }
-        children.render(into: &output)
-        output += "</"
-        output += name
-        output += ">"
-    }
 }
 
 // MARK: - Elements by name

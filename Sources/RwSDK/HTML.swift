@@ -1,22 +1,10 @@
 /// Something that renders as HTML: an element, text, a fragment, or a server component.
 ///
-/// Text and attribute values are escaped when rendered; only ``RawHTML`` is written verbatim.
+/// Text and attribute values are escaped when rendered (by ``HTMLOutput``, the one renderer and
+/// escaper); only ``RawHTML`` and ``HTMLOutput/append(markup:)`` write markup verbatim.
 public protocol HTML: SendableMetatype {
-    /// Appends this content's markup to `output`.
-    func render(into output: inout String)
-
-    /// Appends this content's markup to `output` as UTF-8 bytes. Pages are rendered this way;
-    /// the default renders into a `String` with the `String` version and appends its bytes,
-    /// so a type of your own needs only the `String` version.
+    /// Appends this content's markup to `output` as UTF-8 bytes.
     func render(into output: inout HTMLOutput)
-}
-
-extension HTML {
-    public func render(into output: inout HTMLOutput) {
-        var markup = ""
-        render(into: &markup)
-        output.append(markup: markup)
-    }
 }
 
 /// Rendered markup as UTF-8 bytes: what a page is rendered into before it becomes a response
@@ -81,21 +69,16 @@ public struct HTMLOutput: Sendable {
 }
 
 extension HTML {
-    /// This content's markup as a string.
+    /// This content's markup as a string (rendered into bytes, then decoded).
     public func renderedHTML() -> String {
-        var output = ""
-        output.reserveCapacity(1024)
+        var output = HTMLOutput(capacity: 1024)
         render(into: &output)
-        return output
+        return String(decoding: output.bytes, as: UTF8.self)
     }
 }
 
 /// Text renders escaped: `<`, `>` and `&` can never start markup.
 extension String: HTML {
-    public func render(into output: inout String) {
-        HTMLEscaping.appendText(self, to: &output)
-    }
-
     public func render(into output: inout HTMLOutput) {
         output.append(text: self)
     }
@@ -108,8 +91,6 @@ public struct RawHTML: HTML, Sendable {
 
     /// Wraps trusted markup.
     public init(_ markup: String) { self.markup = markup }
-
-    public func render(into output: inout String) { output += markup }
 
     public func render(into output: inout HTMLOutput) { output.append(markup: markup) }
 }
@@ -124,10 +105,6 @@ public struct Fragment: HTML {
 
     /// Creates a fragment from builder content.
     public init(@HTMLBuilder _ content: () -> Fragment) { self = content() }
-
-    public func render(into output: inout String) {
-        for child in children { child.render(into: &output) }
-    }
 
     public func render(into output: inout HTMLOutput) {
         for child in children { child.render(into: &output) }
@@ -146,56 +123,4 @@ public enum HTMLBuilder {
     public static func buildEither(second part: Fragment) -> Fragment { part }
     public static func buildArray(_ parts: [Fragment]) -> Fragment { Fragment(parts) }
     public static func buildLimitedAvailability(_ part: Fragment) -> Fragment { part }
-}
-
-/// Escaping rules for text and attribute values.
-enum HTMLEscaping {
-    /// Appends `text` with `&`, `<` and `>` escaped.
-    static func appendText(_ text: String, to output: inout String) {
-        append(text, to: &output, escapingQuotes: false)
-    }
-
-    /// Appends `value` with `&`, `<`, `>`, `"` and `'` escaped, safe inside a quoted attribute.
-    static func appendAttribute(_ value: String, to output: inout String) {
-        append(value, to: &output, escapingQuotes: true)
-    }
-
-    private static func append(_ text: String, to output: inout String, escapingQuotes: Bool) {
-        let view = text.utf8
-        guard view.contains(where: { isSpecial($0, escapingQuotes) }) else {
-            output += text
-            return
-        }
-        var pending = view.startIndex
-        var index = view.startIndex
-        while index != view.endIndex {
-            let byte = view[index]
-            if isSpecial(byte, escapingQuotes) {
-                output += text[pending..<index]
-                output += entity(byte)
-                pending = view.index(after: index)
-            }
-            index = view.index(after: index)
-        }
-        output += text[pending...]
-    }
-
-    @inline(__always)
-    private static func isSpecial(_ byte: UInt8, _ quotes: Bool) -> Bool {
-        switch byte {
-        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"): return true
-        case UInt8(ascii: "\""), UInt8(ascii: "'"): return quotes
-        default: return false
-        }
-    }
-
-    private static func entity(_ byte: UInt8) -> String {
-        switch byte {
-        case UInt8(ascii: "&"): return "&amp;"
-        case UInt8(ascii: "<"): return "&lt;"
-        case UInt8(ascii: ">"): return "&gt;"
-        case UInt8(ascii: "\""): return "&quot;"
-        default: return "&#39;"
-        }
-    }
 }

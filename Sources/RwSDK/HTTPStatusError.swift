@@ -5,21 +5,15 @@ public struct HTTPStatusError: Error, Sendable, CustomStringConvertible {
     public let status: Int
     /// A message safe to show to whoever sent the request.
     public let message: String
+    /// Header fields added to the error's response, such as `Allow` on a 405.
+    public let headers: Headers
 
     /// Creates the error.
-    public init(_ status: Int, _ message: String) {
+    public init(_ status: Int, _ message: String, headers: Headers = [:]) {
         self.status = status
         self.message = message
+        self.headers = headers
     }
 
     public var description: String { "\(status): \(message)" }
-}
-
-/// Whether the app is served by the development server or in production; decides how much
-/// detail error pages show.
-public enum RwEnvironment: Sendable {
-    /// `rw dev`: error pages include error details.
-    case development
-    /// `rw build` / `rw preview`: error pages never include internal details.
-    case production
 }

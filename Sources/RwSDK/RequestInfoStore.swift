@@ -1,5 +1,3 @@
-@_exported import RwState
-
 /// The task-local slot holding the current request's ``RequestInfo``.
 ///
 /// The `TaskLocal` instance itself lives in the state module, so every generation of reloaded

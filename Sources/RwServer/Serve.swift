@@ -15,6 +15,8 @@ import RwSDK
 /// for an oversized body) closes its connection.
 public func serve(_ app: App, options: ServeOptions) async throws {
     let logger = Logger(label: "rw.server")
+    // `asset(_:)` fingerprints files of the folder this server serves.
+    setenv(AssetFingerprints.directoryVariable, URL(fileURLWithPath: options.publicDirectory).path, 1)
     let responder = AppResponder(app: app, environment: .production, maxBodySize: options.maxBodySize)
     let application = Application(
         responder: PublicFilesResponder(directory: options.publicDirectory, inner: responder, logger: logger),

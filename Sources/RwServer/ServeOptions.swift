@@ -17,7 +17,11 @@ public struct ServeOptions: ParsableArguments, Sendable {
 
     /// The largest accepted request body, in bytes; larger requests are answered with 413.
     @Option(help: "The largest accepted request body in bytes; larger requests get 413.")
-    public var maxBodySize: Int = 2 * 1024 * 1024
+    public var maxBodySize: Int = ServeOptions.defaultMaxBodySize
+
+    /// The default body limit, 2 MiB: the production server's and `rw dev`'s, so an upload that
+    /// works in development works in production.
+    public static let defaultMaxBodySize = 2 * 1024 * 1024
 
     /// How long, in seconds, a connection may stay without a complete request part (a request
     /// head or a piece of body) before it is closed: bounds clients that send a request very

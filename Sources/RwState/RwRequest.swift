@@ -7,8 +7,9 @@ public struct RwRequest: Sendable {
     public var method: String
     /// The path, starting with `/`, without the query.
     public var path: String
-    /// The query without the leading `?`; empty when there is none.
-    public var query: String
+    /// The query (without the leading `?`; empty when there is none), read by name:
+    /// `request.query["page"]`, `request.query.values(for: "tag")`.
+    public var query: QueryParameters
     /// The request's header fields.
     public var headers: Headers
     /// The request body (empty for requests without one).
@@ -20,7 +21,7 @@ public struct RwRequest: Sendable {
         self.method = method.utf8.allSatisfy({ $0 < 0x80 && !(0x61...0x7a).contains($0) }) ? method : method.uppercased()
         if let mark = target.firstIndex(of: "?") {
             self.path = String(target[..<mark])
-            self.query = String(target[target.index(after: mark)...])
+            self.query = QueryParameters(String(target[target.index(after: mark)...]))
         } else {
             self.path = target
             self.query = ""
@@ -31,5 +32,5 @@ public struct RwRequest: Sendable {
     }
 
     /// The request target: path plus `?query` when there is a query.
-    public var target: String { query.isEmpty ? path : path + "?" + query }
+    public var target: String { query.isEmpty ? path : path + "?" + query.raw }
 }

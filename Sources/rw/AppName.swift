@@ -1,3 +1,5 @@
+import RwDev
+
 /// The names `rw new` derives from the name the user gives: the package and its directory, the
 /// library target holding the app, and the executable target serving it in production.
 struct AppName: Equatable {

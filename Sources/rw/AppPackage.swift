@@ -52,9 +52,3 @@ struct AppPackage {
         return URL(fileURLWithPath: path.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
-
-/// A failure explained to the user in one line.
-struct RwError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -30,6 +30,7 @@ struct AppTemplate {
             ("Sources/\(name.library)/Counter.swift", counterSwift),
             ("Sources/\(name.library)/Greet.swift", greetSwift),
             ("Sources/\(name.executable)/main.swift", mainSwift),
+            ("Tests/\(name.library)Tests/\(name.library)Tests.swift", testsSwift),
             ("public/client/counter.js", counterJS),
         ]
     }
@@ -58,7 +59,7 @@ struct AppTemplate {
 
             // An RwSDK app: the app itself is a library target (\#(name.library)); a small executable
             // target (\#(name.executable)) serves it in production. `rw dev` loads the library;
-            // `rw build` builds the executable.
+            // `rw build` builds the executable; `swift test` runs the app's tests in process.
             let package = Package(
                 name: "\#(name.package)",
                 platforms: [.macOS(.v15)],
@@ -76,6 +77,10 @@ struct AppTemplate {
                             "\#(name.library)",
                             .product(name: "RwServer", package: "\#(packageID)"),
                         ]
+                    ),
+                    .testTarget(
+                        name: "\#(name.library)Tests",
+                        dependencies: ["\#(name.library)", .product(name: "RwSDKTesting", package: "\#(packageID)")]
                     ),
                 ]
             )
@@ -117,6 +122,7 @@ struct AppTemplate {
                 h1 { "Hello, World!" }
                 p { "This page was rendered on the server for \(requestInfo.request.path)." }
                 Counter(CounterProps(start: 0))
+                p(.class("last-greeting")) { requestInfo.session["lastGreeting"] ?? "No greeting yet." }
                 form(action: greet) {
                     input(.name("name"), .attr("placeholder", "Your name"))
                     button(.type("submit")) { "Greet" }
@@ -175,10 +181,12 @@ struct AppTemplate {
             let message: String
         }
 
-        /// A server action: greets the name it is sent and says so in a response header.
+        /// A server action: greets the name it is sent, says so in a response header, and keeps the
+        /// greeting in the visitor's session (a signed cookie) for the home page to show.
         let greet = serverAction("greet") { input in
             let name = input["name"].flatMap { $0.isEmpty ? nil : $0 } ?? "World"
             requestInfo.response.headers["X-Greeting"] = "Hello, \(name)"
+            requestInfo.session["lastGreeting"] = "Hello, \(name)"
             return Greeting(message: "Hello, \(name)!")
         }
 
@@ -192,6 +200,45 @@ struct AppTemplate {
 
         // Production entry point: `rw build` compiles this, `rw preview` runs it.
         try await serve(app)
+
+        """#
+    }
+
+    var testsSwift: String {
+        #"""
+        import RwSDKTesting
+        import Testing
+
+        @testable import \#(name.library)
+
+        /// The app's behaviour, checked in process: no server, no browser.
+        @Suite struct \#(name.library)Tests {
+            @Test func theHomePageShowsTheLastGreetingKeptInTheSession() async throws {
+                try await app.test { client in
+                    let page = await client.get("/")
+                    #expect(page.status == 200)
+                    #expect(page.text.contains("<h1>Hello, World!</h1>"))
+                    #expect(page.text.contains("No greeting yet."))
+
+                    let greeting = await client.post("/_rw/action/greet", json: #"{"name":"Ann"}"#)
+                    #expect(greeting.status == 200)
+                    #expect(greeting.headers["X-Greeting"] == "Hello, Ann")
+                    #expect(client.cookies["rw_session"] != nil, "the greeting is kept in the session cookie")
+
+                    let again = await client.get("/")
+                    #expect(again.text.contains(#"<p class="last-greeting">Hello, Ann</p>"#))
+                    #expect(again.headers["Cache-Control"] == "private")
+                }
+            }
+
+            @Test func otherMethodsAreRefused() async throws {
+                try await app.test { client in
+                    let response = await client.request(.delete, "/")
+                    #expect(response.status == 405)
+                    #expect(response.headers["Allow"] == "GET, HEAD, OPTIONS")
+                }
+            }
+        }
 
         """#
     }

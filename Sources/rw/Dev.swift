@@ -1,5 +1,6 @@
 import ArgumentParser
 import RwDev
+import RwServer
 
 extension Rw {
     /// `rw dev`: the hot-reloading development server.
@@ -47,6 +48,9 @@ extension Rw {
                 """)
         var requestTimeout: Double = 30
 
+        @Option(help: "The largest accepted request body in bytes; larger requests get 413 (as in production).")
+        var maxBodySize: Int = ServeOptions.defaultMaxBodySize
+
         @Flag(help: "Print the build commands and the server's own logs.")
         var verbose = false
 
@@ -54,13 +58,17 @@ extension Rw {
             guard requestTimeout >= 0, requestTimeout.isFinite else {
                 throw ValidationError("--request-timeout must be a number of seconds, 0 or more.")
             }
+            guard maxBodySize > 0 else {
+                throw ValidationError("--max-body-size must be a number of bytes, 1 or more.")
+            }
         }
 
         func run() async throws {
             try await DevServer.run(
                 DevOptions(
                     packagePath: packagePath, target: target, host: host, port: port, verbose: verbose,
-                    requestTimeout: requestTimeout > 0 ? .milliseconds(Int64(requestTimeout * 1000)) : nil))
+                    requestTimeout: requestTimeout > 0 ? .milliseconds(Int64(requestTimeout * 1000)) : nil,
+                    maxBodySize: maxBodySize))
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RwDev
 
 extension Rw {
     /// `rw new`: creates an app package from the hello-world template.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RwDev
 
 #if canImport(Glibc)
     import Glibc

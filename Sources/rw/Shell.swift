@@ -1,3 +1,4 @@
+import RwDev
 import Foundation
 
 /// Runs child processes whose output goes straight to the terminal.

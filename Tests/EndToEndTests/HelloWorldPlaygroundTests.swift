@@ -34,6 +34,21 @@ import Testing
         #expect(action.status == 200)
         #expect(action.header("X-Greeting") == "Hello, Deploy")
         #expect(action.text == #"{"message":"Hello, Deploy!"}"#)
+        // The greeting is kept in a signed session cookie, which the home page shows.
+        let sessionCookie = try #require(action.header("Set-Cookie"), "the action keeps the greeting in the session")
+        #expect(sessionCookie.hasPrefix("rw_session=") && sessionCookie.contains("HttpOnly"))
+        let cookiePair = String(sessionCookie.prefix { $0 != ";" })
+        let greeted = try await http.send("GET", "/", headers: ["Cookie": cookiePair])
+        #expect(greeted.text.contains(#"<p class="last-greeting">Hello, Deploy</p>"#))
+        #expect(greeted.header("Cache-Control") == "private", "a page that reads the session is private")
+        let forged = try await http.send("GET", "/", headers: ["Cookie": cookiePair.replacingOccurrences(of: ".", with: "A.")])
+        #expect(forged.status == 200)
+        #expect(forged.text.contains(#"<p class="last-greeting">No greeting yet.</p>"#), "a tampered cookie gives an empty session")
+        let head = try await http.send("HEAD", "/")
+        #expect(head.status == 200 && head.text.isEmpty)
+        let wrongMethod = try await http.send("DELETE", "/")
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.header("Allow") == "GET, HEAD, OPTIONS")
 
         let sameOrigin = try await http.send(
             "POST", "/_rw/action/greet",
@@ -123,6 +138,12 @@ import Testing
                 #expect(try await browser.run("return String(window.rwBeforeEdit === undefined);") == "true", "the page reloaded itself")
 
                 try await HelloWorldPage.check(in: browser)
+
+                // The session (kept in a cookie signed with a key the state module holds)
+                // survives the next save.
+                try original.write(to: Self.homePage, atomically: false, encoding: .utf8)
+                try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, World!""#))
+                #expect(try await browser.text(".last-greeting") == "Hello, Browser")
             }
         } catch {
             Issue.record(error)
@@ -147,5 +168,6 @@ enum HelloWorldPage {
                 "the form was sent and the browser came back to the page")
         #expect(try await browser.run("return location.pathname;") == "/")
         #expect(try await browser.text("button.counter") == "Clicked 0 times", "a fresh page after the action")
+        #expect(try await browser.text(".last-greeting") == "Hello, Browser", "the session keeps the last greeting")
     }
 }

@@ -21,8 +21,17 @@ let app = defineApp {
         }
     }
     route("/") { RwResponse(text: "ok") }
+    route("/items", methods: [.post]) { RwResponse(status: 201, text: "created") }
+    // Sets two cookies from concurrent child tasks.
+    route("/cookies") { () -> RwResponse in
+        async let first: Void = requestInfo.response.setCookie(Cookie(name: "first", value: "1"))
+        async let second: Void = requestInfo.response.setCookie(Cookie(name: "second", value: "2", maxAge: 60))
+        _ = await (first, second)
+        return RwResponse(text: requestInfo.request.cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))
+    }
     route("/echo/:value") { info in RwResponse(text: info.params["value"] ?? "") }
-    route("/query") { info in RwResponse(text: info.request.query) }
+    route("/asset") { RwResponse(text: asset("/client/app.js")) }
+    route("/query") { info in RwResponse(text: info.request.query.raw) }
     route("/trace") { () -> RwResponse in
         let trace = requestInfo.ctx["trace"] as? String ?? ""
         requestInfo.response.headers["X-Trace-Length"] = "\(trace.utf8.count)"

@@ -47,14 +47,14 @@ import Testing
 
     @Test func twoUnrelatedAppsNeedTarget() throws {
         let description = Self.package([Self.library("Blog", products: ["RwSDK"]), Self.library("Shop", products: ["RwSDK"])])
-        #expect(throws: DevError.self) { try DevPackage(directory: Self.folder, description: description, target: nil) }
+        #expect(throws: RwError.self) { try DevPackage(directory: Self.folder, description: description, target: nil) }
         let chosen = try DevPackage(directory: Self.folder, description: description, target: "Blog")
         #expect(chosen.targets.map(\.name) == ["Blog"])
-        #expect(throws: DevError.self) { try DevPackage(directory: Self.folder, description: description, target: "Nope") }
+        #expect(throws: RwError.self) { try DevPackage(directory: Self.folder, description: description, target: "Nope") }
     }
 
     @Test func noRwSDKLibraryIsAnError() {
         let description = Self.package([Self.library("Tools")])
-        #expect(throws: DevError.self) { try DevPackage(directory: Self.folder, description: description, target: nil) }
+        #expect(throws: RwError.self) { try DevPackage(directory: Self.folder, description: description, target: nil) }
     }
 }

@@ -48,7 +48,7 @@ enum GenerationsFixture {
 
         let stateSources = try sources(in: packageRoot.appendingPathComponent("Sources/RwState"))
         try run(swiftc, [
-            "-emit-library", "-parse-as-library", "-module-name", "RwState",
+            "-emit-library", "-parse-as-library", "-module-name", "RwState", "-package-name", "RwSDK",
             "-emit-module-path", work.appendingPathComponent("RwState.swiftmodule").path,
             "-o", work.appendingPathComponent("libRwState.so").path, "-Xlinker", "-soname=libRwState.so",
         ] + stateSources, in: work)

@@ -3,7 +3,7 @@ import PackageDescription
 
 // An RwSDK app: the app itself is a library target (HelloWorld); a small executable target
 // (hello-world) serves it in production. `rw dev` loads the library; `rw build` builds the
-// executable.
+// executable; `swift test` runs the app's tests in process.
 let package = Package(
     name: "hello-world",
     platforms: [.macOS(.v15)],
@@ -21,6 +21,10 @@ let package = Package(
                 "HelloWorld",
                 .product(name: "RwServer", package: "RwSDK"),
             ]
+        ),
+        .testTarget(
+            name: "HelloWorldTests",
+            dependencies: ["HelloWorld", .product(name: "RwSDKTesting", package: "RwSDK")]
         ),
     ]
 )

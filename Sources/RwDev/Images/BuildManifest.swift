@@ -18,7 +18,7 @@ struct BuildManifest {
     /// `…/<triple>/debug` names the target triple).
     init(path: String, binDirectory: URL) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw DevError("cannot read SwiftPM's build manifest at \(path)")
+            throw RwError("cannot read SwiftPM's build manifest at \(path)")
         }
         let triple = binDirectory.deletingLastPathComponent().lastPathComponent
         let suffix = "-\(triple)-debug.module"
@@ -58,7 +58,7 @@ struct BuildManifest {
         func visit(_ name: String) throws {
             guard seen.insert(name).inserted else { return }
             guard let module = modules[name] else {
-                throw DevError("SwiftPM's build manifest has no module \(name); is it a library the app depends on?")
+                throw RwError("SwiftPM's build manifest has no module \(name); is it a library the app depends on?")
             }
             order.append(name)
             for dependency in module.dependencies where modules[dependency] != nil { try visit(dependency) }

@@ -64,7 +64,7 @@ struct DepsImageBuilder: Sendable {
                 let result = try await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--target", target])
                 guard result.succeeded else {
                     progress.finish(failed: true)
-                    throw DevError("SwiftPM could not build \(target):\n\(result.output)\(result.errors)")
+                    throw RwError("SwiftPM could not build \(target):\n\(result.output)\(result.errors)")
                 }
             }
             progress.finish(detail: nil)
@@ -94,7 +94,7 @@ struct DepsImageBuilder: Sendable {
         try FileManager.default.createDirectory(at: depsDirectory, withIntermediateDirectories: true)
         let closure = try manifest.closure(of: roots)
         guard closure.contains("RwState") else {
-            throw DevError("the app's dependencies do not include RwState; does the app target depend on RwSDK?")
+            throw RwError("the app's dependencies do not include RwState; does the app target depend on RwSDK?")
         }
         var fingerprints: [String: String] = [:]
         for module in closure where module != "RwState" {

@@ -26,7 +26,7 @@ enum ImageLinker {
         for folder in folders { arguments += ["-Xlinker", "-rpath", "-Xlinker", folder] }
         let result = try await Subprocess.run(arguments + objects)
         guard result.succeeded else {
-            throw DevError("linking \(output.lastPathComponent) failed:\n\(result.errors)\(result.output)")
+            throw RwError("linking \(output.lastPathComponent) failed:\n\(result.errors)\(result.output)")
         }
         return result.milliseconds
     }

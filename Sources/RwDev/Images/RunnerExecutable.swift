@@ -11,7 +11,7 @@ enum RunnerExecutable {
         let files = try ["RwRunner", "RwWire"].flatMap { folder in
             let directory = sources.appendingPathComponent(folder)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
-                throw DevError("the RwSDK package at \(sdk.path) has no \(folder) sources; is it a complete RwSDK checkout?")
+                throw RwError("the RwSDK package at \(sdk.path) has no \(folder) sources; is it a complete RwSDK checkout?")
             }
             return names.filter { $0.hasSuffix(".swift") }.map { directory.appendingPathComponent($0).path }
         }
@@ -22,7 +22,7 @@ enum RunnerExecutable {
                     "-L", stateFolder, "-lRwState", "-Xlinker", "-rpath", "-Xlinker", stateFolder, "-o", output.path,
                 ])
         guard result.succeeded else {
-            throw DevError("compiling the runner failed:\n\(result.errors)\(result.output)")
+            throw RwError("compiling the runner failed:\n\(result.errors)\(result.output)")
         }
     }
 }

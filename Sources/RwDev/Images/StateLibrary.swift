@@ -7,7 +7,7 @@ enum StateLibrary {
     /// Links `libRwState.so` into `folder` from RwState's objects in `manifest`.
     static func link(from manifest: BuildManifest, into folder: URL) async throws -> URL {
         guard let state = manifest.modules["RwState"] else {
-            throw DevError("the app's dependencies do not include RwState; does the app target depend on RwSDK?")
+            throw RwError("the app's dependencies do not include RwState; does the app target depend on RwSDK?")
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let library = folder.appendingPathComponent("libRwState.so")

@@ -43,7 +43,7 @@ public struct DevPackage: Sendable {
         let chosen: PackageDescription.Target
         if let target {
             guard let match = byName[target] else {
-                throw DevError("the package has no Swift library target \"\(target)\" (it has: \(libraries.map(\.name).joined(separator: ", ")))")
+                throw RwError("the package has no Swift library target \"\(target)\" (it has: \(libraries.map(\.name).joined(separator: ", ")))")
             }
             chosen = match
         } else {
@@ -53,7 +53,7 @@ public struct DevPackage: Sendable {
             let dependedOn = Set(libraries.flatMap { $0.target_dependencies ?? [] })
             let apps = usesRwSDK.filter { !dependedOn.contains($0.name) }
             guard apps.count == 1 else {
-                throw DevError(
+                throw RwError(
                     apps.isEmpty
                         ? "no library target of the package depends on RwSDK; the app must live in one (see playground/hello-world)"
                         : "several library targets depend on RwSDK and none of them depends on the others "
@@ -102,10 +102,10 @@ public struct DevPackage: Sendable {
             .standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DevError("no folder at \(directory.path); pass the app package's folder with --package-path")
+            throw RwError("no folder at \(directory.path); pass the app package's folder with --package-path")
         }
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) else {
-            throw DevError("\(directory.path) is not a Swift package (no Package.swift); pass the app package's folder with --package-path, or create one with `rw new <name>`")
+            throw RwError("\(directory.path) is not a Swift package (no Package.swift); pass the app package's folder with --package-path, or create one with `rw new <name>`")
         }
         return directory
     }
@@ -132,11 +132,4 @@ struct PackageDescription: Decodable {
     }
     let targets: [Target]
     let dependencies: [Dependency]?
-}
-
-/// A dev server failure explained in one line (or a block of build output).
-public struct DevError: Error, CustomStringConvertible {
-    public let description: String
-    /// Creates the error.
-    public init(_ description: String) { self.description = description }
 }

@@ -29,7 +29,7 @@ public struct LocalTarget: Sendable, Equatable {
     /// The target's Swift sources, sorted by path.
     public func sources() throws -> [URL] {
         guard let walker = FileManager.default.enumerator(at: sourceDirectory, includingPropertiesForKeys: nil) else {
-            throw DevError("cannot read \(sourceDirectory.path)")
+            throw RwError("cannot read \(sourceDirectory.path)")
         }
         return walker.compactMap { $0 as? URL }
             .filter { $0.pathExtension == "swift" && !$0.lastPathComponent.hasPrefix(".") }

@@ -17,9 +17,15 @@ struct RawResponse: Sendable {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
+    /// Every value of the header `name`, in the order the fields arrived.
+    func headerValues(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
+
     /// Removes one whole response from the front of `buffer` and returns it; `nil` (leaving the
-    /// buffer alone) while the response is incomplete. A response to HEAD (`toHead`) has no body,
-    /// whatever its headers say.
+    /// buffer alone) while the response is incomplete. A response to HEAD (`toHead`), and a 1xx,
+    /// 204 or 304 response, has no body, whatever its headers say (RFC 9112 §6.3): a server that
+    /// sent one anyway leaves bytes that spoil the next response on the connection.
     static func parse(_ buffer: inout [UInt8], toHead: Bool = false) -> RawResponse? {
         guard let headEnd = find([13, 10, 13, 10], in: buffer, from: 0) else { return nil }
         let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
@@ -33,7 +39,7 @@ struct RawResponse: Sendable {
         }
         func value(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
         let bodyStart = headEnd + 4
-        if toHead {
+        if toHead || (100..<200).contains(status) || status == 204 || status == 304 {
             buffer.removeFirst(bodyStart)
             return RawResponse(status: status, headers: headers, body: [])
         }

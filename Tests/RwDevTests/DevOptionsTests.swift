@@ -1,0 +1,13 @@
+import RwServer
+import Testing
+
+@testable import RwDev
+
+@Suite struct DevOptionsTests {
+    /// An upload that `rw dev` accepts is one production accepts too.
+    @Test func theDevBodyLimitIsProductions() throws {
+        let production = try ServeOptions.parse([])
+        #expect(DevOptions().maxBodySize == production.maxBodySize)
+        #expect(production.maxBodySize == ServeOptions.defaultMaxBodySize)
+    }
+}

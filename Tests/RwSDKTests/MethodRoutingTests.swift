@@ -1,0 +1,67 @@
+import Testing
+
+@testable import RwSDK
+
+@Suite struct MethodRoutingTests {
+    let app = defineApp {
+        render(TestDocument) {
+            route("/") { h1 { "Home" } }
+        }
+        route("/items", methods: [.post]) { RwResponse(status: 201, text: "created") }
+        route("/items") { RwResponse(text: "list") }
+        route("/items/:id", methods: [.put, .delete]) { info in RwResponse(text: "\(info.request.method) \(info.params["id"]!)") }
+        route("/custom-options", methods: [.options, .get]) { info in RwResponse(status: 200, text: "mine \(info.request.method)") }
+    }
+
+    @Test func eachMethodReachesItsOwnRoute() async {
+        #expect(await send(app, "GET", "/items").text == "list")
+        let created = await send(app, "POST", "/items")
+        #expect(created.status == 201 && created.text == "created")
+        #expect(await send(app, "PUT", "/items/7").text == "PUT 7")
+        #expect(await send(app, "DELETE", "/items/7").text == "DELETE 7")
+    }
+
+    @Test func anotherMethodOnAMatchedPathGets405WithAllow() async {
+        let response = await send(app, "DELETE", "/")
+        #expect(response.status == 405)
+        #expect(response.headers["Allow"] == "GET, HEAD, OPTIONS")
+        #expect(response.text.contains("405 Method Not Allowed"))
+        let onItem = await send(app, "GET", "/items/7")
+        #expect(onItem.status == 405)
+        #expect(onItem.headers["Allow"] == "DELETE, OPTIONS, PUT")
+        let merged = await send(app, "PATCH", "/items")
+        #expect(merged.headers["Allow"] == "GET, HEAD, OPTIONS, POST")
+    }
+
+    @Test func anUnmatchedPathStill404s() async {
+        #expect(await send(app, "DELETE", "/nowhere").status == 404)
+    }
+
+    @Test func headAnswersLikeGetWithoutABody() async {
+        let get = await send(app, "GET", "/")
+        let head = await send(app, "HEAD", "/")
+        #expect(head.status == 200)
+        #expect(head.text.isEmpty)
+        #expect(head.headers["Content-Type"] == get.headers["Content-Type"])
+        #expect(head.headers["Content-Length"] == String(get.text.utf8.count))
+        let missing = await send(app, "HEAD", "/nowhere")
+        #expect(missing.status == 404 && missing.text.isEmpty)
+        #expect(await send(app, "HEAD", "/_rw/client.js").text.isEmpty)
+    }
+
+    @Test func optionsListsTheAllowedMethods() async {
+        let response = await send(app, "OPTIONS", "/items")
+        #expect(response.status == 204)
+        #expect(response.text.isEmpty)
+        #expect(response.headers["Allow"] == "GET, HEAD, OPTIONS, POST")
+        #expect(await send(app, "OPTIONS", "/custom-options").text == "mine OPTIONS")
+    }
+
+    @Test func serverActionsAnswerOnlyPostAndSayWhat() async {
+        let action = serverAction("noop") { (_: ActionInput) in ["ok": "1"] }
+        let app = defineApp { action }
+        let response = await send(app, "GET", "/_rw/action/noop")
+        #expect(response.status == 405)
+        #expect(response.headers["Allow"] == "POST")
+    }
+}

@@ -9,7 +9,6 @@ import Synchronization
 final class DevSession: Sendable {
     enum Job: Sendable {
         case reload
-        case recover(RunnerProcess.Crash)
     }
 
     private struct Shared {
@@ -31,15 +30,13 @@ final class DevSession: Sendable {
     private let shared: Mutex<Shared>
     private let jobs: AsyncStream<Job>.Continuation
     private let jobStream: AsyncStream<Job>
-    private let runnerBox = Mutex<RunnerProcess?>(nil)
-
-    private let requestTimeout: Duration?
+    /// The runner process serving requests.
+    let runner: RunnerSupervisor
 
     /// Starts a session for `package`: scans the app's imports and builds the first deps
     /// image and the runner. Handlers must answer within `requestTimeout` (`nil`: no limit).
     init(package: DevPackage, terminal: Terminal, requestTimeout: Duration? = nil) async throws {
         self.terminal = terminal
-        self.requestTimeout = requestTimeout
         self.builder = AppImageBuilder(package: package)
         self.depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
         let dependencies = try await DependencyMap(package: package)
@@ -47,6 +44,7 @@ final class DevSession: Sendable {
         let deps = try await depsBuilder.build(
             roots: roots, targets: dependencies.targets(for: roots), linkingSession: true)
         shared = Mutex(Shared(package: package, dependencies: dependencies, deps: deps))
+        runner = try RunnerSupervisor(executable: deps.runner, requestTimeout: requestTimeout, terminal: terminal)
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
     }
 
@@ -62,21 +60,13 @@ final class DevSession: Sendable {
 
     private static let restartReason = "restarting the runner"
 
-    /// The runner process serving requests.
-    var runner: RunnerProcess {
-        runnerBox.withLock { $0! }
-    }
-
     /// Starts the runner and builds and loads the first generation.
     func start() async throws {
         try builder.clean()
-        let runner = RunnerProcess(executable: deps.runner, requestTimeout: requestTimeout, terminal: terminal) { [jobs, gate] crash in
-            // Hold new requests from this moment until the runner is back.
-            gate.close(Self.restartReason)
-            jobs.yield(.recover(crash))
-        }
-        runnerBox.withLock { $0 = runner }
         try await runner.start()
+        Task { [self] in
+            for await event in runner.events { await runnerEvent(event) }
+        }
         await reload(trigger: "start")
     }
 
@@ -107,8 +97,6 @@ final class DevSession: Sendable {
                 await reload(
                     trigger: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "),
                     packageChanged: files.contains { $0.hasSuffix("/Package.swift") })
-            case .recover(let crash):
-                await recover(from: crash)
             }
         }
     }
@@ -161,14 +149,8 @@ final class DevSession: Sendable {
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
             return false
         case .success(let image):
-            let loaded: LoadResult
-            do {
-                loaded = try await runner.load(image, depsHash: deps.hash)
-            } catch {
-                loaded = LoadResult(ok: false, error: "the runner did not answer: \(error)", loadMilliseconds: 0)
-            }
-            guard loaded.ok else {
-                let message = loaded.error ?? "unknown error"
+            let loaded = await runner.load(image, depsHash: deps.hash)
+            if let message = loaded.outcome.failure {
                 record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .loadFailed, deps.hash) { _ in }
                 terminal.error("✗ gen \(generation) · \(trigger) · load failed: \(message)")
                 await liveReload.error(title: "Load failed: generation \(generation)", message: message)
@@ -185,79 +167,45 @@ final class DevSession: Sendable {
         }
     }
 
-    /// Restarts a crashed runner and reloads the last good generation into it.
-    func recover(from crash: RunnerProcess.Crash) async {
-        // The gate was closed for this restart when the crash was reported.
-        await restartRunner(after: crash)
-        gate.open(Self.restartReason)
-    }
-
-    private func restartRunner(after crash: RunnerProcess.Crash) async {
-        terminal.error("✗ the runner crashed (\(crash.reason)); restarting it. State kept with defineRwState was lost.")
-        await liveReload.error(
-            title: "The runner crashed (\(crash.reason))",
-            message: "rw dev restarted it and reloaded the last good generation; state kept with defineRwState was lost.\n\n"
-                + crash.errorTail)
-        do {
-            try await runner.start()
-            if let image = shared.withLock({ $0.serving }) {
-                let started = Date()
-                let loaded = try await runner.load(image, depsHash: image.depsHash)
+    /// Follows the runner supervisor's reports: a crash holds requests at the gate until the
+    /// runner is back, and is told in the terminal, the open pages' overlay and the history.
+    private func runnerEvent(_ event: RunnerEvent) async {
+        switch event {
+        case .crashed(let crash):
+            gate.close(Self.restartReason)
+            terminal.error("✗ the runner crashed (\(crash.reason)); restarting it. State kept with defineRwState was lost.")
+            await liveReload.error(
+                title: "The runner crashed (\(crash.reason))",
+                message: "rw dev restarted it and reloaded the last good generation; state kept with defineRwState was lost.\n\n"
+                    + crash.detail)
+        case .restarted(let crash, let generation, let reply):
+            if let generation, let reply, let image = shared.withLock({ $0.serving }) {
+                let failure = reply.outcome.failure
                 record(
-                    image.generation, started, "runner crash (\(crash.reason))", 0, loaded.loadMilliseconds,
-                    loaded.ok ? .runnerRestarted : .loadFailed, image.depsHash) { _ in }
-                if loaded.ok {
-                    terminal.success("↻ runner restarted · gen \(image.generation) reloaded in \(Int(loaded.loadMilliseconds)) ms")
+                    generation, Date(), "runner crash (\(crash.reason))", 0, reply.loadMilliseconds,
+                    failure == nil ? .runnerRestarted : .loadFailed, image.depsHash) { _ in }
+                if let failure {
+                    terminal.error("✗ could not reload gen \(generation): \(failure)")
                 } else {
-                    terminal.error("✗ could not reload gen \(image.generation): \(loaded.error ?? "unknown error")")
+                    terminal.success("↻ runner restarted · gen \(generation) reloaded in \(Int(reply.loadMilliseconds)) ms")
                 }
             }
-        } catch {
+            gate.open(Self.restartReason)
+        case .restartFailed(let error):
             terminal.error("✗ could not restart the runner: \(error)")
+            gate.open(Self.restartReason)
         }
     }
 
-    /// Answers a request with the serving generation, or with an error page that says why not.
-    func forward(_ request: RwRequest) async -> RwResponse {
+    /// Answers a request with the serving generation, or says why not.
+    func forward(_ request: RwRequest) async -> ForwardOutcome {
         let (serving, failure) = shared.withLock { ($0.serving, $0.lastFailure) }
-        guard serving != nil else {
-            return ErrorPage.response(
-                status: 500, title: "The app has not compiled yet",
-                message: "rw dev is waiting for a version of the app that compiles; this page reloads when it does.",
-                detail: failure?.diagnostics)
+        guard serving != nil else { return .notCompiled(diagnostics: failure?.diagnostics) }
+        let outcome = await runner.forward(request)
+        if case .timedOut(let timedOut) = outcome {
+            terminal.error("✗ \(request.method) \(request.path) did not answer within \(timedOut.seconds.secondsText) s (--request-timeout); cancelled")
         }
-        do {
-            return try await runner.forward(request)
-        } catch let timedOut as RunnerProcess.TimedOut {
-            terminal.error("✗ \(request.method) \(request.path) did not answer within \(Self.format(timedOut.seconds)) s (--request-timeout); cancelled")
-            return ErrorPage.response(
-                status: 504, title: "The handler timed out",
-                message: "\(request.method) \(request.path) did not answer within \(Self.format(timedOut.seconds)) s "
-                    + "(rw dev --request-timeout), so rw dev cancelled it. If it has not returned "
-                    + "\(Self.format(timedOut.graceSeconds)) s later (an infinite loop, or a wait that ignores cancellation), "
-                    + "rw dev restarts the runner, and state kept with defineRwState is lost.")
-        } catch let unresponsive as RunnerProcess.Unresponsive {
-            return ErrorPage.response(
-                status: 504, title: "The runner stopped answering",
-                message: "\(request.method) \(request.path) got no answer within \(Self.format(unresponsive.seconds)) s, "
-                    + "not even the request timeout's: the runner is stopped or deadlocked. rw dev killed it and restarts it "
-                    + "with the last good generation; state kept with defineRwState was lost.")
-        } catch {
-            // A crash report is waited for only for the run the request went to: the runner may
-            // have been restarted before this request learned that its connection broke.
-            let crash = (error as? RunnerProcess.Died)?.crash
-            let cause = (error as? RunnerProcess.Died)?.cause ?? "\(error)"
-            let reason = crash.map { "The runner crashed (\($0.reason)) while handling \(request.method) \(request.path)." }
-                ?? "The runner did not answer \(request.method) \(request.path): \(cause)."
-            return ErrorPage.response(
-                status: 500, title: "The app crashed",
-                message: reason + " rw dev restarts it and reloads the last good generation; state kept with defineRwState was lost.",
-                detail: crash?.errorTail)
-        }
-    }
-
-    private static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        return outcome
     }
 
     /// The inspector's view of the session.

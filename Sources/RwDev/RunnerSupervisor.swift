@@ -138,7 +138,8 @@ final class RunnerSupervisor: Sendable {
     /// The runner to send to: at once when one serves, after the restart while one restarts,
     /// `nil` when none can.
     private func servingLife() async -> RunnerProcess? {
-        await withCheckedContinuation { continuation in
+        if let life = state.withLock({ $0.ready ? $0.life : nil }) { return life }
+        return await withCheckedContinuation { continuation in
             let life = state.withLock { state -> RunnerProcess?? in
                 if state.ready { return .some(state.life) }
                 if state.failure != nil || state.stopping { return .some(nil) }

@@ -30,7 +30,7 @@ final class DevSession: Sendable {
     private let shared: Mutex<Shared>
     private let jobs: AsyncStream<Job>.Continuation
     private let jobStream: AsyncStream<Job>
-    /// The runner process serving requests.
+    /// Runs the runner process: loads, requests, crash recovery.
     let runner: RunnerSupervisor
 
     /// Starts a session for `package`: scans the app's imports and builds the first deps

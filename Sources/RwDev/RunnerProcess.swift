@@ -30,6 +30,8 @@ final class RunnerProcess: Sendable {
         let state = Mutex(State())
         let errorsDrained = DispatchSemaphore(value: 0)
         let connectionEnded = DispatchSemaphore(value: 0)
+        /// Signalled when the process has ended (and then again by every waiter).
+        let ended = DispatchSemaphore(value: 0)
         let life = Mutex<RunnerProcess?>(nil)
     }
 
@@ -73,8 +75,8 @@ final class RunnerProcess: Sendable {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        let exited = DispatchSemaphore(value: 0)
         let shared = Shared()
+        let exited = shared.ended
         process.terminationHandler = { process in
             exited.signal()
             shared.life.withLock { $0 }?.exited(process)
@@ -147,11 +149,14 @@ final class RunnerProcess: Sendable {
     func stop() {
         shared.state.withLock { $0.stopping = true }
         let process = process.process
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(3)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { Glibc.kill(pid, SIGKILL) }
+        if process.isRunning {
+            process.terminate()
+            if shared.ended.wait(timeout: .now() + 3) == .timedOut {
+                Glibc.kill(pid, SIGKILL)
+                _ = shared.ended.wait(timeout: .now() + 3)
+            }
+            shared.ended.signal()
+        }
         client.connection.shutdown()
     }
 

@@ -24,12 +24,14 @@ public final class UnixSocket: Sendable {
         return socket
     }
 
-    /// Creates a listening socket at `path`, replacing a stale file there.
+    /// Creates a listening socket at `path`, replacing a stale file there; only this user may
+    /// connect to it.
     public static func listen(at path: String) throws(WireError) -> UnixSocket {
         unlink(path)
         let socket = try UnixSocket(fd: open())
         let bound = try withAddress(path) { bind(socket.fd, $0, $1) }
         guard bound == 0 else { throw .system("bind(\(path))", errno) }
+        guard chmod(path, 0o600) == 0 else { throw .system("chmod(\(path))", errno) }
         guard Glibc.listen(socket.fd, 16) == 0 else { throw .system("listen", errno) }
         return socket
     }

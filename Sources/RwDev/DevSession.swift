@@ -4,8 +4,9 @@ import RwWire
 import Synchronization
 
 /// The state of one `rw dev` session: the deps image, the runner, the serving generation and
-/// the reload history. Reloads and runner recoveries run one at a time, in order, on the
-/// session's job loop; requests read the session concurrently.
+/// the reload history. Reloads run one at a time, in order, on the session's job loop; the
+/// ``RunnerSupervisor`` restarts a crashed runner and reports it as events the session follows;
+/// requests read the session concurrently.
 final class DevSession: Sendable {
     enum Job: Sendable {
         case reload

@@ -78,7 +78,7 @@ let package = Package(
         ),
         .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
         .testTarget(name: "RwSDKTests", dependencies: ["RwSDK", "RwSDKTesting"]),
-        .testTarget(name: "RwDevTests", dependencies: ["RwDev"]),
+        .testTarget(name: "RwDevTests", dependencies: ["RwDev", "RwWire"]),
         // A tiny production server (`serve(app)`) that the fault-injection tests start as a child
         // process, so a crash or memory growth is observed from outside. Used only by tests.
         .executableTarget(name: "rw-fault-server", dependencies: ["RwServer"], path: "Tests/FaultServer"),

@@ -177,6 +177,10 @@ def run_quiet(command, **kwargs):
 
 
 def rw_binary():
+    """This checkout's rw, built; or the binary $RW_BENCH_RW names (another build of rw to compare,
+    such as one from an older commit: its runner is compiled from its own checkout)."""
+    if os.environ.get("RW_BENCH_RW"):
+        return os.environ["RW_BENCH_RW"]
     run_quiet(["swift", "build", "--product", "rw"], cwd=ROOT)
     return os.path.join(run_quiet(["swift", "build", "--show-bin-path"], cwd=ROOT).strip(), "rw")
 

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import RwSDK
 import RwServer
+import RwWire
 import ServiceLifecycle
 
 /// The front process's HTTP handler: dev endpoints under `/_rw/`, everything else through the
@@ -52,9 +53,44 @@ struct DevResponder: HTTPResponder {
                         message: "rw dev waited \(gateTimeout) for \(reason); this page reloads when it is done.",
                         detail: nil)))
         }
-        let response = await session.forward(rwRequest)
+        let response = Self.page(for: await session.forward(rwRequest), of: rwRequest)
         // A HEAD response keeps the length its GET has; it carries no body to add a script to.
         return Response(rwRequest.method == "HEAD" ? response : withLiveReload(response))
+    }
+
+    /// The response for `outcome`: the app's own, or an error page that says what happened to
+    /// `request` and what rw dev does about it.
+    static func page(for outcome: ForwardOutcome, of request: RwRequest) -> RwResponse {
+        let name = "\(request.method) \(request.path)"
+        switch outcome {
+        case .response(let response):
+            return response
+        case .notCompiled(let diagnostics):
+            return ErrorPage.response(
+                status: 500, title: "The app has not compiled yet",
+                message: "rw dev is waiting for a version of the app that compiles; this page reloads when it does.",
+                detail: diagnostics)
+        case .timedOut(let timedOut):
+            return ErrorPage.response(
+                status: 504, title: "The handler timed out",
+                message: "\(name) did not answer within \(timedOut.seconds.secondsText) s "
+                    + "(rw dev --request-timeout), so rw dev cancelled it. If it has not returned "
+                    + "\(timedOut.graceSeconds.secondsText) s later (an infinite loop, or a wait that ignores cancellation), "
+                    + "rw dev restarts the runner, and state kept with defineRwState is lost.")
+        case .unresponsive(let seconds):
+            return ErrorPage.response(
+                status: 504, title: "The runner stopped answering",
+                message: "\(name) got no answer within \(seconds.secondsText) s, "
+                    + "not even the request timeout's: the runner is stopped or deadlocked. rw dev killed it and restarts it "
+                    + "with the last good generation; state kept with defineRwState was lost.")
+        case .crashed(let crash, let cause):
+            let reason = crash.map { "The runner crashed (\($0.reason)) while handling \(name)." }
+                ?? "The runner did not answer \(name): \(cause)."
+            return ErrorPage.response(
+                status: 500, title: "The app crashed",
+                message: reason + " rw dev restarts it and reloads the last good generation; state kept with defineRwState was lost.",
+                detail: crash?.detail)
+        }
     }
 
     /// Adds the live-reload script to HTML responses.

@@ -4,12 +4,12 @@ import RwWire
 import Synchronization
 
 /// The state of one `rw dev` session: the deps image, the runner, the serving generation and
-/// the reload history. Reloads and runner recoveries run one at a time, in order, on the
-/// session's job loop; requests read the session concurrently.
+/// the reload history. Reloads run one at a time, in order, on the session's job loop; the
+/// ``RunnerSupervisor`` restarts a crashed runner and reports it as events the session follows;
+/// requests read the session concurrently.
 final class DevSession: Sendable {
     enum Job: Sendable {
         case reload
-        case recover(RunnerProcess.Crash, hold: Gate.Token)
     }
 
     private struct Shared {
@@ -33,18 +33,16 @@ final class DevSession: Sendable {
     private let shared: Mutex<Shared>
     private let jobs: AsyncStream<Job>.Continuation
     private let jobStream: AsyncStream<Job>
-    private let runnerBox = Mutex<RunnerProcess?>(nil)
-
-    private let requestTimeout: Duration?
-    /// The runner executable built for this session.
-    private let runnerExecutable: URL
+    /// Runs the runner process: loads, requests, crash recovery.
+    let runner: RunnerSupervisor
+    /// The gate's hold while the runner restarts after a crash.
+    private let restartHold = Mutex<Gate.Token?>(nil)
 
     /// Starts a session for `package`: scans the app's imports, builds the first deps image,
     /// `libRwState.so` and the runner (from the runner sources of the RwSDK the app depends on).
     /// Handlers must answer within `requestTimeout` (`nil`: no limit).
     init(package: DevPackage, terminal: Terminal, requestTimeout: Duration? = nil) async throws {
         self.terminal = terminal
-        self.requestTimeout = requestTimeout
         self.builder = AppImageBuilder(package: package)
         self.depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
         let dependencies = try await DependencyMap(package: package)
@@ -56,10 +54,11 @@ final class DevSession: Sendable {
         let state = try await StateLibrary.link(from: manifest, into: depsBuilder.stateDirectory)
         let (deps, _) = try await depsBuilder.link(roots: roots, from: manifest, onto: nil)
         terminal.info("deps image \(deps.hash) · \(deps.modules.sorted().joined(separator: ", "))")
-        runnerExecutable = depsBuilder.stateDirectory.appendingPathComponent("rw-runner")
+        let runnerExecutable = depsBuilder.stateDirectory.appendingPathComponent("rw-runner")
         try await RunnerExecutable.build(
             sdk: sdk, state: state, modules: deps.modulesDirectory, output: runnerExecutable)
         shared = Mutex(Shared(package: package, dependencies: dependencies, deps: deps))
+        runner = try RunnerSupervisor(executable: runnerExecutable, requestTimeout: requestTimeout, terminal: terminal)
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
     }
 
@@ -73,20 +72,13 @@ final class DevSession: Sendable {
         return ["RwSDK"] + dependencies.provided(imports).subtracting(["RwSDK", "RwState"]).sorted()
     }
 
-    /// The runner process serving requests.
-    var runner: RunnerProcess {
-        runnerBox.withLock { $0! }
-    }
-
     /// Starts the runner and builds and loads the first generation.
     func start() async throws {
         try builder.clean()
-        let runner = RunnerProcess(executable: runnerExecutable, requestTimeout: requestTimeout, terminal: terminal) { [jobs, gate] crash in
-            // Hold new requests from this moment until the runner is back.
-            jobs.yield(.recover(crash, hold: gate.close(.restartingRunner)))
-        }
-        runnerBox.withLock { $0 = runner }
         try await runner.start()
+        Task { [self] in
+            for await event in runner.events { await runnerEvent(event) }
+        }
         await reload(trigger: "start")
     }
 
@@ -118,8 +110,6 @@ final class DevSession: Sendable {
                 await reload(
                     trigger: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "),
                     cause: ReloadCause(files: files, package: package))
-            case .recover(let crash, let hold):
-                await recover(from: crash, hold: hold)
             }
         }
     }
@@ -171,14 +161,8 @@ final class DevSession: Sendable {
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
             return false
         case .success(let image):
-            let loaded: LoadResult
-            do {
-                loaded = try await runner.load(image, depsHash: deps.hash)
-            } catch {
-                loaded = LoadResult(ok: false, error: "the runner did not answer: \(error)", loadMilliseconds: 0)
-            }
-            guard loaded.ok else {
-                let message = loaded.error ?? "unknown error"
+            let loaded = await runner.load(image, depsHash: deps.hash)
+            if let message = loaded.outcome.failure {
                 record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .loadFailed, deps.hash) { _ in }
                 terminal.error("✗ gen \(generation) · \(trigger) · load failed: \(message)")
                 await liveReload.error(title: "Load failed: generation \(generation)", message: message)
@@ -196,79 +180,46 @@ final class DevSession: Sendable {
         }
     }
 
-    /// Restarts a crashed runner and reloads the last good generation into it.
-    func recover(from crash: RunnerProcess.Crash, hold: Gate.Token) async {
-        // The gate was closed for this restart (`hold`) when the crash was reported.
-        await restartRunner(after: crash)
-        gate.open(hold)
-    }
-
-    private func restartRunner(after crash: RunnerProcess.Crash) async {
-        terminal.error("✗ the runner crashed (\(crash.reason)); restarting it. State kept with defineRwState was lost.")
-        await liveReload.error(
-            title: "The runner crashed (\(crash.reason))",
-            message: "rw dev restarted it and reloaded the last good generation; state kept with defineRwState was lost.\n\n"
-                + crash.errorTail)
-        do {
-            try await runner.start()
-            if let image = shared.withLock({ $0.serving }) {
-                let started = Date()
-                let loaded = try await runner.load(image, depsHash: image.depsHash)
+    /// Follows the runner supervisor's reports: a crash holds requests at the gate until the
+    /// runner is back, and is told in the terminal, the open pages' overlay and the history.
+    private func runnerEvent(_ event: RunnerEvent) async {
+        switch event {
+        case .crashed(let crash):
+            let hold = gate.close(.restartingRunner)
+            restartHold.withLock { $0 = hold }
+            terminal.error("✗ the runner crashed (\(crash.reason)); restarting it. State kept with defineRwState was lost.")
+            await liveReload.error(
+                title: "The runner crashed (\(crash.reason))",
+                message: "rw dev restarted it and reloaded the last good generation; state kept with defineRwState was lost.\n\n"
+                    + crash.detail)
+        case .restarted(let crash, let generation, let reply):
+            if let generation, let reply, let image = shared.withLock({ $0.serving }) {
+                let failure = reply.outcome.failure
                 record(
-                    image.generation, started, "runner crash (\(crash.reason))", 0, loaded.loadMilliseconds,
-                    loaded.ok ? .runnerRestarted : .loadFailed, image.depsHash) { _ in }
-                if loaded.ok {
-                    terminal.success("↻ runner restarted · gen \(image.generation) reloaded in \(Int(loaded.loadMilliseconds)) ms")
+                    generation, Date(), "runner crash (\(crash.reason))", 0, reply.loadMilliseconds,
+                    failure == nil ? .runnerRestarted : .loadFailed, image.depsHash) { _ in }
+                if let failure {
+                    terminal.error("✗ could not reload gen \(generation): \(failure)")
                 } else {
-                    terminal.error("✗ could not reload gen \(image.generation): \(loaded.error ?? "unknown error")")
+                    terminal.success("↻ runner restarted · gen \(generation) reloaded in \(Int(reply.loadMilliseconds)) ms")
                 }
             }
-        } catch {
+            restartHold.withLock { $0.take() }.map(gate.open)
+        case .restartFailed(let error):
             terminal.error("✗ could not restart the runner: \(error)")
+            restartHold.withLock { $0.take() }.map(gate.open)
         }
     }
 
-    /// Answers a request with the serving generation, or with an error page that says why not.
-    func forward(_ request: RwRequest) async -> RwResponse {
+    /// Answers a request with the serving generation, or says why not.
+    func forward(_ request: RwRequest) async -> ForwardOutcome {
         let (serving, failure) = shared.withLock { ($0.serving, $0.lastFailure) }
-        guard serving != nil else {
-            return ErrorPage.response(
-                status: 500, title: "The app has not compiled yet",
-                message: "rw dev is waiting for a version of the app that compiles; this page reloads when it does.",
-                detail: failure?.diagnostics)
+        guard serving != nil else { return .notCompiled(diagnostics: failure?.diagnostics) }
+        let outcome = await runner.forward(request)
+        if case .timedOut(let timedOut) = outcome {
+            terminal.error("✗ \(request.method) \(request.path) did not answer within \(timedOut.seconds.secondsText) s (--request-timeout); cancelled")
         }
-        do {
-            return try await runner.forward(request)
-        } catch let timedOut as RunnerProcess.TimedOut {
-            terminal.error("✗ \(request.method) \(request.path) did not answer within \(Self.format(timedOut.seconds)) s (--request-timeout); cancelled")
-            return ErrorPage.response(
-                status: 504, title: "The handler timed out",
-                message: "\(request.method) \(request.path) did not answer within \(Self.format(timedOut.seconds)) s "
-                    + "(rw dev --request-timeout), so rw dev cancelled it. If it has not returned "
-                    + "\(Self.format(timedOut.graceSeconds)) s later (an infinite loop, or a wait that ignores cancellation), "
-                    + "rw dev restarts the runner, and state kept with defineRwState is lost.")
-        } catch let unresponsive as RunnerProcess.Unresponsive {
-            return ErrorPage.response(
-                status: 504, title: "The runner stopped answering",
-                message: "\(request.method) \(request.path) got no answer within \(Self.format(unresponsive.seconds)) s, "
-                    + "not even the request timeout's: the runner is stopped or deadlocked. rw dev killed it and restarts it "
-                    + "with the last good generation; state kept with defineRwState was lost.")
-        } catch {
-            // A crash report is waited for only for the run the request went to: the runner may
-            // have been restarted before this request learned that its connection broke.
-            let crash = (error as? RunnerProcess.Died)?.crash
-            let cause = (error as? RunnerProcess.Died)?.cause ?? "\(error)"
-            let reason = crash.map { "The runner crashed (\($0.reason)) while handling \(request.method) \(request.path)." }
-                ?? "The runner did not answer \(request.method) \(request.path): \(cause)."
-            return ErrorPage.response(
-                status: 500, title: "The app crashed",
-                message: reason + " rw dev restarts it and reloads the last good generation; state kept with defineRwState was lost.",
-                detail: crash?.errorTail)
-        }
-    }
-
-    private static func format(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+        return outcome
     }
 
     /// The inspector's view of the session.

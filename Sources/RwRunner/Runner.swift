@@ -9,13 +9,20 @@ import Synchronization
     import Glibc
 #endif
 
-/// Holds the generation currently serving and answers frames from the front process.
+/// Holds the generation currently serving and answers the front's frames on one connection.
+///
+/// Frames are read by one thread (the caller of ``serve()``). Each request runs as a task of its
+/// own, and its response is sent as soon as it is ready, so responses leave in the order handlers
+/// finish, with the request's stream id. Loads and state listings are answered on the reading
+/// thread, in order.
 ///
 /// With a request timeout, every request is answered within it: a handler still running then
 /// is cancelled and the front gets a ``Frame/Kind/timedOut`` frame instead of a response. A
 /// cancelled handler that has not returned after a grace period (as long as the timeout, at most
-/// 5 s) never yields or ignores cancellation; the runner then writes why to standard error and
-/// exits with ``RunnerProtocol/stuckHandlerExitStatus``, so that the front restarts it.
+/// 5 s) never yields or ignores cancellation; the runner then sends a ``Frame/Kind/stuck`` frame,
+/// writes why to standard error and exits with ``RunnerProtocol/stuckHandlerExitStatus``, so that
+/// the front restarts it. Both deadlines are kept by a ``Watchdog`` thread, which needs no thread
+/// of the cooperative pool.
 final class Runner: Sendable {
     private struct Current {
         var generation = 0
@@ -23,131 +30,110 @@ final class Runner: Sendable {
     }
 
     private let current = Mutex(Current())
+    private let connection: FrameConnection
     private let requestTimeout: Duration?
+    private let watchdog = Watchdog()
 
-    /// A runner whose handlers must answer within `requestTimeout` (`nil`: no limit).
-    init(requestTimeout: Duration?) {
+    /// A runner answering on `connection`, whose handlers must answer within `requestTimeout`
+    /// (`nil`: no limit).
+    init(connection: FrameConnection, requestTimeout: Duration?) {
+        self.connection = connection
         self.requestTimeout = requestTimeout
     }
 
-    /// Answers every frame on `connection` until the front closes it.
-    func serve(_ connection: UnixSocket) {
-        defer { connection.close() }
-        while let frame = try? connection.receive() {
-            let reply: Frame
+    /// Answers frames until the front closes the connection; returns why reading stopped
+    /// (`nil`: closed cleanly).
+    func serve() -> WireError? {
+        connection.read { frame in
             switch frame.kind {
-            case .request:
-                guard respond(to: frame, on: connection) else { return }
-                continue
-            case .load: reply = load(frame)
-            case .state: reply = (try? Frame(.stateList, json: StateRegistry.shared.entries())) ?? Frame(.stateList)
-            default: return
+            case .request: respond(to: frame)
+            case .load: send(Frame(.loaded, stream: frame.stream, json: load(frame)))
+            case .state: send(Frame(.stateList, stream: frame.stream, json: StateRegistry.shared.entries()))
+            default: break  // only the front's kinds are answered
             }
-            guard (try? connection.send(reply)) != nil else { return }
         }
     }
 
-    /// Answers one request frame on `connection`; `false` when the connection failed.
-    private func respond(to frame: Frame, on connection: UnixSocket) -> Bool {
+    private func send(_ frame: @autoclosure () throws -> Frame) {
+        // A broken connection ends `serve()`; there is no one left to tell.
+        _ = try? connection.send(frame())
+    }
+
+    private func send(_ response: RwResponse, stream: UInt32) {
+        send(Frame(.response, stream: stream, WireCodec.encode(response)))
+    }
+
+    /// Starts the handler of one request frame.
+    private func respond(to frame: Frame) {
+        let stream = frame.stream
         guard let request = try? WireCodec.decodeRequest(frame.payload) else {
-            return send(RwResponse(status: 400, text: "The runner received a malformed request frame.\n"), on: connection)
+            return send(RwResponse(status: 400, text: "The runner received a malformed request frame.\n"), stream: stream)
         }
         // A request keeps the generation it started on, even if a newer one loads meanwhile.
         guard let entry = current.withLock({ $0.entry }) else {
-            return send(RwResponse(status: 503, text: "No generation is loaded yet.\n"), on: connection)
+            return send(RwResponse(status: 503, text: "No generation is loaded yet.\n"), stream: stream)
         }
-        let handler = HandlerRun { await entry.handle(request) }
-        if let response = handler.result(within: requestTimeout) {
-            return send(response, on: connection)
+        let run = RequestRun()
+        guard let timeout = requestTimeout else {
+            Task { [self] in
+                let response = await entry.handle(request)
+                if run.handlerReturned() { send(response, stream: stream) }
+            }
+            return
         }
-        // Timed out: cancel, answer at once, then make sure the handler ends.
-        let timeout = requestTimeout ?? .zero
-        let grace = min(timeout, .seconds(5))
-        handler.cancel()
-        let report = RequestTimedOut(seconds: timeout.seconds, graceSeconds: grace.seconds)
-        let sent = (try? connection.send(try Frame(.timedOut, json: report))) != nil
-        if handler.result(within: grace) == nil {
-            Self.exitStuck(
-                "\(request.method) \(request.path) did not return within \(grace.seconds) s after it timed out "
-                    + "(\(timeout.seconds) s) and was cancelled: it never yields (an infinite loop?) or waits on something "
-                    + "that ignores cancellation. The runner exits so that rw dev restarts it.")
+        let task = Task { [self, watchdog] in
+            let response = await entry.handle(request)
+            if run.handlerReturned() { send(response, stream: stream) }
+            // Finished requests leave no deadline behind.
+            if let deadline = run.deadline.withLock({ $0 }) { watchdog.cancel(deadline) }
         }
-        return sent
+        let deadline = watchdog.schedule(after: timeout) { [self] in
+            // Timed out: cancel, answer at once, then make sure the handler ends.
+            guard run.timeoutPassed() else { return }
+            task.cancel()
+            let grace = min(timeout, .seconds(5))
+            send(Frame(.timedOut, stream: stream, json: RequestTimedOut(seconds: timeout.seconds, graceSeconds: grace.seconds)))
+            watchdog.schedule(after: grace) { [self] in
+                guard run.isStuck else { return }
+                exitStuck(
+                    StuckHandler(method: request.method, path: request.path, timeoutSeconds: timeout.seconds, graceSeconds: grace.seconds))
+            }
+        }
+        run.deadline.withLock { $0 = deadline }
     }
 
-    private func send(_ response: RwResponse, on connection: UnixSocket) -> Bool {
-        (try? connection.send(Frame(.response, (try? WireCodec.encode(response)) ?? []))) != nil
-    }
-
-    /// Writes `message` to standard error and ends the process at once with
+    /// Tells the front why, writes it to standard error, and ends the process at once with
     /// ``RunnerProtocol/stuckHandlerExitStatus``: a thread that never yields cannot be stopped
     /// in any other way.
-    private static func exitStuck(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("\(RunnerProtocol.messagePrefix) \(message)\n".utf8))
+    private func exitStuck(_ report: StuckHandler) -> Never {
+        send(Frame(.stuck, json: report))
+        FileHandle.standardError.write(Data("\(RunnerProtocol.messagePrefix) \(report)\n".utf8))
         _exit(RunnerProtocol.stuckHandlerExitStatus)
     }
 
-    private func load(_ frame: Frame) -> Frame {
+    private func load(_ frame: Frame) -> LoadReply {
         let started = DispatchTime.now()
-        func result(_ error: String?) -> Frame {
-            let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
-            let outcome = LoadResult(ok: error == nil, error: error, loadMilliseconds: milliseconds)
-            return (try? Frame(.loaded, json: outcome)) ?? Frame(.loaded)
+        func reply(_ outcome: LoadOutcome) -> LoadReply {
+            LoadReply(outcome, loadMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
         }
-        guard let command = try? frame.decode(LoadCommand.self) else { return result("malformed load command") }
+        guard let command = try? frame.decode(LoadCommand.self) else { return reply(.failed(reason: "malformed load command")) }
         StateRegistry.shared.currentGeneration = command.generation
         // Images are never closed: Swift images cannot be unloaded safely.
         guard let handle = dlopen(command.appImage, RTLD_NOW | RTLD_LOCAL) else {
-            return result("dlopen(\(command.appImage)) failed: \(String(cString: dlerror()))")
+            return reply(.failed(reason: "dlopen(\(command.appImage)) failed: \(String(cString: dlerror()))"))
         }
         guard let symbol = dlsym(handle, ImageEntry.symbol) else {
-            return result("\(command.appImage) does not export \(ImageEntry.symbol)")
+            return reply(.failed(reason: "\(command.appImage) does not export \(ImageEntry.symbol)"))
         }
         typealias EntryFunction = @convention(c) () -> UnsafeMutableRawPointer
         let entry = Unmanaged<ImageEntry>.fromOpaque(unsafeBitCast(symbol, to: EntryFunction.self)()).takeRetainedValue()
         guard entry.depsHash == command.depsHash else {
-            return result(
-                "refused \(command.appImage): it was compiled against deps image \(entry.depsHash), "
-                    + "but this generation runs with \(command.depsHash)")
+            return reply(
+                .refused(
+                    reason: "refused \(command.appImage): it was compiled against deps image \(entry.depsHash), "
+                        + "but this generation runs with \(command.depsHash)"))
         }
         current.withLock { $0 = Current(generation: command.generation, entry: entry) }
-        return result(nil)
+        return reply(.loaded)
     }
-}
-
-/// One handler run on the cooperative pool, awaited by a dedicated (blocking) thread.
-private final class HandlerRun: Sendable {
-    private final class Outcome: Sendable {
-        let response = Mutex<RwResponse?>(nil)
-        let done = DispatchSemaphore(value: 0)
-    }
-
-    private let outcome: Outcome
-    private let task: Task<Void, Never>
-
-    /// Starts `operation` at once.
-    init(_ operation: @escaping @Sendable () async -> RwResponse) {
-        let outcome = Outcome()
-        self.outcome = outcome
-        task = Task {
-            let value = await operation()
-            outcome.response.withLock { $0 = value }
-            outcome.done.signal()
-        }
-    }
-
-    /// Blocks until the handler returns (its response) or `timeout` passes (`nil`).
-    func result(within timeout: Duration?) -> RwResponse? {
-        if let timeout {
-            let deadline = DispatchTime.now() + .nanoseconds(Int(timeout.seconds * 1e9))
-            guard outcome.done.wait(timeout: deadline) == .success else { return nil }
-        } else {
-            outcome.done.wait()
-        }
-        outcome.done.signal()  // later calls return at once
-        return outcome.response.withLock { $0 }
-    }
-
-    /// Cancels the handler's task.
-    func cancel() { task.cancel() }
 }

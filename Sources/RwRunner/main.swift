@@ -1,6 +1,8 @@
 // The dev runner: a small, long-lived process that loads generations of app images and answers
 // requests with the newest one. It links only RwState (dynamically, so every image shares it)
-// plus Foundation, and speaks frames over a Unix socket with the front process.
+// plus Foundation, and speaks frames with the front process over one Unix-socket connection: it
+// connects to the front's socket, says hello (its readiness), and serves until the front closes
+// the connection.
 //
 // Usage: rw-runner <socket path> [request timeout in seconds; 0 or absent: none]
 
@@ -28,16 +30,17 @@ var noSignals = sigset_t()
 sigemptyset(&noSignals)
 pthread_sigmask(SIG_SETMASK, &noSignals, nil)
 
-let runner = Runner(requestTimeout: timeoutSeconds > 0 ? .nanoseconds(Int64(timeoutSeconds * 1e9)) : nil)
-let listener: UnixSocket
+let connection: FrameConnection
 do {
-    listener = try UnixSocket.listen(at: CommandLine.arguments[1])
+    connection = FrameConnection(try UnixSocket.connect(to: arguments[1]))
+    try connection.send(Frame(.hello, json: RunnerHello(pid: getpid())))
 } catch {
-    FileHandle.standardError.write(Data("rw-runner: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("\(RunnerProtocol.messagePrefix) \(error)\n".utf8))
     exit(1)
 }
-FileHandle.standardOutput.write(Data("\(RunnerProtocol.readyLine)\n".utf8))
-while true {
-    guard let connection = try? listener.accept() else { continue }
-    Thread { runner.serve(connection) }.start()
+let runner = Runner(connection: connection, requestTimeout: timeoutSeconds > 0 ? .nanoseconds(Int64(timeoutSeconds * 1e9)) : nil)
+if let error = runner.serve() {
+    FileHandle.standardError.write(Data("\(RunnerProtocol.messagePrefix) the connection to rw dev failed: \(error)\n".utf8))
+    exit(1)
 }
+exit(0)

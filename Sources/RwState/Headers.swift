@@ -3,7 +3,7 @@
 /// Order and repeated names are preserved exactly as added.
 public struct Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     /// One header field.
-    public struct Field: Sendable, Equatable {
+    public struct Field: Sendable, Equatable, Codable {
         /// The field name as it was given.
         public var name: String
         /// The field value.

@@ -2,6 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// `rw dev` on the dev-app fixture: real processes, real HTTP, real edits.
 @Suite(.serialized, .timeLimit(.minutes(30)))
 struct DevServerTests {
@@ -74,6 +78,34 @@ struct DevServerTests {
         try DevFixture.setMarker("fixed")
         #expect(await events.waitFor("event: full-reload") != nil)
         #expect(try await dev.http.send("GET", "/").text == "marker=fixed")
+        await dev.stop()
+    }
+
+    @Test func concurrentRequestsFinishingInReverseOrderEachGetTheirOwnResponse() async throws {
+        let dev = try await DevServerProcess.start()
+        try await dev.waitFor("/") { $0 == "marker=v0" }
+        // Every handler waits until all have arrived in the runner, then they finish from the
+        // last index down: the runner holds them all at once and answers out of order.
+        let count = 24
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.connectionProxyDictionary = [:]
+        configuration.httpMaximumConnectionsPerHost = count
+        configuration.timeoutIntervalForRequest = 120
+        let session = URLSession(configuration: configuration)
+        let port = dev.port
+        let replies = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    let url = URL(string: "http://127.0.0.1:\(port)/reverse/\(count)/\(index)")!
+                    let (data, _) = try await session.data(from: url)
+                    return (index, String(decoding: data, as: UTF8.self))
+                }
+            }
+            return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
+        }
+        for index in 0..<count {
+            #expect(replies[index] == "request \(index) finished \(count - index)")
+        }
         await dev.stop()
     }
 

@@ -44,17 +44,32 @@ extension DevServerTests {
     @Test func imageBuiltForAnotherDepsImageIsRefused() async throws {
         let dev = try await DevServerProcess.start()
         try await dev.waitFor("/") { $0 == "marker=v0" }
-        let socketPrefix = "rw-runner-\(dev.child.process.processIdentifier)-"
-        let socketName = try #require(
-            try FileManager.default.contentsOfDirectory(atPath: "/tmp").first { $0.hasPrefix(socketPrefix) })
-        let image = DevFixture.directory.appendingPathComponent(".rw/gen/libDevApp-1.so").path
-        let socket = try UnixSocket.connect(to: "/tmp/" + socketName)
-        let reply = try socket.exchange(
-            try Frame(.load, json: LoadCommand(generation: 99, appImage: image, depsHash: "000000000000")))
-        let result = try reply.decode(LoadResult.self)
-        #expect(!result.ok)
-        #expect(result.error?.contains("refused") == true)
-        #expect(result.error?.contains("000000000000") == true)
+        // Act as a front for a second runner of this session: it connects, says hello, and is
+        // asked to load generation 1 for a deps image it was not compiled against.
+        let directory = DevFixture.directory.appendingPathComponent(".rw")
+        let socketPath = "/tmp/rw-test-runner-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let listener = try UnixSocket.listen(at: socketPath)
+        defer { unlink(socketPath) }
+        let runner = Process()
+        runner.executableURL = directory.appendingPathComponent("dev/rw-runner")
+        runner.arguments = [socketPath]
+        try runner.run()
+        defer { runner.terminate() }
+        let deadline = ContinuousClock.now + .seconds(60)
+        let socket = try #require(try listener.accept { runner.isRunning && ContinuousClock.now < deadline })
+        let hello = try #require(try socket.receive())
+        #expect(hello.kind == .hello)
+        #expect(try hello.decode(RunnerHello.self).pid == runner.processIdentifier, "readiness is a frame")
+        let image = directory.appendingPathComponent("gen/libDevApp-1.so").path
+        try socket.send(Frame(.load, stream: 5, json: LoadCommand(generation: 99, appImage: image, depsHash: "000000000000")))
+        let reply = try #require(try socket.receive())
+        #expect(reply.kind == .loaded && reply.stream == 5)
+        let outcome = try reply.decode(LoadReply.self).outcome
+        guard case .refused(let reason) = outcome else {
+            Issue.record("not refused: \(outcome)")
+            return
+        }
+        #expect(reason.contains("000000000000"))
         #expect(try await dev.http.send("GET", "/").text == "marker=v0", "the session keeps serving")
         await dev.stop()
     }

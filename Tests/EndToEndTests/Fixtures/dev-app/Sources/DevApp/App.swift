@@ -22,6 +22,43 @@ func recurse(_ depth: Int) -> Int {
     depth <= 0 ? 0 : 1 + recurse(depth - 1)
 }
 
+/// Holds the /reverse requests until all of them have arrived, then lets them finish one at a
+/// time from the highest index down, each numbered in the order it finished.
+final class Turnstile: @unchecked Sendable {
+    private let lock = NSLock()
+    private var arrived = 0
+    private var finished = 0
+    private var gates: [Int: AsyncStream<Void>.Continuation] = [:]
+
+    /// Waits for request `index` of `count`'s turn.
+    func enter(_ index: Int, of count: Int) async {
+        let (turn, gate) = AsyncStream.makeStream(of: Void.self)
+        let all = lock.withLock {
+            gates[index] = gate
+            arrived += 1
+            return arrived == count
+        }
+        if all { open(count - 1) }
+        for await _ in turn { break }
+    }
+
+    /// Ends request `index`'s turn and gives the next one its turn; returns its finishing rank.
+    func leave(_ index: Int) -> Int {
+        let rank = lock.withLock {
+            finished += 1
+            return finished
+        }
+        if index > 0 { open(index - 1) }
+        return rank
+    }
+
+    private func open(_ index: Int) {
+        lock.withLock { gates.removeValue(forKey: index) }?.yield()
+    }
+}
+
+let turnstile = Turnstile()
+
 let explode = serverAction("explode") { _ -> [String: String] in fatalError("action trap requested by the test") }
 
 public let app = defineApp {
@@ -88,6 +125,11 @@ public let app = defineApp {
         var turns = 0
         while getRwState("spin.stop", as: Bool.self) != true { turns &+= 1 }
         return RwResponse(text: "stopped after \(turns) turns")
+    }
+    route("/reverse/:count/:index") { info in
+        let index = Int(info.params["index"] ?? "") ?? 0
+        await turnstile.enter(index, of: Int(info.params["count"] ?? "") ?? 1)
+        return RwResponse(text: "request \(index) finished \(turnstile.leave(index))")
     }
     route("/recurse") { RwResponse(text: "depth \(recurse(Int.max / 2))") }
     explode

@@ -1,0 +1,93 @@
+import RwState
+import RwWire
+import Testing
+
+@Suite struct FrameCodecTests {
+    @Test func framesRoundTripWhateverTheChunksTheyArriveIn() throws {
+        let frames = [
+            Frame(.request, stream: 1, Array("first".utf8)),
+            Frame(.hello, json: RunnerHello(pid: 42)),
+            Frame(.response, stream: UInt32.max, []),
+            Frame(.loaded, stream: 7, json: LoadReply(.refused(reason: "other deps"), loadMilliseconds: 1.5)),
+        ]
+        let bytes = frames.flatMap(\.bytes)
+        for chunkSize in [1, 2, 9, 10, bytes.count] {
+            var decoder = FrameDecoder()
+            var decoded: [Frame] = []
+            for start in stride(from: 0, to: bytes.count, by: chunkSize) {
+                decoder.append(bytes[start..<min(start + chunkSize, bytes.count)])
+                while let frame = try decoder.next() { decoded.append(frame) }
+            }
+            #expect(decoded == frames, "chunks of \(chunkSize) bytes")
+            #expect(!decoder.hasPartialFrame)
+        }
+    }
+
+    @Test func anIncompleteFrameWaitsForTheRest() throws {
+        let bytes = Frame(.state, stream: 3, [1, 2, 3]).bytes
+        var decoder = FrameDecoder()
+        decoder.append(bytes.dropLast())
+        #expect(try decoder.next() == nil)
+        #expect(decoder.hasPartialFrame)
+        decoder.append(bytes.suffix(1))
+        #expect(try decoder.next() == Frame(.state, stream: 3, [1, 2, 3]))
+    }
+
+    @Test func anUnknownKindIsMalformedAndStaysSo() {
+        var decoder = FrameDecoder()
+        decoder.append([0xEE, 0, 0, 0, 1, 0, 0, 0, 0] + Frame(.state).bytes)
+        #expect(throws: WireError.malformed("unknown frame kind 238")) { try decoder.next() }
+        #expect(throws: WireError.self, "the stream cannot be resynchronized") { try decoder.next() }
+    }
+
+    @Test func aPayloadLongerThanTheLimitIsMalformed() {
+        var decoder = FrameDecoder()
+        let length = UInt32(Frame.maxPayload + 1)
+        decoder.append([Frame.Kind.request.rawValue, 0, 0, 0, 1, UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)])
+        #expect(throws: WireError.self) { try decoder.next() }
+    }
+
+    @Test func requestsKeepEveryHeaderFieldInOrderAndTheBody() throws {
+        var headers = Headers()
+        headers.add(name: "Set-Cookie", value: "a=1")
+        headers.add(name: "set-cookie", value: "b=2")
+        headers.add(name: "X-Empty", value: "")
+        let request = RwRequest(method: "POST", target: "/form?x=1&y=é", headers: headers, body: Array("name=rw\u{0}\u{FF}".utf8))
+        let decoded = try WireCodec.decodeRequest(WireCodec.encode(request))
+        #expect(decoded.method == "POST")
+        #expect(decoded.target == "/form?x=1&y=é")
+        #expect(decoded.headers == headers)
+        #expect(decoded.body == request.body)
+    }
+
+    @Test func responsesKeepStatusHeadersAndBody() throws {
+        let response = RwResponse(status: 418, headers: ["Content-Type": "text/plain", "X-Two": "2"], body: [0, 1, 2, 255])
+        let decoded = try WireCodec.decodeResponse(WireCodec.encode(response))
+        #expect(decoded.status == 418)
+        #expect(decoded.headers == response.headers)
+        #expect(decoded.body == [0, 1, 2, 255])
+    }
+
+    @Test func headersTravelAsCodableFields() throws {
+        let head = try WireCodec.decodeJSON(
+            RequestHead.self, Array(#"{"method":"GET","target":"/","headers":[{"name":"Accept","value":"*/*"}]}"#.utf8))
+        #expect(head.headers == [Headers.Field(name: "Accept", value: "*/*")])
+    }
+
+    @Test func malformedPayloadsAreErrorsNotCrashes() {
+        #expect(throws: WireError.self) { try WireCodec.decodeRequest([]) }
+        #expect(throws: WireError.self) { try WireCodec.decodeRequest([0, 0, 0, 200, 1, 2]) }
+        #expect(throws: WireError.self) { try WireCodec.decodeResponse([0, 0, 0, 2] + Array("{}".utf8)) }
+        #expect(throws: WireError.self) { try WireCodec.decodeResponse([0, 0, 0, 4] + Array("nope".utf8)) }
+        #expect(throws: WireError.self) { try Frame(.loaded, Array("{}".utf8)).decode(LoadReply.self) }
+    }
+
+    @Test func loadOutcomesAreTyped() throws {
+        for outcome in [LoadOutcome.loaded, .refused(reason: "deps abc"), .failed(reason: "dlopen failed")] {
+            let frame = Frame(.loaded, stream: 9, json: LoadReply(outcome, loadMilliseconds: 2))
+            #expect(try frame.decode(LoadReply.self).outcome == outcome)
+        }
+        #expect(LoadOutcome.loaded.failure == nil)
+        #expect(LoadOutcome.refused(reason: "deps abc").failure == "deps abc")
+    }
+}

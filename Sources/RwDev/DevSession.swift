@@ -96,7 +96,7 @@ final class DevSession: Sendable {
         }
     }
 
-    /// Runs reloads and recoveries in order until the task is cancelled.
+    /// Runs reloads in order until the task is cancelled.
     func runJobs() async {
         for await job in jobStream {
             switch job {

@@ -5,11 +5,9 @@ import Testing
 /// `rw dev` on the dev-app fixture with app objects kept in RwState: an actor holding a
 /// 10 000-entry dictionary that four clients change while its own file and another file are
 /// saved again and again (every generation adopts the same instance and runs its own code on
-/// it), and a final class holding a `Mutex`, kept until a stored property is added.
-@Suite(.serialized, .timeLimit(.minutes(30)))
-struct StateAdoptionTests {
-    /// Whether to run the long variant (`RW_LONG_TESTS=1`): 20 saves instead of 10.
-    static let long = ProcessInfo.processInfo.environment["RW_LONG_TESTS"] == "1"
+/// it), and a final class holding a `Mutex`, kept until a stored property is added. Part of the
+/// serialized dev server suite: it edits the same fixture. `RW_LONG_TESTS=1`: 20 saves, not 10.
+extension DevServerTests {
 
     /// The app file that declares the actor, as saved in `version` (its method bodies print the
     /// version; from version 2 on it has one more method, after the others).

@@ -98,12 +98,12 @@ import Testing
     static let copy = Paths.root.appendingPathComponent(".build/hello-world-dev")
     static let homePage = copy.appendingPathComponent("Sources/HelloWorld/HomePage.swift")
 
-    /// Makes ``copy`` hold the playground's sources, public files and manifest as they are now
+    /// Makes ``copy`` hold the playground's sources, tests, public files and manifest as they are now
     /// (the manifest's relative path to the SDK made absolute), keeping its `.build`.
     static func refreshCopy() throws {
         let files = FileManager.default
         try files.createDirectory(at: copy, withIntermediateDirectories: true)
-        for name in ["Sources", "public"] {
+        for name in ["Sources", "Tests", "public"] {
             let target = copy.appendingPathComponent(name)
             if files.fileExists(atPath: target.path) { try files.removeItem(at: target) }
             try files.copyItem(at: playground.appendingPathComponent(name), to: target)

@@ -48,13 +48,14 @@ struct DepsImageBuilder: Sendable {
     /// packages) and reads the build manifest. With `compiling` false, only reads the manifest
     /// (the targets were compiled before and nothing they are built from changed).
     ///
-    /// With `replanning`, SwiftPM's build plan (`.build/*.yaml`) is deleted first, so that it is
-    /// made anew: SwiftPM keeps a stale plan when a file is added to a package the app depends on
-    /// by path, and then fails to compile it.
+    /// SwiftPM keeps a stale build plan when a file is added to a package the app depends on by
+    /// path, and then fails to compile it; with `replanning`, a plan older than a change to the
+    /// folders of those packages' sources (`.build/*.yaml`) is deleted first, so it is made anew.
     func compile(targets: [String], compiling: Bool = true, replanning: Bool = false) async throws -> BuildManifest {
         if replanning {
             let build = package.directory.appendingPathComponent(".build")
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: build.path)) ?? [] where name.hasSuffix(".yaml") {
+            let plans = ((try? FileManager.default.contentsOfDirectory(atPath: build.path)) ?? []).filter { $0.hasSuffix(".yaml") }
+            for name in plans where Self.isStale(plan: build.appendingPathComponent(name), sources: package.pathDependencies) {
                 try? FileManager.default.removeItem(at: build.appendingPathComponent(name))
             }
         }
@@ -141,6 +142,22 @@ struct DepsImageBuilder: Sendable {
             progress.finish(detail: nil)
         }
         return (image(base + [layer]), changed.isEmpty ? .added(added) : .rebuilt(changed: changed))
+    }
+
+    /// Whether a folder under the `Sources` of `packages` changed (a file added, removed or
+    /// renamed) after `plan` was written.
+    private static func isStale(plan: URL, sources packages: [URL]) -> Bool {
+        let keys: [URLResourceKey] = [.isDirectoryKey, .contentModificationDateKey]
+        guard let planned = try? plan.resourceValues(forKeys: Set(keys)).contentModificationDate else { return false }
+        for package in packages {
+            let sources = package.appendingPathComponent("Sources")
+            let walker = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: keys)
+            for case let folder as URL in [sources] + (walker?.allObjects ?? []) {
+                let values = try? folder.resourceValues(forKeys: Set(keys))
+                if values?.isDirectory == true, let modified = values?.contentModificationDate, modified > planned { return true }
+            }
+        }
+        return false
     }
 
     /// A fingerprint of `objects`: their paths, sizes and modification times.

@@ -117,7 +117,8 @@ final class AppImageBuilder: @unchecked Sendable {
                     target: target, folder: folder, localModules: localModules,
                     emitsModule: importedByOthers.contains(target.name))
                 let entry = isApp ? [try writeEntry(depsHash: deps.hash, in: folder)] : []
-                switch try await compiler.compile(sources: try target.sources(), extraSources: entry, deps: deps) {
+                let saved = Set((changedFiles ?? []).filter(target.contains).map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+                switch try await compiler.compile(sources: try target.sources(), extraSources: entry, saved: saved, deps: deps) {
                 case .failure(let failure):
                     return .failure(BuildFailure(diagnostics: failure.diagnostics, buildMilliseconds: elapsed()))
                 case .success(let built):

@@ -30,7 +30,11 @@ struct TargetCompiler: Sendable {
 
     /// Compiles the target's `sources` (plus `extraSources`, such as the generated entry point)
     /// against `deps`. Returns the objects, or the compiler's diagnostics.
-    func compile(sources: [URL], extraSources: [URL] = [], deps: DepsImage) async throws -> Result<Objects, BuildFailure> {
+    ///
+    /// The objects of `saved` (files known to have changed) are deleted first, so the driver
+    /// compiles them whatever their modification times say: a save within the file system's
+    /// timestamp granularity of the time the driver recorded would otherwise look unchanged.
+    func compile(sources: [URL], extraSources: [URL] = [], saved: Set<String> = [], deps: DepsImage) async throws -> Result<Objects, BuildFailure> {
         let objects = folder.appendingPathComponent("objects")
         try FileManager.default.createDirectory(at: objects, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: localModules, withIntermediateDirectories: true)
@@ -38,6 +42,9 @@ struct TargetCompiler: Sendable {
         let map = OutputFileMap(inputs: inputs, objects: objects)
         let mapFile = folder.appendingPathComponent("output-file-map.json")
         try map.write(to: mapFile)
+        for (input, object) in zip(map.inputs, map.objects) where saved.contains(input) {
+            try? FileManager.default.removeItem(atPath: object)
+        }
         let before = Self.modificationDates(map.objects)
         let sourcesFile = folder.appendingPathComponent("sources.txt")
         let previousSources = try? String(contentsOf: sourcesFile, encoding: .utf8)

@@ -104,7 +104,8 @@ struct DepsImageBuilder: Sendable {
         var base = current?.layers ?? []
         let changed = base.flatMap { layer in
             layer.modules.filter { module in
-                manifest.modules[module] == nil || (try? Self.fingerprint(manifest.modules[module]!.objects)) != layer.fingerprints[module]
+                guard let objects = manifest.modules[module]?.objects else { return true }
+                return (fingerprints[module] ?? (try? Self.fingerprint(objects))) != layer.fingerprints[module]
             }
         }
         if !changed.isEmpty { base = [] }

@@ -54,9 +54,9 @@ final class DevSession: Sendable {
         let state = try await StateLibrary.link(from: manifest, into: depsBuilder.stateDirectory)
         let (deps, _) = try await depsBuilder.link(roots: roots, from: manifest, onto: nil)
         terminal.info("deps image \(deps.hash) · \(deps.modules.sorted().joined(separator: ", "))")
-        let runnerExecutable = depsBuilder.stateDirectory.appendingPathComponent("rw-runner")
-        try await RunnerExecutable.build(
-            sdk: sdk, state: state, modules: deps.modulesDirectory, output: runnerExecutable)
+        let runnerExecutable = try await RunnerExecutable.build(
+            sdk: sdk, state: state, stateObjects: manifest.modules["RwState"]?.objects ?? [],
+            modules: deps.modulesDirectory, folder: depsBuilder.stateDirectory)
         shared = Mutex(Shared(package: package, dependencies: dependencies, deps: deps))
         runner = try RunnerSupervisor(executable: runnerExecutable, requestTimeout: requestTimeout, terminal: terminal)
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)

@@ -1,7 +1,10 @@
 import RwState
 
 /// The head of a request frame: everything of an ``RwRequest`` but its body.
-public struct RequestHead: Codable, Sendable, Equatable {
+///
+/// On the wire (``PayloadWriter``): the method, the target, the number of header fields, then
+/// each field's name and value.
+public struct RequestHead: Sendable, Equatable {
     /// The HTTP method.
     public var method: String
     /// The request target: path, then `?` and the query when there is one.
@@ -14,5 +17,19 @@ public struct RequestHead: Codable, Sendable, Equatable {
         method = request.method
         target = request.target
         headers = request.headers.fields
+    }
+
+    /// Reads a head; throws ``WireError/malformed(_:)``.
+    public init(from reader: inout PayloadReader) throws(WireError) {
+        method = try reader.readString()
+        target = try reader.readString()
+        headers = try reader.readFields()
+    }
+
+    /// Writes the head.
+    public func write(to writer: inout PayloadWriter) {
+        writer.write(method)
+        writer.write(target)
+        writer.write(headers)
     }
 }

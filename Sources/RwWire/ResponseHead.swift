@@ -1,7 +1,10 @@
 import RwState
 
 /// The head of a response frame: everything of an ``RwResponse`` but its body.
-public struct ResponseHead: Codable, Sendable, Equatable {
+///
+/// On the wire (``PayloadWriter``): the status code, the number of header fields, then each
+/// field's name and value.
+public struct ResponseHead: Sendable, Equatable {
     /// The HTTP status code.
     public var status: Int
     /// The header fields, in order.
@@ -11,5 +14,17 @@ public struct ResponseHead: Codable, Sendable, Equatable {
     public init(_ response: RwResponse) {
         status = response.status
         headers = response.headers.fields
+    }
+
+    /// Reads a head; throws ``WireError/malformed(_:)``.
+    public init(from reader: inout PayloadReader) throws(WireError) {
+        status = Int(try reader.readUInt32())
+        headers = try reader.readFields()
+    }
+
+    /// Writes the head.
+    public func write(to writer: inout PayloadWriter) {
+        writer.write(UInt32(clamping: status))
+        writer.write(headers)
     }
 }

@@ -3,29 +3,38 @@ import RwState
 
 /// Payload encodings of the front ↔ runner protocol.
 ///
-/// Requests and responses: a big-endian `UInt32` head length, the head as JSON
-/// (``RequestHead``, ``ResponseHead``), then the raw body. Every other message is JSON.
+/// Requests and responses: the head in binary (``RequestHead``, ``ResponseHead``, written by
+/// ``PayloadWriter``), then the raw body to the end of the payload; they are on the path of every
+/// request, so they cost no JSON. Every other message is JSON.
 public enum WireCodec {
     /// Encodes a request.
     public static func encode(_ request: RwRequest) -> [UInt8] {
-        join(RequestHead(request), request.body)
+        var writer = PayloadWriter(capacity: 256 + request.body.count)
+        RequestHead(request).write(to: &writer)
+        writer.append(request.body)
+        return writer.bytes
     }
 
     /// Decodes a request; throws ``WireError/malformed(_:)``.
     public static func decodeRequest(_ bytes: [UInt8]) throws(WireError) -> RwRequest {
-        let (head, body) = try split(RequestHead.self, bytes)
-        return RwRequest(method: head.method, target: head.target, headers: Headers(head.headers), body: body)
+        var reader = PayloadReader(bytes)
+        let head = try RequestHead(from: &reader)
+        return RwRequest(method: head.method, target: head.target, headers: Headers(head.headers), body: reader.readRest())
     }
 
     /// Encodes a response.
     public static func encode(_ response: RwResponse) -> [UInt8] {
-        join(ResponseHead(response), response.body)
+        var writer = PayloadWriter(capacity: 256 + response.body.count)
+        ResponseHead(response).write(to: &writer)
+        writer.append(response.body)
+        return writer.bytes
     }
 
     /// Decodes a response; throws ``WireError/malformed(_:)``.
     public static func decodeResponse(_ bytes: [UInt8]) throws(WireError) -> RwResponse {
-        let (head, body) = try split(ResponseHead.self, bytes)
-        return RwResponse(status: head.status, headers: Headers(head.headers), body: body)
+        var reader = PayloadReader(bytes)
+        let head = try ResponseHead(from: &reader)
+        return RwResponse(status: head.status, headers: Headers(head.headers), body: reader.readRest())
     }
 
     /// `value` as JSON. The protocol's messages always encode.
@@ -44,24 +53,6 @@ public enum WireCodec {
         } catch {
             throw .malformed("not a \(T.self): \(error)")
         }
-    }
-
-    private static func join<Head: Encodable>(_ head: Head, _ body: [UInt8]) -> [UInt8] {
-        let json = json(head)
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(4 + json.count + body.count)
-        appendUInt32(UInt32(json.count), to: &bytes)
-        bytes += json
-        bytes += body
-        return bytes
-    }
-
-    private static func split<Head: Decodable>(_ type: Head.Type, _ bytes: [UInt8]) throws(WireError) -> (Head, [UInt8]) {
-        guard bytes.count >= 4 else { throw .malformed("payload of \(bytes.count) bytes has no head length") }
-        let length = Int(readUInt32(bytes, at: 0))
-        guard length <= bytes.count - 4 else { throw .malformed("head of \(length) bytes in a payload of \(bytes.count)") }
-        let head = try decodeJSON(type, bytes[4..<(4 + length)])
-        return (head, Array(bytes[(4 + length)...]))
     }
 
     /// Appends `value` big-endian.

@@ -32,6 +32,8 @@ enum DevFixture {
                     .package(name: "RwSDK", path: "\(Paths.root.path)"),
                     .package(url: "https://github.com/apple/swift-algorithms", from: "1.2.1"),
                     .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+                    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+                    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
                 ],
                 targets: [
                     .target(
@@ -40,6 +42,8 @@ enum DevFixture {
                             .product(name: "RwSDK", package: "RwSDK"),
                             .product(name: "Algorithms", package: "swift-algorithms"),
                             .product(name: "Atomics", package: "swift-atomics"),
+                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                            .product(name: "DequeModule", package: "swift-collections"),
                         ]
                     )
                 ]

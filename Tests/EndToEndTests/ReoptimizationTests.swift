@@ -51,7 +51,9 @@ extension DevServerTests {
         let listener = try UnixSocket.listen(at: socketPath)
         defer { unlink(socketPath) }
         let runner = Process()
-        runner.executableURL = directory.appendingPathComponent("dev/rw-runner")
+        let stateFolder = directory.appendingPathComponent("dev")
+        let home = try #require(try FileManager.default.contentsOfDirectory(atPath: stateFolder.path).first { $0.hasPrefix("runner-") })
+        runner.executableURL = stateFolder.appendingPathComponent(home).appendingPathComponent("rw-runner")
         runner.arguments = [socketPath]
         try runner.run()
         defer { runner.terminate() }

@@ -58,6 +58,7 @@ extension DevServerTests {
                             route("/visits") { RwResponse(text: await visitSummary()) }
                             route("/visits/record/:key") { info in RwResponse(text: await recordVisit(info.params["key"] ?? "")) }
                             route("/ledger") { RwResponse(text: ledgerHit()) }
+                            route("/box") { RwResponse(text: boxSummary()) }
                         """#)
         }
     }
@@ -115,25 +116,14 @@ extension DevServerTests {
 
     static let initialSum = (0..<10_000).reduce(0, +)
 
-    /// Starts `rw dev` on the fixture with both state files at version 1 and the routes.
-    static func startSession() async throws -> DevServerProcess {
-        try DevFixture.reset()
-        try saveVisitLog(version: 1)
-        try saveLedger(version: 1)
-        try saveApp(marker: "a0")
-        return try await DevServerProcess.start(package: DevFixture.directory)
+    /// Saves `Sources/DevApp/<name>`.
+    static func save(_ name: String, _ text: String) throws {
+        try text.write(to: DevFixture.sourceDirectory.appendingPathComponent(name), atomically: false, encoding: .utf8)
     }
 
-    @Test func appActorKeepsItsIdentityAndContentsAcrossSavesUnderLoad() async throws {
-        let dev = try await Self.startSession()
-        let first = try #require(Summary(try await dev.waitFor("/visits") { Summary($0)?.code == "v1" }))
-        #expect(first.count == 10_000)
-        #expect(first.sum == Self.initialSum + first.writes)
-        let runner = try await dev.waitForRunner()
-
-        // Four clients record visits to existing keys for the whole test.
-        let load = LoadTally()
-        let clients = Task {
+    /// Four clients recording visits to existing keys until `load.stop` is set.
+    static func recordVisits(_ dev: DevServerProcess, _ load: LoadTally) -> Task<Void, Never> {
+        Task {
             await withTaskGroup(of: Void.self) { group in
                 for client in 0..<4 {
                     group.addTask {
@@ -153,6 +143,28 @@ extension DevServerTests {
                 }
             }
         }
+    }
+
+    /// Starts `rw dev` on the fixture with both state files at version 1, a `/box` that imports
+    /// nothing yet, and the routes.
+    static func startSession() async throws -> DevServerProcess {
+        try DevFixture.reset()
+        try saveVisitLog(version: 1)
+        try saveLedger(version: 1)
+        try save("Box.swift", "func boxSummary() -> String { \"none\" }\n")
+        try saveApp(marker: "a0")
+        return try await DevServerProcess.start(package: DevFixture.directory)
+    }
+
+    @Test func appActorKeepsItsIdentityAndContentsAcrossSavesUnderLoad() async throws {
+        let dev = try await Self.startSession()
+        let first = try #require(Summary(try await dev.waitFor("/visits") { Summary($0)?.code == "v1" }))
+        #expect(first.count == 10_000)
+        #expect(first.sum == Self.initialSum + first.writes)
+        let runner = try await dev.waitForRunner()
+
+        let load = LoadTally()
+        let clients = Self.recordVisits(dev, load)
 
         let saves = Self.long ? 20 : 10
         for round in 1...saves {
@@ -220,6 +232,71 @@ extension DevServerTests {
         let keptAgain = try await dev.waitFor("/ledger") { $0.hasSuffix("code=v4") }
         #expect(keptAgain.hasPrefix("\(newID) total="), "\(keptAgain)")
         #expect((keptAgain.split(separator: " ").dropFirst().first.flatMap { Int($0.dropFirst("total=".count)) } ?? 0) >= 2, "\(keptAgain)")
+        #expect(dev.runnerPID() == runner, "the runner never crashed")
+        await dev.stop()
+    }
+
+    /// The actor, a ManagedAtomic (swift-atomics), a class of swift-nio (`ConditionLock`)
+    /// and RwSDK's own types keep their identity across three re-optimizations under load: each
+    /// adds a deps layer, and the instances and type metadata already loaded stay.
+    @Test func appActorAndPackageObjectsKeepTheirIdentityAcrossReoptimizations() async throws {
+        let dev = try await Self.startSession()
+        let first = try #require(Summary(try await dev.waitFor("/visits") { Summary($0)?.code == "v1" }))
+        let identity = try await dev.http.send("GET", "/identity").text
+        #expect(identity.contains(" count=1 "), "\(identity)")
+        let runner = try await dev.waitForRunner()
+        let load = LoadTally()
+        let clients = Self.recordVisits(dev, load)
+
+        var depsHashes = [try await dev.depsHash()]
+        var box: String?
+        let imports = [
+            ("Box.swift", """
+                import NIOConcurrencyHelpers
+                import RwSDK
+
+                func boxSummary() -> String {
+                    let box = defineRwState("box") { ConditionLock(value: 0) }
+                    let n = box.value + 1  // the test is the only caller
+                    box.lock()
+                    box.unlock(withValue: n)
+                    return "box=\\(ObjectIdentifier(box)) n=\\(n)"
+                }
+
+                """),
+            ("Chunks.swift", "import Algorithms\n\nfunc chunkCount() -> Int { [1, 2, 3].chunks(ofCount: 2).count }\n"),
+            ("Queue.swift", "import DequeModule\n\nfunc queueCount() -> Int { Deque([1, 2, 3]).count }\n"),
+        ]
+        for (round, (file, text)) in imports.enumerated() {
+            try Self.save(file, text)
+            try Self.saveApp(marker: "r\(round)")
+            try await dev.waitFor("/", attempts: 6000) { $0 == "marker=r\(round)" }
+            depsHashes.append(try await dev.depsHash())
+            #expect(depsHashes.last != depsHashes.dropLast().last, "round \(round): \(file)'s import re-optimized the deps image")
+
+            let summary = try #require(Summary(try await dev.http.send("GET", "/visits").text))
+            #expect(summary.id == first.id, "round \(round): the same actor instance")
+            #expect(summary.count == 10_000 && summary.sum == Self.initialSum + summary.writes, "round \(round): no entry lost or reset")
+            let kept = try await dev.http.send("GET", "/identity").text
+            #expect(kept == identity.replacingOccurrences(of: " count=1 ", with: " count=\(round + 2) "),
+                    "round \(round): the ManagedAtomic and RwSDK's metadata are the same: \(identity) → \(kept)")
+            let boxed = try await dev.http.send("GET", "/box").text
+            let boxID = try #require(boxed.split(separator: " ").first.map(String.init), "\(boxed)")
+            #expect(boxID.hasPrefix("box="), "\(boxed)")
+            if let box {
+                #expect(boxID == box, "round \(round): the ConditionLock kept in state is the same object")
+                #expect(boxed.hasSuffix(" n=\(round + 1)"), "round \(round): \(boxed)")
+            }
+            box = boxID
+        }
+
+        load.stop.store(true, ordering: .relaxed)
+        await clients.value
+        let outcomes = load.outcomes.withLock { $0 }
+        #expect(outcomes.keys.sorted() == ["ok"], "every request under load succeeded: \(outcomes)")
+        let last = try #require(Summary(try await dev.http.send("GET", "/visits").text))
+        #expect(last.id == first.id)
+        #expect(last.writes == first.writes + (outcomes["ok"] ?? 0), "every recorded visit counted once")
         #expect(dev.runnerPID() == runner, "the runner never crashed")
         await dev.stop()
     }

@@ -68,10 +68,28 @@ import Testing
         #expect(decoded.body == [0, 1, 2, 255])
     }
 
-    @Test func headersTravelAsCodableFields() throws {
-        let head = try WireCodec.decodeJSON(
-            RequestHead.self, Array(#"{"method":"GET","target":"/","headers":[{"name":"Accept","value":"*/*"}]}"#.utf8))
-        #expect(head.headers == [Headers.Field(name: "Accept", value: "*/*")])
+    @Test func headsAreTypedFieldsInBinary() throws {
+        let request = RwRequest(method: "PUT", target: "/ü?q=ß", headers: ["Accept": "*/*", "X-Empty": "", "x-rëpeat": "1", "X-Rëpeat": "2"])
+        var writer = PayloadWriter()
+        RequestHead(request).write(to: &writer)
+        var reader = PayloadReader(writer.bytes)
+        let head = try RequestHead(from: &reader)
+        #expect(head == RequestHead(request))
+        #expect(head.headers.map(\.name) == ["Accept", "X-Empty", "x-rëpeat", "X-Rëpeat"])
+        #expect(reader.readRest().isEmpty, "the head ends where the body starts")
+    }
+
+    @Test func countsLargerThanThePayloadAreMalformed() {
+        // One field announced per 8 bytes at most: a huge count is refused before any allocation.
+        var huge = PayloadWriter()
+        huge.write(200)
+        huge.write(UInt32.max)
+        #expect(throws: WireError.self) { try WireCodec.decodeResponse(huge.bytes) }
+        var short = PayloadWriter()
+        short.write("GET")
+        short.write(UInt32(10))
+        short.append(Array("/abc".utf8))
+        #expect(throws: WireError.self) { try WireCodec.decodeRequest(short.bytes) }
     }
 
     @Test func malformedPayloadsAreErrorsNotCrashes() {

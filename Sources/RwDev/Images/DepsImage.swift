@@ -99,13 +99,13 @@ struct DepsImageBuilder: Sendable {
         }
         var fingerprints: [String: String] = [:]
         for module in closure where module != "RwState" {
-            fingerprints[module] = try Self.fingerprint(manifest.modules[module]?.objects ?? [])
+            fingerprints[module] = try StableHash.fingerprint(manifest.modules[module]?.objects ?? [])
         }
         var base = current?.layers ?? []
         let changed = base.flatMap { layer in
             layer.modules.filter { module in
                 guard let objects = manifest.modules[module]?.objects else { return true }
-                return (fingerprints[module] ?? (try? Self.fingerprint(objects))) != layer.fingerprints[module]
+                return (fingerprints[module] ?? (try? StableHash.fingerprint(objects))) != layer.fingerprints[module]
             }
         }
         if !changed.isEmpty { base = [] }
@@ -161,17 +161,6 @@ struct DepsImageBuilder: Sendable {
         return false
     }
 
-    /// A fingerprint of `objects`: their paths, sizes and modification times.
-    private static func fingerprint(_ objects: [String]) throws -> String {
-        var hash = StableHash()
-        for object in objects.sorted() {
-            let attributes = try FileManager.default.attributesOfItem(atPath: object)
-            hash.combine(object)
-            hash.combine("\(attributes[.size] ?? 0)/\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
-        }
-        return hash.short
-    }
-
     /// `swiftc --version`, asked once per process.
-    private static let toolchainVersion = Result { try Subprocess.capture(["swiftc", "--version"]) }
+    static let toolchainVersion = Result { try Subprocess.capture(["swiftc", "--version"]) }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A 64-bit FNV-1a hash for naming build outputs by their inputs (not for security).
 struct StableHash {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -16,5 +18,16 @@ struct StableHash {
     var short: String {
         let hex = String(value, radix: 16)
         return String((String(repeating: "0", count: max(0, 16 - hex.count)) + hex).prefix(12))
+    }
+
+    /// A fingerprint of the files at `paths`: their paths, sizes and modification times.
+    static func fingerprint(_ paths: [String]) throws -> String {
+        var hash = StableHash()
+        for path in paths.sorted() {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            hash.combine(path)
+            hash.combine("\(attributes[.size] ?? 0)/\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)")
+        }
+        return hash.short
     }
 }

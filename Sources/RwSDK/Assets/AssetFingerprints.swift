@@ -13,9 +13,10 @@ package enum AssetFingerprints {
     /// in the working directory without it.
     package static let directoryVariable = "RW_PUBLIC_DIRECTORY"
 
-    /// The public folder `asset(_:)` reads.
+    /// The public folder `asset(_:)` reads. `getenv`, not `ProcessInfo.environment`, which
+    /// copies the whole environment into a dictionary on each call: pages call this per request.
     static var directory: String {
-        ProcessInfo.processInfo.environment[directoryVariable] ?? "public"
+        getenv(directoryVariable).map { String(cString: $0) } ?? "public"
     }
 
     private struct Entry {

@@ -176,13 +176,14 @@ def run_quiet(command, **kwargs):
     return result.stdout
 
 
-def rw_binary():
-    """This checkout's rw, built; or the binary $RW_BENCH_RW names (another build of rw to compare,
-    such as one from an older commit: its runner is compiled from its own checkout)."""
+def rw_binary(configuration="release"):
+    """This checkout's rw, built in `configuration` (release: the rw `scripts/install` installs;
+    the smoke run takes the debug build the tests already made); or the binary $RW_BENCH_RW
+    names (another build of rw to compare, such as one from an older commit)."""
     if os.environ.get("RW_BENCH_RW"):
         return os.environ["RW_BENCH_RW"]
-    run_quiet(["swift", "build", "--product", "rw"], cwd=ROOT)
-    return os.path.join(run_quiet(["swift", "build", "--show-bin-path"], cwd=ROOT).strip(), "rw")
+    run_quiet(["swift", "build", "-c", configuration, "--product", "rw"], cwd=ROOT)
+    return os.path.join(run_quiet(["swift", "build", "-c", configuration, "--show-bin-path"], cwd=ROOT).strip(), "rw")
 
 
 def swift_build(app, scratch, product, configuration="debug"):

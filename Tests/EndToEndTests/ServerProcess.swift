@@ -17,46 +17,68 @@ enum Paths {
     static let rw = products.appendingPathComponent("rw")
 }
 
-/// A child process whose standard output is read line by line.
+/// A child process whose output (standard output and error together) is read line by line by a
+/// thread of its own, from its start until it closes: every line is kept and echoed to the test's
+/// standard error, so the child never blocks on a full pipe and tests can wait for any line.
 final class ChildProcess: @unchecked Sendable {
     let process = Process()
     private let output = Pipe()
-    private var buffer = Data()
+    /// Guards `lines` and `closed`; signalled at each new line and when the output closes.
+    private let seen = NSCondition()
+    private var lines: [String] = []
+    private var closed = false
 
-    /// Starts `executable` with `arguments`; standard error is inherited, or discarded when
-    /// `quiet` (so a process that outlives the test run cannot hold the test's output open).
+    /// Starts `executable` with `arguments`; standard error is read with standard output, or
+    /// discarded when `quiet` (so a process that outlives the test run cannot hold the test's
+    /// output open).
     init(_ executable: URL, _ arguments: [String], quiet: Bool = false) throws {
         process.executableURL = executable
         process.arguments = arguments
         process.standardOutput = output
-        if quiet { process.standardError = FileHandle.nullDevice }
+        process.standardError = quiet ? FileHandle.nullDevice : output
         try process.run()
+        Thread { self.readLines() }.start()
     }
 
-    /// Reads output until a line contains `marker` and returns that line, or `nil` when the
-    /// process closed its output first. Later output keeps being read and echoed, so the child
-    /// never blocks on a full pipe.
-    func waitForLine(containing marker: String) async -> String? {
+    /// How many lines the child has written so far: pass it as `from` to wait only for later ones.
+    var lineCount: Int { seen.withLock { lines.count } }
+
+    /// Waits until a line at index `from` or later contains `marker` and returns it, or `nil`
+    /// when the output closed first.
+    func waitForLine(containing marker: String, from start: Int = 0) async -> String? {
         await withCheckedContinuation { continuation in
             Thread {
-                continuation.resume(returning: self.readLine(containing: marker))
-                _ = self.readLine(containing: "\u{0}never\u{0}")
+                self.seen.lock()
+                defer { self.seen.unlock() }
+                var index = start
+                while true {
+                    while index < self.lines.count {
+                        if self.lines[index].contains(marker) { return continuation.resume(returning: self.lines[index]) }
+                        index += 1
+                    }
+                    if self.closed { return continuation.resume(returning: nil) }
+                    self.seen.wait()
+                }
             }.start()
         }
     }
 
-    private func readLine(containing marker: String) -> String? {
+    private func readLines() {
+        var buffer = Data()
         while true {
+            let chunk = output.fileHandleForReading.availableData
+            buffer.append(chunk)
             while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
                 buffer.removeSubrange(buffer.startIndex...newline)
                 FileHandle.standardError.write(Data("[child] \(line)\n".utf8))
-                if line.contains(marker) { return line }
+                seen.withLock { lines.append(line) }
+                seen.broadcast()
             }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { return nil }
-            buffer.append(chunk)
+            if chunk.isEmpty { break }
         }
+        seen.withLock { closed = true }
+        seen.broadcast()
     }
 
     /// Sends `signal` and waits for the process to exit; returns its exit status.

@@ -59,6 +59,8 @@ extension DevServerTests {
                             route("/visits/record/:key") { info in RwResponse(text: await recordVisit(info.params["key"] ?? "")) }
                             route("/ledger") { RwResponse(text: ledgerHit()) }
                             route("/box") { RwResponse(text: boxSummary()) }
+                            route("/kinds") { RwResponse(text: kindsSummary(changing: true)) }
+                            route("/kinds/peek") { RwResponse(text: kindsSummary(changing: false)) }
                         """#)
         }
     }
@@ -152,6 +154,7 @@ extension DevServerTests {
         try saveVisitLog(version: 1)
         try saveLedger(version: 1)
         try save("Box.swift", "func boxSummary() -> String { \"none\" }\n")
+        try save("Kinds.swift", kindsSource(version: 1))
         try saveApp(marker: "a0")
         return try await DevServerProcess.start(package: DevFixture.directory)
     }
@@ -297,6 +300,83 @@ extension DevServerTests {
         let last = try #require(Summary(try await dev.http.send("GET", "/visits").text))
         #expect(last.id == first.id)
         #expect(last.writes == first.writes + (outcomes["ok"] ?? 0), "every recorded visit counted once")
+        #expect(dev.runnerPID() == runner, "the runner never crashed")
+        await dev.stop()
+    }
+
+    /// The app file keeping a struct nesting structs, a generic struct and an enum with payloads,
+    /// as saved in `version`: each version changes the method bodies; from version 3 on `Shape`
+    /// has one more stored property.
+    static func kindsSource(version: Int) -> String {
+        """
+        import RwSDK
+
+        struct Point: Sendable { var x: Int; var y: Int }
+        struct Shape: Sendable {
+            var origin: Point
+            var size: Point
+            var name: String
+            \(version >= 3 ? "var tag = 0" : "")
+        }
+        struct Tagged<Value: Sendable>: Sendable { var value: Value; var count: Int }
+        enum Phase: Sendable { case idle, running(step: Int, label: String), done(Double) }
+
+        /// The three values, each changed first when `changing`.
+        func kindsSummary(changing: Bool) -> String {
+            let shape = updateRwState("shape", initializer: { Shape(origin: Point(x: 0, y: 0), size: Point(x: 2, y: 3), name: "square") }) {
+                if changing { $0.origin.x += 1 }
+                return $0
+            }
+            let tagged = updateRwState("tagged", initializer: { Tagged(value: [Int](), count: 0) }) {
+                if changing {
+                    $0.count += 1
+                    $0.value.append($0.count)
+                }
+                return $0
+            }
+            let phase = updateRwState("phase", initializer: { Phase.idle }) {
+                if changing {
+                    switch $0 {
+                    case .idle: $0 = .running(step: 1, label: "go")
+                    case .running(let step, let label): $0 = .running(step: step + 1, label: label)
+                    case .done: break
+                    }
+                }
+                return $0
+            }
+            let phaseText: String
+            switch phase {
+            case .idle: phaseText = "idle"
+            case .running(let step, let label): phaseText = "\\(step)/\\(label)"
+            case .done(let value): phaseText = "done \\(value)"
+            }
+            return "shape=\\(shape.origin.x)/\\(shape.size.y)/\\(shape.name) tagged=\\(tagged.count)/\\(tagged.value.reduce(0, +)) phase=\\(phaseText) code=v\(version)"
+        }
+
+        """
+    }
+
+    /// A struct nesting structs, a generic struct and an enum with payloads keep their values
+    /// across saves of their file; when a stored property is added to the struct, it alone
+    /// starts again, and the terminal's warning names the type's change.
+    @Test func structsGenericsAndEnumsAreKeptUntilTheirLayoutChanges() async throws {
+        let dev = try await Self.startSession()
+        // `/kinds/peek` reads without changing, so polling for a version changes nothing.
+        #expect(try await dev.waitFor("/kinds/peek") { $0.hasSuffix("code=v1") } == "shape=0/3/square tagged=0/0 phase=idle code=v1")
+        #expect(try await dev.http.send("GET", "/kinds").text == "shape=1/3/square tagged=1/1 phase=1/go code=v1")
+        let runner = try await dev.waitForRunner()
+
+        try Self.save("Kinds.swift", Self.kindsSource(version: 2))
+        #expect(try await dev.waitFor("/kinds/peek") { $0.hasSuffix("code=v2") } == "shape=1/3/square tagged=1/1 phase=1/go code=v2")
+        #expect(try await dev.http.send("GET", "/kinds").text == "shape=2/3/square tagged=2/3 phase=2/go code=v2")
+
+        let mark = dev.child.lineCount
+        try Self.save("Kinds.swift", Self.kindsSource(version: 3))
+        #expect(try await dev.waitFor("/kinds/peek") { $0.hasSuffix("code=v3") } == "shape=0/3/square tagged=2/3 phase=2/go code=v3",
+                "Shape started again; Tagged<[Int]> and Phase were kept")
+        let warning = await dev.child.waitForLine(containing: "key \"shape\"", from: mark)
+        #expect(warning?.contains("stored property tag added") == true, "the warning names the change: \(warning ?? "none")")
+        #expect(warning?.contains("re-initialized") == true, "\(warning ?? "none")")
         #expect(dev.runnerPID() == runner, "the runner never crashed")
         await dev.stop()
     }

@@ -47,11 +47,23 @@ extension Response {
             let name = field.name == "Content-Type" ? .contentType : HTTPField.Name(field.name)
             if let name { fields.append(HTTPField(name: name, value: field.value)) }
         }
-        self.init(
-            status: HTTPResponse.Status(code: rwResponse.status),
-            headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: rwResponse.body))
-        )
+        let body: ResponseBody
+        if let stream = rwResponse.stream {
+            // Pieces are produced as the connection takes them (each write waits for the channel
+            // to be writable), so a slow client holds up the page instead of filling memory. A
+            // failure ends the response without its last chunk: the client sees it incomplete.
+            let first = rwResponse.body
+            body = ResponseBody { writer in
+                if !first.isEmpty { try await writer.write(ByteBuffer(bytes: first)) }
+                for try await piece in stream where !piece.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: piece))
+                }
+                try await writer.finish(nil)
+            }
+        } else {
+            body = ResponseBody(byteBuffer: ByteBuffer(bytes: rwResponse.body))
+        }
+        self.init(status: HTTPResponse.Status(code: rwResponse.status), headers: fields, body: body)
     }
 
     /// The 413 response for a body over `limit` bytes; it closes the connection.

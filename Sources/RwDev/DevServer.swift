@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import RwSDK
-import RwServer
+public import RwServer
 
 /// Settings of a `rw dev` session.
 public struct DevOptions: Sendable {

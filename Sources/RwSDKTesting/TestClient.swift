@@ -1,5 +1,5 @@
 import Foundation
-import RwSDK
+public import RwSDK
 import Synchronization
 
 /// A client that sends requests to an app in process (no server, no sockets) and carries the

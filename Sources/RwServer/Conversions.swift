@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import RwSDK
+public import RwSDK
 
 extension RwRequest {
     /// Converts a Hummingbird request, collecting its body; `nil` when the body is larger than

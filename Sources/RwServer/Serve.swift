@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import RwSDK
+public import RwSDK
 
 /// Serves `app` in production on Hummingbird until SIGINT or SIGTERM, then shuts down cleanly:
 /// the listener closes and requests in progress complete.

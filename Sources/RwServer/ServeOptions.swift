@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// The command-line options of a production RwSDK server: `--host`, `--port`, `--public`,
 /// `--max-body-size`, `--idle-timeout`.

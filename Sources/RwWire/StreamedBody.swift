@@ -1,4 +1,4 @@
-import RwState
+public import RwState
 
 extension MultiplexedClient {
     /// The rest of a streamed answer's body, read from the frames that follow its

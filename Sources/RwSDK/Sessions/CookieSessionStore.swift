@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Keeps a session's values in its cookie, signed (HMAC-SHA256, see ``SessionSigner``) so the
 /// browser can read but not change them, with the expiry inside the signed part. The default

@@ -8,9 +8,10 @@ import Testing
 /// Streamed pages through `rw dev`'s runner, read with a raw socket: the first part reaches the
 /// client while the awaited part still waits (on a signal the test sends), the page arrives in
 /// several chunks with the live-reload script, and a failure after the first byte shows the
-/// overlay and leaves the response without its last chunk.
+/// overlay and leaves the response without its last chunk. Also the front's HTTP assembly, which
+/// is production's.
 extension DevServerTests {
-    @Test func streamedPagesGoThroughTheRunnerInChunks() async throws {
+    @Test func streamedPagesGoThroughTheRunnerInChunksAndTheFrontIsProductionsAssembly() async throws {
         let dev = try await DevServerProcess.start()
         try await dev.waitFor("/") { $0 == "marker=v0" }
 
@@ -39,6 +40,13 @@ extension DevServerTests {
 
         // The runner serves on: nothing of the streams is left behind.
         #expect(try await dev.http.send("GET", "/").text == "marker=v0")
+
+        // The front is the production server's assembly (one dev start serves both checks): an
+        // oversized body gets 413 and the connection closes instead of reading the body.
+        let oversized = try RawReader(
+            port: dev.port, request: "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(3 << 20)\r\n\r\n")
+        #expect(oversized.readToClose(), "the connection stayed open after the 413")
+        #expect(oversized.text.hasPrefix("HTTP/1.1 413"))
         await dev.stop()
     }
 }

@@ -43,8 +43,15 @@ extension Response {
         var fields = HTTPFields()
         fields.reserveCapacity(rwResponse.headers.count)
         for field in rwResponse.headers {
-            // Content-Type is on nearly every response: skip validating and lower-casing its name.
-            let name = field.name == "Content-Type" ? .contentType : HTTPField.Name(field.name)
+            // The names the framework itself sets skip validating and lower-casing.
+            let name: HTTPField.Name? =
+                switch field.name {
+                case "Content-Type": .contentType
+                case "Cache-Control": .cacheControl
+                case "Set-Cookie": .setCookie
+                case "Location": .location
+                default: HTTPField.Name(field.name)
+                }
             if let name { fields.append(HTTPField(name: name, value: field.value)) }
         }
         let body: ResponseBody

@@ -122,7 +122,8 @@ public final class MultiplexedClient: Sendable {
         let delivery = state.withLock { state -> Delivery? in
             if let waiting = state.waiting.removeValue(forKey: frame.stream) {
                 guard frame.kind == .streamStart else { return .answer(waiting, Answer(frame: frame, rest: nil)) }
-                // Bounded by the runner's credit window, so unbounded buffering here is not.
+                // Unbounded, yet bounded in practice: the runner sends at most its credit window
+                // (plus one piece) ahead of what this side has granted back.
                 let (rest, continuation) = AsyncStream.makeStream(of: Frame.self)
                 state.streams[frame.stream] = continuation
                 return .answer(waiting, Answer(frame: frame, rest: rest))

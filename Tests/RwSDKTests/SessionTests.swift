@@ -134,3 +134,19 @@ private struct CookieJar {
         #expect(response.text.contains("more than a cookie holds"))
     }
 }
+
+@Suite struct Base64URLTests {
+    @Test func theURLAlphabetWithoutPaddingRoundTrips() throws {
+        #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
+        #expect(Base64URL.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw")
+        #expect(Base64URL.decode("-_8") == [0xFB, 0xFF])
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 251) }
+            let text = Base64URL.encode(bytes)
+            #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
+            #expect(Base64URL.decode(text[...]) == bytes)
+        }
+        #expect(Base64URL.decode("+/8") == nil, "the standard alphabet is not accepted")
+        #expect(Base64URL.decode("-_8=") == nil, "padding is not accepted")
+    }
+}

@@ -13,9 +13,11 @@ package enum AssetFingerprints {
     /// in the working directory without it.
     package static let directoryVariable = "RW_PUBLIC_DIRECTORY"
 
-    /// The public folder `asset(_:)` reads.
+    /// The public folder `asset(_:)` reads. Looks up the one variable: `ProcessInfo`'s
+    /// `environment` copies every variable into a dictionary, which was 28 % of the production
+    /// server's CPU time on a page with a client component.
     static var directory: String {
-        ProcessInfo.processInfo.environment[directoryVariable] ?? "public"
+        getenv(directoryVariable).map { String(cString: $0) } ?? "public"
     }
 
     private struct Entry {

@@ -150,3 +150,15 @@ private struct CookieJar {
         #expect(Base64URL.decode("-_8=") == nil, "padding is not accepted")
     }
 }
+
+@Suite struct CookieSessionPayloadTests {
+    @Test func anyValuesRoundTripThroughTheCookie() async throws {
+        let store = CookieSessionStore(signer: SessionSigner(secrets: [String(repeating: "k", count: 32)]))
+        let values = ["quote\"back\\slash": "line\nbreak\ttab/\u{1}", "ünïcode 🎉": "", "a": "<b>&"]
+        let token = try await store.save(values, token: nil, expires: Date(timeIntervalSinceNow: 60))
+        #expect(try await store.load(token) == values)
+        let payload = CookieSessionStore.Payload(v: values, e: 42)
+        let decoded = try JSONDecoder().decode(CookieSessionStore.Payload.self, from: Data(payload.json.utf8))
+        #expect(decoded.v == values && decoded.e == 42)
+    }
+}

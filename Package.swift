@@ -1,6 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Imports are internal unless a file says `public import`: a module's public interface names only
+// the modules it means to expose.
+let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault")]
+
 let package = Package(
     name: "RwSDK",
     platforms: [.macOS(.v15)],
@@ -28,7 +32,7 @@ let package = Package(
     ],
     targets: [
         // The state module: depends on nothing but the Swift runtime, Synchronization and Foundation.
-        .target(name: "RwState"),
+        .target(name: "RwState", swiftSettings: swiftSettings),
         // The framework: no NIO, no Hummingbird.
         .target(
             name: "RwSDK",
@@ -36,10 +40,11 @@ let package = Package(
                 "RwState",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // An in-process test client for apps: `try await app.test { client in … }`.
-        .target(name: "RwSDKTesting", dependencies: ["RwSDK"]),
+        .target(name: "RwSDKTesting", dependencies: ["RwSDK"], swiftSettings: swiftSettings),
         // Production serving on Hummingbird.
         .target(
             name: "RwServer",
@@ -51,13 +56,14 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         // Frames between the dev server's front and runner processes.
-        .target(name: "RwWire", dependencies: ["RwState"]),
+        .target(name: "RwWire", dependencies: ["RwState"], swiftSettings: swiftSettings),
         // The dev runner. `rw dev` compiles these sources together with RwWire's against the
         // shared libRwState.so; this target only keeps them building and tested.
-        .executableTarget(name: "rw-runner", dependencies: ["RwState", "RwWire"], path: "Sources/RwRunner"),
+        .executableTarget(name: "rw-runner", dependencies: ["RwState", "RwWire"], path: "Sources/RwRunner", swiftSettings: swiftSettings),
         // The dev server's front process: builders, gate, runner supervision, live reload.
         .target(
             name: "RwDev",
@@ -67,14 +73,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "rw",
             dependencies: [
                 "RwDev",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
         .testTarget(name: "RwSDKTests", dependencies: ["RwSDK", "RwSDKTesting"]),

@@ -93,12 +93,32 @@ struct DevResponder: HTTPResponder {
         }
     }
 
-    /// Adds the live-reload script to HTML responses.
+    /// Adds the live-reload script to HTML responses (for a streamed page, to its first bytes),
+    /// and makes a streamed page that fails after its first bytes show the error overlay.
     private func withLiveReload(_ response: RwResponse) -> RwResponse {
         guard response.headers["Content-Type"]?.hasPrefix("text/html") == true else { return response }
         var response = response
         response.body = LiveReload.inject(into: response.body)
         response.headers["Content-Length"] = nil
+        if let stream = response.stream { response.stream = Self.showingFailure(of: stream) }
         return response
+    }
+
+    /// `stream`, followed on failure by a script that shows the failure in the error overlay;
+    /// then it throws, so the response ends without its proper end.
+    static func showingFailure(of stream: RwBodyStream) -> RwBodyStream {
+        RwBodyStream {
+            var iterator = stream.makeAsyncIterator()
+            var failure: (any Error)?
+            return {
+                if let failure { throw failure }
+                do {
+                    return try await iterator.next()
+                } catch {
+                    failure = error
+                    return Array(LiveReload.overlayScript(title: "The page failed while streaming", message: "\(error)").utf8)
+                }
+            }
+        }
     }
 }

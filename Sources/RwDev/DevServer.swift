@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import RwSDK
-import RwServer
+public import RwServer
 
 /// Settings of a `rw dev` session.
 public struct DevOptions: Sendable {
@@ -25,13 +25,17 @@ public struct DevOptions: Sendable {
     public var requestTimeout: Duration?
     /// The largest accepted request body in bytes (larger ones get 413); production's default.
     public var maxBodySize: Int
+    /// Seconds a connection may go without a complete request part before it is closed (0:
+    /// never); production's default.
+    public var idleTimeout: Double
 
     /// Creates options.
     public init(
         packagePath: String = ".", target: String? = nil, host: String = "127.0.0.1", port: Int = 5173,
         verbose: Bool = false, gateTimeout: Duration = .seconds(120), requestTimeout: Duration? = .seconds(30),
-        maxBodySize: Int = ServeOptions.defaultMaxBodySize
+        maxBodySize: Int = ServeOptions.defaultMaxBodySize, idleTimeout: Double = ServeOptions.defaultIdleTimeout
     ) {
+        self.idleTimeout = idleTimeout
         self.requestTimeout = requestTimeout
         self.maxBodySize = maxBodySize
         self.packagePath = packagePath
@@ -84,18 +88,19 @@ public enum DevServer {
 
         var logger = Logger(label: "rw.dev")
         logger.logLevel = options.verbose ? .info : .warning
-        let application = Application(
-            responder: PublicFilesResponder(
-                directory: package.directory.appendingPathComponent("public").path,
-                inner: DevResponder(session: session, gateTimeout: options.gateTimeout, maxBodySize: options.maxBodySize),
-                logger: logger
-            ),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "rw-dev"),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? options.port
+        // The production server's assembly: the same limits, idle timeout, closing and public
+        // files, around the dev responder.
+        let application = ServerAssembly.application(
+            responder: DevResponder(session: session, gateTimeout: options.gateTimeout, maxBodySize: options.maxBodySize),
+            host: options.host,
+            port: options.port,
+            publicDirectory: package.directory.appendingPathComponent("public").path,
+            idleTimeout: ServeOptions.idleTimeLimit(seconds: options.idleTimeout),
+            serverName: "rw-dev",
+            logger: logger,
+            onListening: { port in
                 terminal.success("➜ listening on http://\(options.host):\(port)/  (state: /_rw/state)")
-            },
-            logger: logger
+            }
         )
         do {
             try await application.runService()

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One entry of the session's reload history.
 public struct GenerationRecord: Codable, Sendable, Equatable {

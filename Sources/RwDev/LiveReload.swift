@@ -65,6 +65,15 @@ actor LiveReload {
         return nil
     }
 
+    /// An inline script that shows `message` under `title` in this page's error overlay (it
+    /// runs after the live-reload script, as module scripts run in document order).
+    static func overlayScript(title: String, message: String) -> String {
+        let json = (try? JSONEncoder().encode(["title": title, "message": message])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // `<` never appears raw, so the JSON cannot end the script element.
+        let safe = json.replacingOccurrences(of: "<", with: "\\u003c")
+        return "<script type=\"module\">window.rwLiveReload?.showOverlay(\(safe));</script>"
+    }
+
     static let scriptTag = "<script type=\"module\" src=\"/_rw/live.js\"></script>"
 
     /// The browser side: reloads on `full-reload`, shows the overlay on `error`, reloads when it

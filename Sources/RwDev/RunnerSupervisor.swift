@@ -90,9 +90,14 @@ final class RunnerSupervisor: Sendable {
         guard let life = await servingLife() else { return .crashed(nil, cause: failure) }
         let limit = requestTimeout.map { $0 + Self.answerMargin }
         do {
-            let reply = try await life.client.request(.request, WireCodec.encode(request), timeout: limit)
+            let answer = try await life.client.exchange(.request, WireCodec.encode(request), timeout: limit)
+            let reply = answer.frame
             switch reply.kind {
             case .response: return .response(try WireCodec.decodeResponse(reply.payload))
+            case .streamStart:
+                var response = try WireCodec.decodeResponse(reply.payload)
+                if let frames = answer.rest { response.stream = life.client.body(of: reply.stream, frames: frames) }
+                return .response(response)
             case .timedOut: return .timedOut(try reply.decode(RequestTimedOut.self))
             default: throw WireError.malformed("a \(reply.kind) frame answered a request")
             }

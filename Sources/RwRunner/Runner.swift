@@ -23,6 +23,12 @@ import Synchronization
 /// writes why to standard error and exits with ``RunnerProtocol/stuckHandlerExitStatus``, so that
 /// the front restarts it. Both deadlines are kept by a ``Watchdog`` thread, which needs no thread
 /// of the cooperative pool.
+///
+/// A streamed response (a page that awaits) is sent as a ``Frame/Kind/streamStart`` frame once
+/// the handler returns, then a ``Frame/Kind/chunk`` per piece and a ``Frame/Kind/streamEnd``;
+/// ``CreditWindows`` bounds what is sent ahead of the front's credit, and a
+/// ``Frame/Kind/cancel`` from the front stops the producer. The request timeout covers the
+/// handler, not the streaming that follows it.
 final class Runner: Sendable {
     private struct Current {
         var generation = 0
@@ -33,6 +39,7 @@ final class Runner: Sendable {
     private let connection: FrameConnection
     private let requestTimeout: Duration?
     private let watchdog = Watchdog()
+    private let credits = CreditWindows()
 
     /// A runner answering on `connection`, whose handlers must answer within `requestTimeout`
     /// (`nil`: no limit).
@@ -49,6 +56,9 @@ final class Runner: Sendable {
             case .request: respond(to: frame)
             case .load: send(Frame(.loaded, stream: frame.stream, json: load(frame)))
             case .state: send(Frame(.stateList, stream: frame.stream, json: StateRegistry.shared.entries()))
+            case .credit:
+                if let credit = try? frame.decode(StreamCredit.self) { credits.grant(credit.bytes, to: frame.stream) }
+            case .cancel: credits.cancel(frame.stream)
             default: break  // only the front's kinds are answered
             }
         }
@@ -61,6 +71,35 @@ final class Runner: Sendable {
 
     private func send(_ response: RwResponse, stream: UInt32) {
         send(Frame(.response, stream: stream, WireCodec.encode(response)))
+    }
+
+    /// Sends a response whose body goes on in `rest`: its start, a chunk per piece as the
+    /// front's credit allows, then the end (with the failure when producing failed). Returns
+    /// when the body is complete, failed or was cancelled by the front.
+    private func stream(_ response: RwResponse, rest: RwBodyStream, on stream: UInt32) async {
+        credits.open(stream)
+        defer { credits.close(stream) }
+        send(Frame(.streamStart, stream: stream, WireCodec.encode(response)))
+        let pump = Task { [self, credits] in
+            do {
+                for try await piece in rest where !piece.isEmpty {
+                    try await credits.take(piece.count, on: stream)
+                    send(Frame(.chunk, stream: stream, piece))
+                }
+                send(Frame(.streamEnd, stream: stream, json: StreamEnd()))
+            } catch {
+                // After a cancel nobody reads the stream; the front drops the frame.
+                send(Frame(.streamEnd, stream: stream, json: StreamEnd(failure: String(reflecting: error))))
+            }
+        }
+        credits.onCancel(stream) { pump.cancel() }
+        await pump.value
+    }
+
+    /// Sends what the handler answered.
+    private func answer(_ response: RwResponse, stream: UInt32) async {
+        guard let rest = response.stream else { return send(response, stream: stream) }
+        await self.stream(response, rest: rest, on: stream)
     }
 
     /// Starts the handler of one request frame.
@@ -77,15 +116,16 @@ final class Runner: Sendable {
         guard let timeout = requestTimeout else {
             Task { [self] in
                 let response = await entry.handle(request)
-                if run.handlerReturned() { send(response, stream: stream) }
+                if run.handlerReturned() { await answer(response, stream: stream) }
             }
             return
         }
         let task = Task { [self, watchdog] in
             let response = await entry.handle(request)
-            if run.handlerReturned() { send(response, stream: stream) }
+            let answered = run.handlerReturned()
             // Finished requests leave no deadline behind.
             if let deadline = run.deadline.withLock({ $0 }) { watchdog.cancel(deadline) }
+            if answered { await answer(response, stream: stream) }
         }
         let deadline = watchdog.schedule(after: timeout) { [self] in
             // Timed out: cancel, answer at once, then make sure the handler ends.

@@ -33,13 +33,18 @@ public struct App: Sendable {
     /// `.development`), an unmatched path a 404 page.
     ///
     /// A HEAD request gets what the same GET would get, without the body: its `Content-Length`
-    /// is the length the GET body would have.
+    /// is the length the GET body would have (none for a streamed page).
+    ///
+    /// A page with ``Await`` content is streamed: the response's `body` holds the markup before
+    /// the first `Await`, its `stream` the rest.
     public func handle(_ request: RwRequest, environment: RwEnvironment = .production) async -> RwResponse {
         let response = await respond(to: request, environment: environment)
         guard request.method == "HEAD" else { return response }
         var head = response
-        if head.headers["Content-Length"] == nil { head.headers["Content-Length"] = String(head.body.count) }
+        // A streamed body's length is not known without producing it.
+        if head.headers["Content-Length"] == nil, head.stream == nil { head.headers["Content-Length"] = String(head.body.count) }
         head.body = []
+        head.stream = nil
         return head
     }
 
@@ -57,14 +62,14 @@ public struct App: Sendable {
                 if let token, let values = try await sessions.store.load(token) {
                     _ = info.session(orMake: { Session(values: values, token: token) })
                 }
-                return try await finishSession(try await dispatch(info), info, cookie: token)
+                return try await finishSession(try await dispatch(info, environment: environment), info, cookie: token)
             } catch {
                 return errorResponse(for: error, info: info, environment: environment)
             }
         }
     }
 
-    private func dispatch(_ info: RequestInfo) async throws -> RwResponse {
+    private func dispatch(_ info: RequestInfo, environment: RwEnvironment) async throws -> RwResponse {
         let request = info.request
         let isAction = request.path.hasPrefix(ServerAction.pathPrefix)
         // The methods of routes whose pattern matched under another method.
@@ -88,7 +93,12 @@ public struct App: Sendable {
                     var html = HTMLOutput(capacity: 2048)
                     html.append("<!DOCTYPE html>")
                     route.wrap(page).render(into: &html)
-                    let response = RwResponse(headers: ["Content-Type": "text/html; charset=utf-8"], body: html.bytes)
+                    var response = RwResponse(headers: ["Content-Type": "text/html; charset=utf-8"], body: html.bytes)
+                    if html.hasDeferredContent {
+                        let (first, rest) = html.streamed()
+                        response.body = first
+                        response.stream = rest.map { streaming($0, info, environment: environment) }
+                    }
                     return finish(response, info)
                 }
             case .action:
@@ -106,6 +116,37 @@ public struct App: Sendable {
             throw HTTPStatusError(405, "\(request.path) does not answer \(request.method); it answers \(allow).", headers: ["Allow": allow])
         }
         throw HTTPStatusError(404, "No route matches \(request.method) \(request.path).")
+    }
+
+    /// `rest` of a streamed page, produced with `info` as the current request. When producing
+    /// fails, a visible notice ends the page (with the error in `.development`), then the
+    /// stream throws, so the response ends without its proper end.
+    private func streaming(_ rest: RwBodyStream, _ info: RequestInfo, environment: RwEnvironment) -> RwBodyStream {
+        let logger = logger
+        return RwBodyStream {
+            var iterator = rest.makeAsyncIterator()
+            var failure: (any Error)?
+            return {
+                if let failure { throw failure }
+                do {
+                    return try await withRequestInfo(info) { try await iterator.next() }
+                } catch {
+                    let request = info.request
+                    logger.error("\(request.method) \(request.path) failed after its first bytes were sent: \(String(reflecting: error))")
+                    failure = error
+                    var notice = HTMLOutput(capacity: 256)
+                    notice.append(markup: "<p role=\"alert\" data-rw-stream-error>")
+                    notice.append(text: "The rest of this page could not be rendered.")
+                    if environment == .development {
+                        notice.append(markup: "<pre>")
+                        notice.append(text: String(reflecting: error))
+                        notice.append(markup: "</pre>")
+                    }
+                    notice.append(markup: "</p>")
+                    return notice.bytes
+                }
+            }
+        }
     }
 
     private func runAction(_ info: RequestInfo) async throws -> RwResponse {

@@ -9,9 +9,15 @@ public protocol HTML: SendableMetatype {
 
 /// Rendered markup as UTF-8 bytes: what a page is rendered into before it becomes a response
 /// body, without intermediate strings.
+///
+/// Content that must be awaited (``Await``) is not rendered into the output: it is recorded at
+/// its place in ``bytes``, and a page that has such content is streamed (see ``streamed()``).
 public struct HTMLOutput: Sendable {
-    /// The markup so far.
+    /// The markup so far, without the content still to be awaited.
     public private(set) var bytes: [UInt8]
+
+    /// Content still to be awaited, each with the offset in `bytes` where it goes, in order.
+    private(set) var deferred: [(offset: Int, content: @Sendable () async throws -> any HTML)] = []
 
     /// An empty output with room for `capacity` bytes.
     public init(capacity: Int = 1024) {
@@ -33,6 +39,48 @@ public struct HTMLOutput: Sendable {
     /// Appends `value` with `&`, `<`, `>`, `"` and `'` escaped, safe inside a quoted attribute.
     public mutating func append(attributeValue value: String) {
         appendEscaped(value, quotes: true)
+    }
+
+    /// Records content to be awaited at the current end of the markup: a streamed page sends
+    /// the markup before it, then awaits `content` and renders its result in its place.
+    public mutating func append(awaiting content: @escaping @Sendable () async throws -> any HTML) {
+        deferred.append((bytes.count, content))
+    }
+
+    /// Whether some content is still to be awaited.
+    public var hasDeferredContent: Bool { !deferred.isEmpty }
+
+    /// The markup up to the first content to be awaited, and the rest as a stream: pieces of
+    /// markup in order, each awaited content rendered (and streamed in turn) in its place. The
+    /// stream is `nil` when nothing is to be awaited.
+    public func streamed() -> (first: [UInt8], rest: RwBodyStream?) {
+        guard let first = deferred.first else { return (bytes, nil) }
+        let output = self
+        let rest = RwBodyStream {
+            // Step 2k of an output is its markup from content k-1 to content k, step 2k+1 awaits
+            // content k; the innermost content being streamed is on top of the stack. The first
+            // markup of the page (step 0) is `first`.
+            var stack: [(output: HTMLOutput, step: Int)] = [(output, 1)]
+            return {
+                while let (output, step) = stack.popLast() {
+                    let count = output.deferred.count
+                    guard step <= 2 * count else { continue }
+                    stack.append((output, step + 1))
+                    let index = step / 2
+                    if step % 2 == 1 {
+                        var inner = HTMLOutput(capacity: 1024)
+                        try await output.deferred[index].content().render(into: &inner)
+                        stack.append((inner, 0))
+                    } else {
+                        let start = index == 0 ? 0 : output.deferred[index - 1].offset
+                        let end = index < count ? output.deferred[index].offset : output.bytes.count
+                        if end > start { return Array(output.bytes[start..<end]) }
+                    }
+                }
+                return nil
+            }
+        }
+        return (Array(bytes[..<first.offset]), rest)
     }
 
     @inline(__always)

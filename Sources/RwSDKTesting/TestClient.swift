@@ -1,5 +1,5 @@
 import Foundation
-import RwSDK
+public import RwSDK
 import Synchronization
 
 /// A client that sends requests to an app in process (no server, no sockets) and carries the
@@ -47,7 +47,17 @@ public final class TestClient: Sendable {
         for field in headers { fields.add(name: field.name, value: field.value) }
         let response = await app.handle(RwRequest(method: method.name, target: target, headers: fields, body: body), environment: environment)
         for field in response.headers.values(for: "Set-Cookie") { receive(field) }
-        return TestResponse(response)
+        guard let stream = response.stream else { return TestResponse(response) }
+        // A streamed page: every piece, as a server would send it.
+        var streamed = response
+        streamed.stream = nil
+        var failure: String?
+        do {
+            for try await piece in stream { streamed.body += piece }
+        } catch {
+            failure = String(reflecting: error)
+        }
+        return TestResponse(streamed, streamFailure: failure)
     }
 
     /// Sends a GET request.
@@ -101,13 +111,16 @@ public struct TestResponse: Sendable {
     public let status: Int
     /// The header fields, in order.
     public let headers: Headers
-    /// The body.
+    /// The body; for a streamed page, every piece of it.
     public let body: [UInt8]
+    /// Why a streamed body ended before its end (after `body`), or `nil` when it is complete.
+    public let streamFailure: String?
 
-    init(_ response: RwResponse) {
+    init(_ response: RwResponse, streamFailure: String? = nil) {
         status = response.status
         headers = response.headers
         body = response.body
+        self.streamFailure = streamFailure
     }
 
     /// The body as UTF-8 text (invalid bytes repaired).

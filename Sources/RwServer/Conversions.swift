@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import RwSDK
+public import RwSDK
 
 extension RwRequest {
     /// Converts a Hummingbird request, collecting its body; `nil` when the body is larger than
@@ -43,15 +43,34 @@ extension Response {
         var fields = HTTPFields()
         fields.reserveCapacity(rwResponse.headers.count)
         for field in rwResponse.headers {
-            // Content-Type is on nearly every response: skip validating and lower-casing its name.
-            let name = field.name == "Content-Type" ? .contentType : HTTPField.Name(field.name)
+            // The names the framework itself sets skip validating and lower-casing.
+            let name: HTTPField.Name? =
+                switch field.name {
+                case "Content-Type": .contentType
+                case "Cache-Control": .cacheControl
+                case "Set-Cookie": .setCookie
+                case "Location": .location
+                default: HTTPField.Name(field.name)
+                }
             if let name { fields.append(HTTPField(name: name, value: field.value)) }
         }
-        self.init(
-            status: HTTPResponse.Status(code: rwResponse.status),
-            headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: rwResponse.body))
-        )
+        let body: ResponseBody
+        if let stream = rwResponse.stream {
+            // Pieces are produced as the connection takes them (each write waits for the channel
+            // to be writable), so a slow client holds up the page instead of filling memory. A
+            // failure ends the response without its last chunk: the client sees it incomplete.
+            let first = rwResponse.body
+            body = ResponseBody { writer in
+                if !first.isEmpty { try await writer.write(ByteBuffer(bytes: first)) }
+                for try await piece in stream where !piece.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: piece))
+                }
+                try await writer.finish(nil)
+            }
+        } else {
+            body = ResponseBody(byteBuffer: ByteBuffer(bytes: rwResponse.body))
+        }
+        self.init(status: HTTPResponse.Status(code: rwResponse.status), headers: fields, body: body)
     }
 
     /// The 413 response for a body over `limit` bytes; it closes the connection.

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import RwSDK
 
 /// Serves files from a public folder for GET and HEAD requests the wrapped responder answers

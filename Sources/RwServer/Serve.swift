@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
-import NIOCore
-import RwSDK
+package import NIOCore
+public import RwSDK
 
 /// Serves `app` in production on Hummingbird until SIGINT or SIGTERM, then shuts down cleanly:
 /// the listener closes and requests in progress complete.
@@ -17,33 +17,36 @@ public func serve(_ app: App, options: ServeOptions) async throws {
     let logger = Logger(label: "rw.server")
     // `asset(_:)` fingerprints files of the folder this server serves.
     setenv(AssetFingerprints.directoryVariable, URL(fileURLWithPath: options.publicDirectory).path, 1)
-    let responder = AppResponder(app: app, environment: .production, maxBodySize: options.maxBodySize)
-    let application = Application(
-        responder: PublicFilesResponder(directory: options.publicDirectory, inner: responder, logger: logger),
-        server: .http1(
-            configuration: .init(additionalChannelHandlers: [CloseAfterResponseHandler()], idleTimeout: options.idleTimeLimit)
-        ),
-        configuration: .init(address: .hostname(options.host, port: options.port), serverName: "RwSDK"),
-        onServerRunning: { channel in
-            let port = channel.localAddress?.port ?? options.port
+    let application = ServerAssembly.application(
+        responder: AppResponder(app: app, environment: .production, maxBodySize: options.maxBodySize),
+        host: options.host,
+        port: options.port,
+        publicDirectory: options.publicDirectory,
+        idleTimeout: options.idleTimeLimit,
+        serverName: "RwSDK",
+        logger: logger,
+        onListening: { port in
             FileHandle.standardOutput.write(Data("listening on http://\(options.host):\(port)\n".utf8))
-        },
-        logger: logger
+        }
     )
     try await application.runService()
 }
 
-/// Parses the process's command-line arguments as ``ServeOptions`` and serves `app`; prints
-/// usage and exits on invalid arguments.
+/// Reads ``ServeOptions`` from the environment (`RW_HOST`, `RW_PORT` …) and the process's
+/// command-line arguments (which win) and serves `app`; prints usage and exits on invalid
+/// arguments or variables.
 public func serve(_ app: App) async throws {
-    let options = ServeOptions.parseOrExit()
+    let options = ServeOptions.parseOrExit(environment: ProcessInfo.processInfo.environment)
     try await serve(app, options: options)
 }
 
 extension ServeOptions {
-    /// `idleTimeout` as the server's limit; `nil` when it is 0 (or negative, or not finite).
-    var idleTimeLimit: TimeAmount? {
-        guard idleTimeout.isFinite, idleTimeout > 0 else { return nil }
-        return .nanoseconds(Int64(min(idleTimeout, 86_400 * 365) * 1_000_000_000))
+    /// `seconds` as a server's idle limit; `nil` when it is 0 (or negative, or not finite).
+    package static func idleTimeLimit(seconds: Double) -> TimeAmount? {
+        guard seconds.isFinite, seconds > 0 else { return nil }
+        return .nanoseconds(Int64(min(seconds, 86_400 * 365) * 1_000_000_000))
     }
+
+    /// `idleTimeout` as the server's limit; `nil` when it is 0 (or negative, or not finite).
+    var idleTimeLimit: TimeAmount? { Self.idleTimeLimit(seconds: idleTimeout) }
 }

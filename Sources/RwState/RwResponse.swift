@@ -7,14 +7,18 @@ public struct RwResponse: Sendable {
     public var status: Int
     /// The response's header fields.
     public var headers: Headers
-    /// The complete body.
+    /// The complete body, or, when ``stream`` is set, its first bytes.
     public var body: [UInt8]
+    /// The rest of the body, produced after `body` has been sent (a streamed page); `nil` when
+    /// `body` is all of it.
+    public var stream: RwBodyStream?
 
     /// Creates a response.
-    public init(status: Int = 200, headers: Headers = [:], body: [UInt8] = []) {
+    public init(status: Int = 200, headers: Headers = [:], body: [UInt8] = [], stream: RwBodyStream? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.stream = stream
     }
 
     /// Creates a response whose body is `text` encoded as UTF-8.

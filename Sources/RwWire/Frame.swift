@@ -22,6 +22,22 @@ public struct Frame: Sendable, Equatable {
         /// Runner → front, instead of a response: the handler did not answer within the
         /// request timeout and was cancelled (JSON ``RequestTimedOut``).
         case timedOut = 0x74
+        /// Runner → front, instead of a response: the head and first bytes of a streamed
+        /// response (``WireCodec`` response encoding); ``chunk`` frames and one ``streamEnd``
+        /// follow on the same stream.
+        case streamStart = 0x42
+        /// Runner → front: the next piece of a streamed body (raw bytes). The runner sends at
+        /// most ``CreditWindows/window`` bytes more than the front has granted back.
+        case chunk = 0x43
+        /// Runner → front: a streamed body is complete, or failed after its first bytes (JSON
+        /// ``StreamEnd``).
+        case streamEnd = 0x45
+        /// Front → runner: the front has passed on this many bytes of a streamed body, so the
+        /// runner may send as many more (JSON ``StreamCredit``).
+        case credit = 0x63
+        /// Front → runner: nobody reads this streamed body any more (the client went away); the
+        /// runner stops producing it. Empty payload.
+        case cancel = 0x78
         /// Runner → front, first frame on a connection: the runner is ready (JSON ``RunnerHello``).
         case hello = 0x48
         /// Runner → front, just before the runner exits with

@@ -9,15 +9,29 @@ import Synchronization
 /// per request. A request with a time limit that gets no answer within it fails with
 /// ``WireError/timedOut`` (checked by the reading thread every 100 ms); when the connection
 /// ends, every request still waiting fails with ``WireError/closed``.
+///
+/// A request answered with a ``Frame/Kind/streamStart`` frame also gets the frames that follow on
+/// its stream, up to its ``Frame/Kind/streamEnd`` (see ``exchange(_:_:timeout:)``).
 public final class MultiplexedClient: Sendable {
+    /// The answer to a request: its frame, and for a ``Frame/Kind/streamStart`` the frames that
+    /// follow on its stream (the last one a ``Frame/Kind/streamEnd``, unless the connection
+    /// ended first).
+    public struct Answer: Sendable {
+        /// The answering frame.
+        public let frame: Frame
+        /// The frames that follow a ``Frame/Kind/streamStart``; `nil` for other answers.
+        public let rest: AsyncStream<Frame>?
+    }
+
     private struct Waiting {
-        var continuation: CheckedContinuation<Frame, any Error>
+        var continuation: CheckedContinuation<Answer, any Error>
         var deadline: DispatchTime?
     }
 
     private struct State {
         var nextStream: UInt32 = 1
         var waiting: [UInt32: Waiting] = [:]
+        var streams: [UInt32: AsyncStream<Frame>.Continuation] = [:]
         var ended = false
     }
 
@@ -53,6 +67,15 @@ public final class MultiplexedClient: Sendable {
     /// ``WireError/timedOut`` when no answer came within `timeout` (`nil`: no limit),
     /// ``WireError/closed`` when the connection ended first, or the error of sending.
     public func request(_ kind: Frame.Kind, _ payload: [UInt8], timeout: Duration? = nil) async throws -> Frame {
+        try await exchange(kind, payload, timeout: timeout).frame
+    }
+
+    /// Sends a frame of `kind` with `payload` and returns its answer, with the frames of a
+    /// streamed answer; throws as ``request(_:_:timeout:)`` does. The time limit covers the
+    /// answering frame only. The caller reads `rest` to its end, or calls
+    /// ``cancelStream(_:)``; it grants the runner credit with ``grant(_:to:)`` as it passes
+    /// pieces on.
+    public func exchange(_ kind: Frame.Kind, _ payload: [UInt8], timeout: Duration? = nil) async throws -> Answer {
         let deadline = timeout.map { DispatchTime.now() + .nanoseconds(Int(min($0.seconds, 1e9) * 1e9)) }
         return try await withCheckedThrowingContinuation { continuation in
             let stream = state.withLock { state -> UInt32? in
@@ -74,9 +97,50 @@ public final class MultiplexedClient: Sendable {
     /// The number of requests waiting for their answer.
     public var waitingCount: Int { state.withLock { $0.waiting.count } }
 
+    /// Grants `bytes` of credit to streamed answer `stream` (see ``CreditWindows``).
+    public func grant(_ bytes: Int, to stream: UInt32) {
+        // A broken connection ends the stream through the reading thread.
+        try? connection.send(Frame(.credit, stream: stream, json: StreamCredit(bytes: bytes)))
+    }
+
+    /// Stops reading streamed answer `stream`: its remaining frames are dropped and the runner
+    /// is told to stop producing it.
+    public func cancelStream(_ stream: UInt32) {
+        guard let rest = state.withLock({ $0.streams.removeValue(forKey: stream) }) else { return }
+        rest.finish()
+        try? connection.send(Frame(.cancel, stream: stream))
+    }
+
+    /// The number of streamed answers still being received.
+    public var openStreamCount: Int { state.withLock { $0.streams.count } }
+
     private func answer(_ frame: Frame) {
-        // An answer to a request that already timed out is dropped.
-        state.withLock { $0.waiting.removeValue(forKey: frame.stream) }?.continuation.resume(returning: frame)
+        enum Delivery {
+            case answer(Waiting, Answer)
+            case more(AsyncStream<Frame>.Continuation, last: Bool)
+        }
+        let delivery = state.withLock { state -> Delivery? in
+            if let waiting = state.waiting.removeValue(forKey: frame.stream) {
+                guard frame.kind == .streamStart else { return .answer(waiting, Answer(frame: frame, rest: nil)) }
+                // Unbounded, yet bounded in practice: the runner sends at most its credit window
+                // (plus one piece) ahead of what this side has granted back.
+                let (rest, continuation) = AsyncStream.makeStream(of: Frame.self)
+                state.streams[frame.stream] = continuation
+                return .answer(waiting, Answer(frame: frame, rest: rest))
+            }
+            guard let continuation = state.streams[frame.stream] else { return nil }
+            let last = frame.kind == .streamEnd
+            if last { state.streams.removeValue(forKey: frame.stream) }
+            return .more(continuation, last: last)
+        }
+        // An answer to a request that already timed out, or to a cancelled stream, is dropped.
+        switch delivery {
+        case .answer(let waiting, let answer): waiting.continuation.resume(returning: answer)
+        case .more(let continuation, let last):
+            continuation.yield(frame)
+            if last { continuation.finish() }
+        case nil: break
+        }
     }
 
     private func expire() {
@@ -89,11 +153,16 @@ public final class MultiplexedClient: Sendable {
     }
 
     private func end() {
-        let waiting = state.withLock { state -> [Waiting] in
+        let (waiting, streams) = state.withLock { state -> ([Waiting], [AsyncStream<Frame>.Continuation]) in
             state.ended = true
-            defer { state.waiting = [:] }
-            return Array(state.waiting.values)
+            defer {
+                state.waiting = [:]
+                state.streams = [:]
+            }
+            return (Array(state.waiting.values), Array(state.streams.values))
         }
         for entry in waiting { entry.continuation.resume(throwing: WireError.closed) }
+        // Streams end without their streamEnd frame: their readers see the connection ended.
+        for stream in streams { stream.finish() }
     }
 }

@@ -1,4 +1,4 @@
-import RwState
+public import RwState
 
 /// Reads back what a ``PayloadWriter`` wrote, checking every length against the bytes there are:
 /// a short or inconsistent payload is a ``WireError/malformed(_:)``, never a crash.

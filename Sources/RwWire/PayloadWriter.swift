@@ -1,4 +1,4 @@
-import RwState
+public import RwState
 
 /// Appends the binary fields of request and response heads to a payload: big-endian `UInt32`s,
 /// and strings as a `UInt32` byte count followed by their UTF-8 bytes.

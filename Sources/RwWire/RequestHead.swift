@@ -1,4 +1,4 @@
-import RwState
+public import RwState
 
 /// The head of a request frame: everything of an ``RwRequest`` but its body.
 ///

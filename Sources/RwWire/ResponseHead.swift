@@ -1,4 +1,4 @@
-import RwState
+public import RwState
 
 /// The head of a response frame: everything of an ``RwResponse`` but its body.
 ///

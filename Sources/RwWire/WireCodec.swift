@@ -1,5 +1,5 @@
 import Foundation
-import RwState
+public import RwState
 
 /// Payload encodings of the front ↔ runner protocol.
 ///

@@ -12,6 +12,8 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed
     /// No answer came within the time allowed.
     case timedOut
+    /// The runner could not produce the rest of a streamed body (why, as it said).
+    case streamFailed(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformed(let reason): "malformed frame: \(reason)"
         case .closed: "connection closed"
         case .timedOut: "no answer within the time allowed"
+        case .streamFailed(let reason): reason
         }
     }
 }

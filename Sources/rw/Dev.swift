@@ -51,12 +51,18 @@ extension Rw {
         @Option(help: "The largest accepted request body in bytes; larger requests get 413 (as in production).")
         var maxBodySize: Int = ServeOptions.defaultMaxBodySize
 
+        @Option(help: "Seconds a connection may go without a complete request part before it is closed; 0 for never (as in production).")
+        var idleTimeout: Double = ServeOptions.defaultIdleTimeout
+
         @Flag(help: "Print the build commands and the server's own logs.")
         var verbose = false
 
         func validate() throws {
             guard requestTimeout >= 0, requestTimeout.isFinite else {
                 throw ValidationError("--request-timeout must be a number of seconds, 0 or more.")
+            }
+            guard idleTimeout >= 0, idleTimeout.isFinite else {
+                throw ValidationError("--idle-timeout must be a number of seconds, 0 or more.")
             }
             guard maxBodySize > 0 else {
                 throw ValidationError("--max-body-size must be a number of bytes, 1 or more.")
@@ -68,7 +74,7 @@ extension Rw {
                 DevOptions(
                     packagePath: packagePath, target: target, host: host, port: port, verbose: verbose,
                     requestTimeout: requestTimeout > 0 ? .milliseconds(Int64(requestTimeout * 1000)) : nil,
-                    maxBodySize: maxBodySize))
+                    maxBodySize: maxBodySize, idleTimeout: idleTimeout))
         }
     }
 }

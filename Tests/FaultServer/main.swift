@@ -49,6 +49,28 @@ let app = defineApp {
         return RwResponse(body: body)
     }
     route("/bytes-handled") { RwResponse(text: "\(Counters.bytesHandled.load(ordering: .relaxed))") }
+    // A streamed page: its first part at once, the rest once latch `key` is opened
+    // (`/open/key`); with `?fail` the awaited part throws instead.
+    route("/stream/:key") { info -> Element in
+        let key = info.params["key"] ?? ""
+        let fails = info.request.query["fail"] != nil
+        return html {
+            body {
+                h1 { "before the wait" }
+                Await { () async throws -> String in
+                    await Latches.wait(key)
+                    if fails { throw HTTPStatusError(500, "the awaited part failed") }
+                    return "after the wait"
+                } content: { text in
+                    p { text }
+                }
+            }
+        }
+    }
+    route("/open/:key") { info in
+        Latches.open(info.params["key"] ?? "")
+        return RwResponse(text: "opened")
+    }
     route("/files/*/edit") { info in RwResponse(text: info.params["$0"] ?? "") }
     echo
 }

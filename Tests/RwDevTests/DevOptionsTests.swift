@@ -10,4 +10,9 @@ import Testing
         #expect(DevOptions().maxBodySize == production.maxBodySize)
         #expect(production.maxBodySize == ServeOptions.defaultMaxBodySize)
     }
+
+    /// Idle connections are closed after the same time in development as in production.
+    @Test func theDevIdleTimeoutIsProductions() throws {
+        #expect(DevOptions().idleTimeout == (try ServeOptions.parse([])).idleTimeout)
+    }
 }

@@ -65,3 +65,28 @@ import Testing
         #expect(response.headers["Allow"] == "POST")
     }
 }
+
+@Suite struct MethodShorthandTests {
+    @Test func eachShorthandAnswersItsMethodOnly() async {
+        let app = defineApp {
+            get("/x") { RwResponse(text: "get") }
+            post("/x") { info in RwResponse(text: "post \(info.request.body.count)") }
+            put("/x") { RwResponse(text: "put") }
+            patch("/x") { RwResponse(text: "patch") }
+            delete("/x") { RwResponse(text: "delete") }
+            get("/page") { main { "page" } }
+            get("/page/:id") { info in main { info.params["id"] ?? "" } }
+        }
+        #expect(await send(app, "GET", "/x").text == "get")
+        #expect(await send(app, "POST", "/x", body: "ab").text == "post 2")
+        #expect(await send(app, "PUT", "/x").text == "put")
+        #expect(await send(app, "PATCH", "/x").text == "patch")
+        #expect(await send(app, "DELETE", "/x").text == "delete")
+        #expect(await send(app, "HEAD", "/x").status == 200)
+        let options = await send(app, "OPTIONS", "/x")
+        #expect(options.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")
+        #expect(await send(app, "GET", "/page").text == "<!DOCTYPE html><main>page</main>")
+        #expect(await send(app, "GET", "/page/7").text == "<!DOCTYPE html><main>7</main>")
+        #expect(await send(app, "POST", "/page").status == 405)
+    }
+}

@@ -134,3 +134,31 @@ private struct CookieJar {
         #expect(response.text.contains("more than a cookie holds"))
     }
 }
+
+@Suite struct Base64URLTests {
+    @Test func theURLAlphabetWithoutPaddingRoundTrips() throws {
+        #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
+        #expect(Base64URL.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw")
+        #expect(Base64URL.decode("-_8") == [0xFB, 0xFF])
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 251) }
+            let text = Base64URL.encode(bytes)
+            #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
+            #expect(Base64URL.decode(text[...]) == bytes)
+        }
+        #expect(Base64URL.decode("+/8") == nil, "the standard alphabet is not accepted")
+        #expect(Base64URL.decode("-_8=") == nil, "padding is not accepted")
+    }
+}
+
+@Suite struct CookieSessionPayloadTests {
+    @Test func anyValuesRoundTripThroughTheCookie() async throws {
+        let store = CookieSessionStore(signer: SessionSigner(secrets: [String(repeating: "k", count: 32)]))
+        let values = ["quote\"back\\slash": "line\nbreak\ttab/\u{1}", "ünïcode 🎉": "", "a": "<b>&"]
+        let token = try await store.save(values, token: nil, expires: Date(timeIntervalSinceNow: 60))
+        #expect(try await store.load(token) == values)
+        let payload = CookieSessionStore.Payload(v: values, e: 42)
+        let decoded = try JSONDecoder().decode(CookieSessionStore.Payload.self, from: Data(payload.json.utf8))
+        #expect(decoded.v == values && decoded.e == 42)
+    }
+}

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import RwState
 
 /// One generation's app image: the app target's `libApp…-<generation>.so`, linked against the

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The deps image of a generation: a stack of layers holding RwSDK and the packages the app
 /// imports (never RwState), linked from SwiftPM's debug objects. The first layer holds what the

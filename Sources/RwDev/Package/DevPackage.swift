@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The app package `rw dev` serves: its app target, the local library targets below it, and the
 /// packages it depends on by path.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A Swift library target of the app's own package that the app target depends on (or the app
 /// target itself). Every local target is reloadable: it is compiled by rw dev into an image of

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A cookie to set on the response, with every attribute of RFC 6265bis.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Keeps a session's values in its cookie, signed (HMAC-SHA256, see ``SessionSigner``) so the
 /// browser can read but not change them, with the expiry inside the signed part. The default
@@ -24,6 +24,19 @@ public struct CookieSessionStore: SessionStore {
         var v: [String: String]
         /// Expiry, in seconds since 1970.
         var e: Int64
+
+        /// The payload as JSON, written directly (`JSONEncoder` was most of the time of saving a
+        /// session); ``load(_:)`` reads it back with `JSONDecoder`.
+        var json: String {
+            var json = "{\"v\":{"
+            for (index, (key, value)) in v.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { json += "," }
+                FlatJSON.appendString(key, to: &json)
+                json += ":"
+                FlatJSON.appendString(value, to: &json)
+            }
+            return json + "},\"e\":\(e)}"
+        }
     }
 
     public func load(_ token: String) async throws -> [String: String]? {
@@ -35,7 +48,7 @@ public struct CookieSessionStore: SessionStore {
 
     public func save(_ values: [String: String], token: String?, expires: Date) async throws -> String {
         let payload = Payload(v: values, e: Int64(expires.timeIntervalSince1970))
-        let signed = signer.sign(Array(try sharedJSONEncoder.encode(payload)))
+        let signed = signer.sign(Array(payload.json.utf8))
         guard signed.utf8.count <= Self.maxTokenSize else {
             throw SessionTooLarge(size: signed.utf8.count)
         }

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Keeps sessions in the process, in the state module: they survive every `rw dev` reload
 /// (a re-optimization too, the values being `Codable`) but not a restart. The cookie holds only

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where sessions are kept between requests: the session cookie's value is a token the store
 /// gives out and later turns back into the session's values.

@@ -103,6 +103,26 @@ final class RawConnection: @unchecked Sendable {
         }
     }
 
+    /// Reads until what has arrived (and not been consumed by ``readResponse(timeout:toHead:)``)
+    /// contains `marker`, keeping it all; `false` when the connection closed or `timeout` passed
+    /// first.
+    func read(until marker: String, timeout: Duration = .seconds(10)) async -> Bool {
+        let needle = Array(marker.utf8)
+        return await onThread {
+            let deadline = ContinuousClock.now + timeout
+            while true {
+                if RawResponse.find(needle, in: self.buffer, from: 0) != nil { return true }
+                switch self.readMore(until: deadline) {
+                case .data: continue
+                case .closed, .timedOut: return false
+                }
+            }
+        }
+    }
+
+    /// What has arrived and not been consumed yet.
+    var unread: [UInt8] { buffer }
+
     /// Waits until the server closes the connection, discarding whatever it sends; `false` when
     /// it is still open after `timeout`.
     func waitForClose(timeout: Duration) async -> Bool {

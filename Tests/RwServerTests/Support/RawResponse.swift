@@ -8,6 +8,9 @@ struct RawResponse: Sendable {
     let headers: [(name: String, value: String)]
     /// The body, de-chunked.
     let body: [UInt8]
+    /// The sizes of the body's chunks in the chunked coding, in order (without the last, empty
+    /// one); empty for a body with a `Content-Length`.
+    var chunkSizes: [Int] = []
 
     /// The body as text (invalid UTF-8 repaired).
     var text: String { String(decoding: body, as: UTF8.self) }
@@ -51,6 +54,7 @@ struct RawResponse: Sendable {
         }
         if value("transfer-encoding")?.lowercased() == "chunked" {
             var body: [UInt8] = []
+            var sizes: [Int] = []
             var index = bodyStart
             while true {
                 guard let lineEnd = find([13, 10], in: buffer, from: index) else { return nil }
@@ -60,9 +64,10 @@ struct RawResponse: Sendable {
                 if size == 0 {
                     guard let trailerEnd = find([13, 10], in: buffer, from: index) else { return nil }
                     buffer.removeFirst(trailerEnd + 2)
-                    return RawResponse(status: status, headers: headers, body: body)
+                    return RawResponse(status: status, headers: headers, body: body, chunkSizes: sizes)
                 }
                 guard buffer.count >= index + size + 2 else { return nil }
+                sizes.append(size)
                 body.append(contentsOf: buffer[index..<index + size])
                 index += size + 2
             }
@@ -73,7 +78,7 @@ struct RawResponse: Sendable {
         return RawResponse(status: status, headers: headers, body: [])
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
         guard haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
         for index in start...(haystack.count - needle.count) where haystack[index] == needle[0] {
             if haystack[index..<index + needle.count].elementsEqual(needle) { return index }

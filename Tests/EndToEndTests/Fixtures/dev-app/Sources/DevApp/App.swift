@@ -91,6 +91,28 @@ public let app = defineApp {
         getRwState("span.release", as: AsyncStream<String>.Continuation.self)?.yield("go")
         return RwResponse(text: "released")
     }
+    // A streamed page: its first part at once, the awaited part once /open-stream/:key lets it
+    // go (it throws instead with ?fail).
+    route("/stream/:key") { info in
+        let key = info.params["key"] ?? ""
+        let fails = info.request.query["fail"] != nil
+        return main {
+            h1 { "before the wait" }
+            Await { () async throws -> String in
+                let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+                setRwState("stream.open.\(key)", continuation)
+                for await _ in stream { break }
+                if fails { throw HTTPStatusError(500, "the awaited part failed") }
+                return "after the wait"
+            } content: { text in
+                p { text }
+            }
+        }
+    }
+    route("/open-stream/:key") { info in
+        getRwState("stream.open.\(info.params["key"] ?? "")", as: AsyncStream<String>.Continuation.self)?.yield("go")
+        return RwResponse(text: "opened")
+    }
     // The identity of a package type's instance kept in state, and of an RwSDK type's metadata:
     // both stay while deps layers are only added.
     route("/identity") {

@@ -1,0 +1,35 @@
+package import Hummingbird
+package import Logging
+package import NIOCore
+
+/// How every RwSDK HTTP server is put together, so that `serve(_:)` in production and `rw dev`'s
+/// front behave the same at the HTTP level.
+///
+/// The application runs Hummingbird's HTTP/1.1 server with its default head limits (80 KiB of
+/// header fields, 1000 fields), closes connections that go `idleTimeout` without a complete
+/// request part (never while a response is being written, so streamed pages and event streams
+/// stay open), closes a connection after a response that carries `Connection: close` (such as
+/// the 413 for an oversized body, which the responders enforce), and serves files from
+/// `publicDirectory` for GET and HEAD requests `responder` answers with 404.
+package enum ServerAssembly {
+    /// The application serving `responder` on `host`:`port`; `onListening` gets the port
+    /// actually bound (the chosen one when `port` is 0) once it listens.
+    package static func application<Inner: HTTPResponder>(
+        responder: Inner,
+        host: String,
+        port: Int,
+        publicDirectory: String,
+        idleTimeout: TimeAmount?,
+        serverName: String,
+        logger: Logger,
+        onListening: @escaping @Sendable (_ port: Int) -> Void
+    ) -> Application<PublicFilesResponder<Inner>> where Inner.Context == BasicRequestContext {
+        Application(
+            responder: PublicFilesResponder(directory: publicDirectory, inner: responder, logger: logger),
+            server: .http1(configuration: .init(additionalChannelHandlers: [CloseAfterResponseHandler()], idleTimeout: idleTimeout)),
+            configuration: .init(address: .hostname(host, port: port), serverName: serverName),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+}

@@ -51,6 +51,7 @@ public final class Database: SQLExecutor {
     }
 
     /// Runs `sql` without applying pending migrations first.
+    @discardableResult
     func rawQuery(_ sql: SQL) async throws(DatabaseError) -> [Row] {
         do {
             return try await backend.withConnection { try await $0.run(sql) }

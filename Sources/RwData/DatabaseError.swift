@@ -17,6 +17,15 @@ public enum DatabaseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A row's column could not be read as the type asked for.
     case decoding(column: String, reason: String)
 
+    /// Whether the database could not be reached or the connection was lost: the request may
+    /// succeed later (answer 503), as opposed to a statement the database refused.
+    public var isUnavailable: Bool {
+        switch self {
+        case .unreachable, .connectionLost: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalidURL(let url, let reason):

@@ -25,7 +25,7 @@ public func defineDatabase(
 ) -> Database {
     let database = defineRwState(key) { () -> Database in
         if let configuration { return Database(configuration) }
-        do {
+        do throws(DatabaseError) {
             return Database(try DatabaseConfiguration.fromEnvironment())
         } catch {
             return Database(failing: error)

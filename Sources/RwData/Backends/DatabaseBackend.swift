@@ -9,5 +9,6 @@ protocol DatabaseBackend: Sendable {
 /// One connection of a backend, lent for the length of a `withConnection` call.
 protocol BackendConnection: Sendable {
     /// Runs `sql` with its values bound and returns its rows; errors are ``DatabaseError``s.
+    @discardableResult
     func run(_ sql: SQL) async throws(DatabaseError) -> [Row]
 }

@@ -15,7 +15,7 @@ extension Database {
         for migration in migrations where !seen.insert(migration.id).inserted {
             throw .migrationFailed(id: migration.id, reason: "the id appears twice in the list")
         }
-        try await rawQuery("CREATE TABLE IF NOT EXISTS rw_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        _ = try await rawQuery("CREATE TABLE IF NOT EXISTS rw_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
         var applied: [String] = []
         for migration in migrations {
             let dialect = dialect
@@ -50,7 +50,11 @@ extension Database {
 
     /// The ids of the migrations recorded as applied, oldest first.
     public func appliedMigrations() async throws(DatabaseError) -> [String] {
-        try await rawQuery("CREATE TABLE IF NOT EXISTS rw_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-        return try await rawQuery("SELECT id FROM rw_migrations ORDER BY applied_at, id").map { try $0.decode("id", as: String.self) }
+        _ = try await rawQuery("CREATE TABLE IF NOT EXISTS rw_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        var ids: [String] = []
+        for row in try await rawQuery("SELECT id FROM rw_migrations ORDER BY applied_at, id") {
+            ids.append(try row.decode("id", as: String.self))
+        }
+        return ids
     }
 }

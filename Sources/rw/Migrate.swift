@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RwDev
 
 extension Rw {
     /// `rw migrate`: applies the app's pending migrations and exits.

@@ -91,6 +91,9 @@ public final class Database: SQLExecutor {
     /// ``DatabaseError/unreachable(_:reason:)`` or ``DatabaseError/invalidURL(_:reason:)`` with one
     /// line saying why.
     public func check() async throws(DatabaseError) {
+        if let postgres = backend as? PostgresBackend {
+            try await postgres.check()
+        }
         do {
             _ = try await rawQuery("SELECT 1")
         } catch .connectionLost(let reason) {

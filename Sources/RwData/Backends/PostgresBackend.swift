@@ -1,11 +1,14 @@
 import Logging
 import NIOCore
+import NIOSSL
 import PostgresNIO
 
 /// PostgreSQL through postgres-nio's `PostgresClient`: a pool of connections that connects
 /// lazily, keeps its connections, and replaces one the server closed at the next lease.
 final class PostgresBackend: DatabaseBackend {
     let client: PostgresClient
+    /// The settings of one connection, for ``check()``.
+    let connectionConfiguration: PostgresConnection.Configuration
     let target: String
     let logger: Logger
     private let runner: Task<Void, Never>
@@ -16,7 +19,11 @@ final class PostgresBackend: DatabaseBackend {
         if host.hasPrefix("/") {
             let socket = host.hasSuffix(".s.PGSQL.\(port)") ? host : "\(host)/.s.PGSQL.\(port)"
             configuration = .init(unixSocketPath: socket, username: user, password: password, database: database)
+            connectionConfiguration = .init(unixSocketPath: socket, username: user, password: password, database: database)
         } else {
+            connectionConfiguration = .init(
+                host: host, port: port, username: user, password: password, database: database,
+                tls: tls ? (try? NIOSSLContext(configuration: .makeClientConfiguration())).map { .require($0) } ?? .disable : .disable)
             configuration = .init(
                 host: host, port: port, username: user, password: password, database: database,
                 tls: tls ? .require(.makeClientConfiguration()) : .disable)
@@ -38,6 +45,24 @@ final class PostgresBackend: DatabaseBackend {
             }
         } catch let error as PSQLError {
             throw Self.translate(error, sql: nil, target: target)
+        } catch where String(describing: type(of: error)) == "ConnectionPoolError" {
+            // The pool gave up connecting (its circuit breaker tripped after repeated failures).
+            throw DatabaseError.unreachable(target, reason: "\(error)")
+        }
+    }
+
+    /// Opens one connection outside the pool (bounded by the connect timeout) and closes it:
+    /// a server that cannot be reached or refuses the login is reported at once, in one line.
+    func check() async throws(DatabaseError) {
+        var configuration = connectionConfiguration
+        configuration.options.connectTimeout = .seconds(5)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+        } catch let error as PSQLError {
+            throw Self.translate(error, sql: nil, target: target)
+        } catch {
+            throw .unreachable(target, reason: "\(error)")
         }
     }
 

@@ -27,7 +27,35 @@ final class PostgresCluster: Sendable {
     }()
 
     /// Creates and starts a cluster; its superuser `rw` (password `secret`) owns the database `rw`.
-    static func start() throws -> PostgresCluster {
+    /// The tools run on a thread of their own, never blocking the tasks' cooperative threads.
+    static func start() async throws -> PostgresCluster {
+        try await onThread { try startBlocking() }
+    }
+
+    /// Stops the server and deletes the folder, on a thread of its own.
+    func stop() async {
+        await Self.onThread { self.stopBlocking() }
+    }
+
+    /// Runs `psql -c sql` against the database `rw` and returns its unaligned output.
+    func psql(_ sql: String) async throws -> String {
+        try await Self.onThread { try self.psqlBlocking(sql) }
+    }
+
+    /// Runs `body` on a new thread and returns its result.
+    static func onThread<R: Sendable>(_ body: @escaping @Sendable () throws -> R) async throws -> R {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    static func onThread(_ body: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { continuation in
+            Thread { body(); continuation.resume() }.start()
+        }
+    }
+
+    private static func startBlocking() throws -> PostgresCluster {
         guard let binaries else { throw ClusterError("PostgreSQL is not installed (scripts/install-system-packages)") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rw-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -52,8 +80,7 @@ final class PostgresCluster: Sendable {
         return cluster
     }
 
-    /// Stops the server (fast shutdown) and deletes the folder.
-    func stop() {
+    private func stopBlocking() {
         if let binaries = Self.binaries {
             try? asServerUser(binaries.appendingPathComponent("pg_ctl").path, [
                 "-D", folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop",
@@ -62,8 +89,7 @@ final class PostgresCluster: Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Runs `psql -c sql` against the database `rw` and returns its unaligned output.
-    func psql(_ sql: String) throws -> String {
+    private func psqlBlocking(_ sql: String) throws -> String {
         try asServerUser(Self.binaries!.appendingPathComponent("psql").path, [
             "-h", folder.path, "-p", "\(port)", "-U", "rw", "-d", "rw", "-At", "-c", sql,
         ])
@@ -83,13 +109,19 @@ final class PostgresCluster: Sendable {
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        let output = Pipe()
+        // Output goes to a file, not a pipe: the server pg_ctl starts may keep an inherited pipe
+        // open, so reading a pipe to its end would wait for the server to stop.
+        let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("rw-pg-output-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outputFile) }
+        let output = try FileHandle(forWritingTo: outputFile)
         process.standardOutput = output
         process.standardError = output
+        process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        try? output.close()
+        let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             throw ClusterError("\(tool) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(text)")
         }

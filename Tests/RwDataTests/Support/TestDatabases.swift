@@ -29,16 +29,17 @@ func withDatabase(
         }
         await db.close()
     case .postgres:
-        let cluster = try PostgresCluster.start()
-        defer { cluster.stop() }
+        let cluster = try await PostgresCluster.start()
         let db = Database(try DatabaseConfiguration.parse(cluster.url, folder: "/"), maximumConnections: maximumConnections)
         do {
             try await body(db, cluster)
         } catch {
             await db.close()
+            await cluster.stop()
             throw error
         }
         await db.close()
+        await cluster.stop()
     }
 }
 

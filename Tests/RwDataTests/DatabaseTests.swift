@@ -4,10 +4,7 @@ import Testing
 
 /// The same app code on both databases: every test runs on SQLite and on a throwaway
 /// PostgreSQL cluster (one test at a time: each PostgreSQL case starts a cluster of its own).
-// Off unless RW_DATA_DB_TESTS=1: these tests do not finish yet (a statement on SQLite never
-// returns in the test process; under investigation), and a hanging suite would stop `swift test`.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RW_DATA_DB_TESTS"] == "1"))
-struct DatabaseTests {
+@Suite(.serialized) struct DatabaseTests {
     @Test(arguments: Backend.allCases)
     func boundValuesRoundTripAndReturningGivesTheKey(backend: Backend) async throws {
         try await withDatabase(backend) { db, _ in
@@ -128,8 +125,7 @@ struct DatabaseTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RW_DATA_DB_TESTS"] == "1"))
-struct PostgresFailureTests {
+@Suite(.serialized) struct PostgresFailureTests {
     @Test func anUnreachableServerIsOneClearLine() async throws {
         let port = try PostgresCluster.freePort()
         let db = Database(.postgres(host: "127.0.0.1", port: port, user: "rw", password: "x", database: "rw", tls: false))

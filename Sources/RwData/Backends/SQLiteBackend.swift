@@ -59,7 +59,9 @@ struct SQLiteBackendConnection: BackendConnection {
         do {
             try await connection.query(sql.text(for: .sqlite), binds) { collected.append($0) }
         } catch let error as SQLiteError {
-            if error.reason == .constraint, error.message.contains("UNIQUE") || error.message.contains("PRIMARY KEY") {
+            // sqlite-nio reports the message of the extended result code; SQLite words every
+            // UNIQUE and PRIMARY KEY refusal "UNIQUE constraint failed: table.column".
+            if error.message.contains("UNIQUE constraint failed") {
                 throw .uniqueViolation(constraint: nil, message: error.message)
             }
             throw .statement(message: error.message, sql: sql.description)

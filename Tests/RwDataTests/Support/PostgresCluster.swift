@@ -103,29 +103,20 @@ final class PostgresCluster: Sendable {
         return try Self.run(tool, arguments)
     }
 
+    /// Runs `tool` through `/bin/sh` with `system(3)` and returns its output. Not Foundation's
+    /// `Process`: the server `pg_ctl start` leaves running keeps its wait from returning.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        // Output goes to a file, not a pipe: the server pg_ctl starts may keep an inherited pipe
-        // open, so reading a pipe to its end would wait for the server to stop.
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("rw-pg-output-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outputFile) }
-        let output = try FileHandle(forWritingTo: outputFile)
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? output.close()
-        let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw ClusterError("\(tool) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(text)")
+        let quoted = ([tool] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = "cd /tmp && " + quoted.joined(separator: " ") + " </dev/null >'\(outputFile.path)' 2>&1"
+        let status = system(command)
+        let text = ((try? String(contentsOf: outputFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard status == 0 else {
+            throw ClusterError("\(tool) \(arguments.joined(separator: " ")) failed (status \(status)): \(text)")
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on now.

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "RwSDK", targets: ["RwSDK"]),
         .library(name: "RwServer", targets: ["RwServer"]),
         .library(name: "RwSDKTesting", targets: ["RwSDKTesting"]),
+        .library(name: "RwData", targets: ["RwData"]),
         .executable(name: "rw", targets: ["rw"]),
     ],
     dependencies: [
@@ -27,6 +28,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         // Documentation only: `swift package generate-documentation` (scripts/docs).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // RwData's drivers: SQLite (embedded) and PostgreSQL.
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // TLS settings of PostgreSQL connections (postgres-nio depends on it too).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.36.0"),
         // Tests only: property-based fuzzing of the router and the request conversion.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -61,6 +67,20 @@ let package = Package(
         ),
         // Frames between the dev server's front and runner processes.
         .target(name: "RwWire", dependencies: ["RwState"], swiftSettings: swiftSettings),
+        // The data product: SQLite by default, PostgreSQL by DATABASE_URL; kept out of RwSDK,
+        // which stays free of NIO.
+        .target(
+            name: "RwData",
+            dependencies: [
+                "RwSDK", "RwState",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The dev runner. `rw dev` compiles these sources together with RwWire's against the
         // shared libRwState.so; this target only keeps them building and tested.
         .executableTarget(name: "rw-runner", dependencies: ["RwState", "RwWire"], path: "Sources/RwRunner", swiftSettings: swiftSettings),
@@ -86,6 +106,7 @@ let package = Package(
         ),
         .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
         .testTarget(name: "RwSDKTests", dependencies: ["RwSDK", "RwSDKTesting"]),
+        .testTarget(name: "RwDataTests", dependencies: ["RwData"]),
         .testTarget(name: "RwDevTests", dependencies: ["RwDev", "RwWire"]),
         // A tiny production server (`serve(app)`) that the fault-injection tests start as a child
         // process, so a crash or memory growth is observed from outside. Used only by tests.

@@ -14,12 +14,13 @@ struct Rw: AsyncParsableCommand {
               rw dev       serve the app with hot reload (state survives every reload)
               rw build     compile the app for production (release configuration)
               rw preview   run that production build locally
+              rw migrate   apply the app's pending database migrations (RwData)
 
             Start with `rw new my-app`, then `cd my-app` and `rw dev`. Commands that work on \
             an app package use the current folder unless given --package-path. \
             `rw help <command>` explains each command and its options.
             """,
-        subcommands: [New.self, Dev.self, Build.self, Preview.self]
+        subcommands: [New.self, Dev.self, Build.self, Preview.self, Migrate.self]
     )
 }
 

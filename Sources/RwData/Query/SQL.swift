@@ -1,0 +1,107 @@
+/// A statement and the values bound to it, written as a string literal: every interpolated value
+/// is bound as a parameter, never pasted into the text.
+///
+/// ```swift
+/// let rows = try await db.query("SELECT id, body FROM messages WHERE author = \(name) LIMIT \(limit)")
+/// ```
+///
+/// The text comes only from literals in the source: a `String` variable does not convert to
+/// `SQL`, and `"… \(name) …"` binds `name`. Text that must be pasted (a table name chosen at run
+/// time) is written `\(unsafeRaw: text)` or `SQL(unsafeRaw:)`, so it stands out in review.
+/// Placeholders are rendered for the database that runs the statement (`?` for SQLite, `$1` …
+/// for PostgreSQL), so the same statement runs on both.
+public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation, CustomStringConvertible {
+    /// One piece of a statement: literal text or a bound value.
+    enum Part: Sendable, Hashable {
+        case text(String)
+        case value(SQLValue)
+    }
+
+    var parts: [Part]
+
+    /// The statement `literal`, with no bound values.
+    public init(stringLiteral literal: StaticString) {
+        parts = [.text(literal.description)]
+    }
+
+    /// The statement written with interpolations, each interpolated value bound.
+    public init(stringInterpolation: StringInterpolation) {
+        parts = stringInterpolation.parts
+    }
+
+    /// A statement made of `text` as is. Nothing in it is bound: never pass text that holds a
+    /// value a user chose.
+    public init(unsafeRaw text: String) {
+        parts = [.text(text)]
+    }
+
+    /// Builds a statement: literal text is kept, interpolated values are bound.
+    public struct StringInterpolation: StringInterpolationProtocol, Sendable {
+        var parts: [Part] = []
+
+        /// Space for the pieces of one literal.
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            parts.reserveCapacity(interpolationCount * 2 + 1)
+        }
+
+        /// Keeps the literal text of the source.
+        public mutating func appendLiteral(_ literal: StaticString) {
+            parts.append(.text(literal.description))
+        }
+
+        /// Binds `value` as a parameter.
+        public mutating func appendInterpolation(_ value: some SQLBindable) {
+            parts.append(.value(value.sqlValue))
+        }
+
+        /// Binds `value` as a parameter, or NULL when it is `nil`.
+        public mutating func appendInterpolation(_ value: (some SQLBindable)?) {
+            parts.append(.value(value?.sqlValue ?? .null))
+        }
+
+        /// Inserts another statement, its bound values kept bound.
+        public mutating func appendInterpolation(_ fragment: SQL) {
+            parts.append(contentsOf: fragment.parts)
+        }
+
+        /// Pastes `text` into the statement as is, unbound. Never pass a value a user chose.
+        public mutating func appendInterpolation(unsafeRaw text: String) {
+            parts.append(.text(text))
+        }
+    }
+
+    /// The values bound to the statement, in order.
+    public var bindings: [SQLValue] {
+        parts.compactMap { if case .value(let v) = $0 { v } else { nil } }
+    }
+
+    /// The statement's text with placeholders written as `dialect` writes them.
+    public func text(for dialect: SQLDialect) -> String {
+        var text = ""
+        var index = 0
+        for part in parts {
+            switch part {
+            case .text(let literal):
+                text += literal
+            case .value:
+                index += 1
+                switch dialect {
+                case .sqlite: text += "?"
+                case .postgres: text += "$\(index)"
+                }
+            }
+        }
+        return text
+    }
+
+    /// The text with `?` placeholders, for logs; bound values are not shown.
+    public var description: String { text(for: .sqlite) }
+}
+
+/// The SQL dialects a ``Database`` speaks.
+public enum SQLDialect: String, Sendable, Hashable {
+    /// SQLite (the embedded default).
+    case sqlite
+    /// PostgreSQL.
+    case postgres
+}

@@ -1,0 +1,38 @@
+import Testing
+@testable import RwData
+
+@Suite struct SQLTests {
+    @Test func interpolatedValuesAreBoundNeverPasted() {
+        let name = "Robert'); DROP TABLE students;--"
+        let limit = 10
+        let sql: SQL = "SELECT * FROM students WHERE name = \(name) LIMIT \(limit)"
+        #expect(sql.text(for: .sqlite) == "SELECT * FROM students WHERE name = ? LIMIT ?")
+        #expect(sql.text(for: .postgres) == "SELECT * FROM students WHERE name = $1 LIMIT $2")
+        #expect(sql.bindings == [.text(name), .integer(10)])
+    }
+
+    @Test func fragmentsKeepTheirValuesBoundAndNumberedInOrder() {
+        let author = "ann"
+        let filter: SQL = "author = \(author)"
+        let sql: SQL = "SELECT id FROM messages WHERE \(filter) AND id > \(3)"
+        #expect(sql.text(for: .postgres) == "SELECT id FROM messages WHERE author = $1 AND id > $2")
+        #expect(sql.bindings == [.text("ann"), .integer(3)])
+    }
+
+    @Test func unsafeRawTextIsPastedAndSaysSo() {
+        let table = "messages"
+        let sql: SQL = "SELECT count(*) FROM \(unsafeRaw: table) WHERE body = \(Optional<String>.none)"
+        #expect(sql.text(for: .sqlite) == "SELECT count(*) FROM messages WHERE body = ?")
+        #expect(sql.bindings == [.null])
+        #expect(SQL(unsafeRaw: "SELECT 1").bindings.isEmpty)
+    }
+
+    @Test func rowsDecodeByColumnNameWithTypedErrors() throws {
+        let row = Row(columns: ["id", "body", "note"], values: [.integer(7), .text("hi"), .null])
+        #expect(try row.decode("id", as: Int.self) == 7)
+        #expect(try row.decode("body", as: String.self) == "hi")
+        #expect(try row.decode("note", as: String?.self) == nil)
+        #expect(throws: DatabaseError.self) { try row.decode("body", as: Int.self) }
+        #expect(throws: DatabaseError.self) { try row.decode("missing", as: Int.self) }
+    }
+}

@@ -23,11 +23,16 @@ final class ChildProcess: @unchecked Sendable {
     private let output = Pipe()
     private var buffer = Data()
 
-    /// Starts `executable` with `arguments`; standard error is inherited, or discarded when
+    /// Starts `executable` with `arguments` (in `directory`, with `environment` replacing
+    /// variables of this process's environment); standard error is inherited, or discarded when
     /// `quiet` (so a process that outlives the test run cannot hold the test's output open).
-    init(_ executable: URL, _ arguments: [String], quiet: Bool = false) throws {
+    init(
+        _ executable: URL, _ arguments: [String], quiet: Bool = false, in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws {
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = output
         if quiet { process.standardError = FileHandle.nullDevice }
         try process.run()

@@ -39,17 +39,17 @@ struct GettingStartedTests {
     /// Copies the repository's files as a fresh clone would have them (tracked and new files, the
     /// working tree's contents; no .build) into `destination`.
     static func cleanCopy(to destination: URL) async throws {
-        let listed = try await CapturedRun.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["git", "-C", Paths.root.path, "ls-files", "--cached", "--others", "--exclude-standard"])
-        try #require(listed.status == 0, "\(listed)")
-        let files = FileManager.default
-        for path in listed.output.split(separator: "\n").map(String.init) {
-            let source = Paths.root.appendingPathComponent(path)
-            guard files.fileExists(atPath: source.path) else { continue }  // deleted, not yet committed
-            let target = destination.appendingPathComponent(path)
-            try files.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try files.copyItem(at: source, to: target)
-        }
+        try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
+        let copied = try await CapturedRun.run(
+            URL(fileURLWithPath: "/bin/bash"),
+            [
+                "-c",
+                #"git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' file; do if [ -e "$file" ]; then cp --parents -P "$file" "$0" || exit 1; fi; done"#,
+                destination.path,
+            ],
+            in: Paths.root)
+        try #require(copied.status == 0, "\(copied)")
+        try #require(FileManager.default.fileExists(atPath: destination.appendingPathComponent("scripts/install").path), "\(copied)")
     }
 
     @Test func theGuidesCommandsWorkInOrderAndTheBuildRunsWithoutSwift() async throws {
@@ -70,14 +70,11 @@ struct GettingStartedTests {
             ]
             let shell = Shell(directory: sandbox, home: home, environment: environment)
 
-            // Install, then delete the checkout: what follows uses only the installed rw.
+            // Install, then delete the checkout (the shell stands in it until the next `cd`): what
+            // follows uses only the installed rw.
             try await shell.run(blocks[0])
             try FileManager.default.removeItem(at: checkout)
             let installed = home.appendingPathComponent(".local/share/rwsdk")
-            let version = try await shell.capture("rw --version")
-            #expect(version.output.contains("RwSDK 0.1.0"), "\(version)")
-            #expect(version.output.contains("toolchain: Swift version "), "\(version)")
-            #expect(version.output.contains("RwSDK sources: \(installed.path)"), "\(version)")
 
             // rw new says where RwSDK comes from, and prints the guide's next two commands.
             let created = try await shell.run(blocks[1])
@@ -86,6 +83,10 @@ struct GettingStartedTests {
             let printed = newOutput.components(separatedBy: "Start the dev server:\n").last?
                 .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             #expect(printed == blocks[2], "rw new prints the commands the guide runs next: \(newOutput)")
+            let version = try await shell.capture("rw --version")
+            #expect(version.output.contains("RwSDK 0.1.0"), "\(version)")
+            #expect(version.output.contains("toolchain: Swift version "), "\(version)")
+            #expect(version.output.contains("RwSDK sources: \(installed.path)"), "\(version)")
             let app = home.appendingPathComponent("my-app")
             let manifest = try String(contentsOf: app.appendingPathComponent("Package.swift"), encoding: .utf8)
             #expect(manifest.contains(#".package(name: "RwSDK", path: "\#(installed.path)")"#))
@@ -187,12 +188,13 @@ struct GettingStartedTests {
         func run(_ commands: [String]) async throws -> [CapturedRun] {
             var runs: [CapturedRun] = []
             for command in commands {
+                print("guide $ \(command)    (in \(directory.path))")
                 if command.hasPrefix("cd ") {
                     let target = String(command.dropFirst(3))
                     directory = target == "~" ? home : directory.appendingPathComponent(target).standardizedFileURL
                     var isDirectory: ObjCBool = false
-                    try #require(FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue,
-                                 "`\(command)`: no such folder")
+                    let exists = FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
+                    try #require(exists && isDirectory.boolValue, "`\(command)`: no such folder")
                 } else if command == "rw dev" || command.hasPrefix("rw dev ") || command.hasPrefix("rw preview") {
                     try await serve(command)
                 } else {
@@ -207,6 +209,7 @@ struct GettingStartedTests {
         /// Runs `command` with bash in the current folder and returns its outcome.
         func capture(_ command: String) async throws -> CapturedRun {
             try await CapturedRun.run(URL(fileURLWithPath: "/bin/bash"), ["-c", command], in: directory, environment: environment)
+
         }
 
         private func serve(_ command: String) async throws {

@@ -110,9 +110,10 @@ struct GettingStartedTests {
         let ldd = try await CapturedRun.run(URL(fileURLWithPath: "/usr/bin/ldd"), [binary.path])
         try #require(ldd.status == 0, "\(ldd)")
         let libraries = ldd.output.split(separator: "\n").compactMap { line in
-            line.split(separator: " ").first { $0.hasPrefix("/") }.map(String.init)
+            line.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix("/") }.map(String.init)
         }
-        try #require(!libraries.isEmpty && libraries.allSatisfy { !$0.contains("swift") }, "\(ldd.output)")
+        try #require(libraries.contains { $0.contains("/ld-linux") }, "the dynamic loader: \(ldd.output)")
+        try #require(libraries.allSatisfy { !$0.contains("swift") }, "\(ldd.output)")
 
         let appFolder = root.appendingPathComponent("app")
         try files.createDirectory(at: appFolder, withIntermediateDirectories: true)

@@ -101,8 +101,8 @@ struct GettingStartedTests {
     }
 
     /// Serves the release build of `app` from a root folder holding only the executable, its
-    /// `public/` folder and the libraries `ldd` lists, through `chroot`: the page, an action and
-    /// an asset. Prints the executable's size, what the root held and the time to the first 200.
+    /// `public/` folder, the libraries `ldd` lists and a mounted /proc, through `chroot`: the
+    /// page, an action and an asset. Prints the executable's size, what the root held and the time to the first 200.
     static func serveFromChroot(app: URL, executable name: String, root: URL) async throws {
         try #require(getuid() == 0, "chroot needs root")
         let files = FileManager.default
@@ -128,6 +128,25 @@ struct GettingStartedTests {
         #expect(!held.contains { $0.lowercased().contains("swift") }, "\(held)")
         let size = try #require(files.attributesOfItem(atPath: binary.path)[.size] as? Int)
 
+        // A statically linked Swift executable reads its arguments from /proc/self/cmdline, which
+        // every Linux system and container mounts; the chroot gets it too, and loses it again
+        // before anything is removed.
+        let proc = root.appendingPathComponent("proc")
+        try files.createDirectory(at: proc, withIntermediateDirectories: true)
+        let mounted = try await CapturedRun.run(URL(fileURLWithPath: "/usr/bin/env"), ["mount", "-t", "proc", "proc", proc.path])
+        try #require(mounted.status == 0, "\(mounted)")
+        do {
+            try await serve(root: root, name: name, size: size, held: held)
+        } catch {
+            _ = try? await CapturedRun.run(URL(fileURLWithPath: "/usr/bin/env"), ["umount", "-l", proc.path])
+            throw error
+        }
+        let unmounted = try await CapturedRun.run(URL(fileURLWithPath: "/usr/bin/env"), ["umount", "-l", proc.path])
+        try #require(unmounted.status == 0, "\(unmounted)")
+    }
+
+    /// Starts the executable `name` in `root` and checks the page, the action and an asset.
+    static func serve(root: URL, name: String, size: Int, held: [String]) async throws {
         let started = ContinuousClock.now
         let server = try ChildProcess(
             URL(fileURLWithPath: "/usr/sbin/chroot"),
@@ -151,6 +170,7 @@ struct GettingStartedTests {
         #expect(action.text == #"{"message":"Hello, Chroot!"}"#)
         #expect(action.header("X-Greeting") == "Hello, Chroot")
 
+        #expect(!address.hasSuffix(":8080"), "the executable read its arguments (--port 0)")
         let asset = try await http.send("GET", "/client/counter.js")
         #expect(asset.status == 200)
         #expect(asset.text.contains("export function hydrate"))

@@ -2,28 +2,38 @@
 /// names derived from the app's name. The sources are the playground's, byte for byte, when the
 /// name is "hello-world".
 struct AppTemplate {
-    /// Where the published RwSDK package lives, and the first version an app asks for. Used when
-    /// `rw new` gets no `--sdk-path`. The owner is a placeholder until the first release.
-    static let publishedURL = "https://github.com/rwsdk-swift/rwsdk-swift"
-    /// The version requirement written with ``publishedURL`` (`from:`).
-    static let publishedVersion = "0.1.0"
-
     /// How the app package refers to RwSDK.
     enum SDKReference: Equatable {
-        /// The published package, by URL and version (``publishedURL``, ``publishedVersion``).
-        case published
-        /// A local checkout, by absolute path.
+        /// A package repository, by URL and the first version asked for (`from:`).
+        case url(String, from: String)
+        /// A local copy of the RwSDK package (a checkout, or the sources an installed `rw`
+        /// ships), by absolute path.
         case path(String)
+
+        /// The identity SwiftPM gives the package, which product dependencies name: the URL's
+        /// last path component without ".git", or the name the path dependency declares.
+        var packageIdentity: String {
+            switch self {
+            case .url(let url, _):
+                let last = url.split(separator: "/").last.map(String.init) ?? url
+                return (last.hasSuffix(".git") ? String(last.dropLast(4)) : last).lowercased()
+            case .path: return "RwSDK"
+            }
+        }
     }
 
     let name: AppName
     let sdk: SDKReference
+    /// The Swift version of the image the Dockerfile builds with (the toolchain's, such as "6.3.1").
+    let swiftVersion: String
 
     /// Every file of the package, as (path relative to the package, contents).
     var files: [(path: String, contents: String)] {
         [
             ("Package.swift", packageManifest),
             (".gitignore", gitignore),
+            ("Dockerfile", dockerfile),
+            (".dockerignore", dockerignore),
             ("Sources/\(name.library)/App.swift", appSwift),
             ("Sources/\(name.library)/HomePage.swift", homePageSwift),
             ("Sources/\(name.library)/Document.swift", documentSwift),
@@ -44,14 +54,12 @@ struct AppTemplate {
 
     var packageManifest: String {
         let dependency: String
-        let packageID: String
+        let packageID = sdk.packageIdentity
         switch sdk {
-        case .published:
-            dependency = #".package(url: "\#(Self.publishedURL)", from: "\#(Self.publishedVersion)")"#
-            packageID = "rwsdk-swift"
+        case .url(let url, let version):
+            dependency = #".package(url: \#(Self.swiftStringLiteral(url)), from: \#(Self.swiftStringLiteral(version)))"#
         case .path(let path):
             dependency = #".package(name: "RwSDK", path: \#(Self.swiftStringLiteral(path)))"#
-            packageID = "RwSDK"
         }
         return #"""
             // swift-tools-version: 6.0
@@ -93,6 +101,64 @@ struct AppTemplate {
         .build/
         .rw/
         Package.resolved
+
+        """
+    }
+
+    /// A multi-stage container recipe: builds the executable as `rw build` does (release, Swift
+    /// runtime linked statically) in the Swift image, and runs it with public/ on a slim Debian
+    /// image without Swift. A path dependency on RwSDK comes in as the named build context
+    /// "rwsdk", copied to the same absolute path the manifest names.
+    var dockerfile: String {
+        var usage = "#   docker build -t \(name.package) ."
+        var sdkCopy = ""
+        if case .path(let path) = sdk {
+            usage = "#   docker build --build-context rwsdk=\(Shell.quote(path)) -t \(name.package) ."
+            sdkCopy = """
+                # Package.swift depends on RwSDK by path: the build gets that folder as the build context
+                # "rwsdk" (docker build --build-context, BuildKit) and puts it at the same path.
+                COPY --from=rwsdk [".", \(Self.swiftStringLiteral(path))]
+
+                """
+        }
+        return #"""
+            # syntax=docker/dockerfile:1
+            # The \#(name.package) server in a container: compiled in the Swift image, run on a slim
+            # Debian image without Swift (the executable links the Swift runtime statically, as
+            # `rw build` does; `rw build` lists the system libraries it needs).
+            #
+            \#(usage)
+            #   docker run -p 8080:8080 -e RW_SESSION_SECRETS="$(openssl rand -hex 32)" \#(name.package)
+
+            FROM swift:\#(swiftVersion)-bookworm AS build
+            WORKDIR /build
+            \#(sdkCopy)COPY Package.swift ./
+            RUN swift package resolve
+            COPY . .
+            RUN swift build -c release --static-swift-stdlib --product \#(name.executable) \
+                && mkdir /staging \
+                && cp "$(swift build -c release --show-bin-path)/\#(name.executable)" /staging/ \
+                && cp -R public /staging/public
+
+            FROM debian:bookworm-slim
+            RUN useradd --system --user-group --home-dir /app app
+            WORKDIR /app
+            COPY --from=build --chown=app:app /staging /app
+            USER app
+            EXPOSE 8080
+            ENTRYPOINT ["./\#(name.executable)", "--host", "0.0.0.0", "--port", "8080", "--public", "/app/public"]
+
+            """#
+    }
+
+    var dockerignore: String {
+        """
+        .build/
+        .rw/
+        .swiftpm/
+        .git/
+        Dockerfile
+        .dockerignore
 
         """
     }

@@ -12,10 +12,15 @@ extension Rw {
                 page, a server action and a client component) with a library target holding the \
                 app (<name> in UpperCamelCase, e.g. my-app → MyApp), an executable target <name> \
                 serving it in production, public/client/counter.js and a .gitignore for .build/, \
-                .rw/ and Package.resolved. Then prints the commands that start the dev server.
+                .rw/ and Package.resolved, and a Dockerfile (multi-stage: built in the Swift \
+                image, run on a slim Debian image) with its .dockerignore. Then prints the \
+                commands that start the dev server.
 
-                The package depends on RwSDK at \(AppTemplate.publishedURL) from \
-                \(AppTemplate.publishedVersion), or on a local checkout with --sdk-path.
+                Until RwSDK has a published URL, the package depends by path on the RwSDK sources \
+                this rw comes from: the sources an installed rw ships in <prefix>/share/rwsdk \
+                (scripts/install), or the checkout whose .build holds rw (swift run rw). \
+                --sdk-path depends on another local copy instead; --sdk-url on a package \
+                repository, from version \(Version.sdk).
 
                 A name starts with a letter and holds ASCII letters and digits separated by \
                 single "-" or "_". The folder must not exist yet, or be empty: rw new never \
@@ -24,6 +29,7 @@ extension Rw {
                 Examples:
                   rw new my-app
                   rw new my-app --path ~/projects --sdk-path ~/src/rwsdk-swift
+                  rw new my-app --sdk-url https://github.com/example/rwsdk-swift
                 """
         )
 
@@ -35,17 +41,32 @@ extension Rw {
 
         @Option(
             name: .customLong("sdk-path"),
-            help: "Depend on the RwSDK checkout in this folder (by absolute path) instead of the published package.",
+            help: "Depend on the RwSDK package in this folder (by absolute path) instead of the sources rw comes from.",
             completion: .directory)
         var sdkPath: String?
 
+        @Option(
+            name: .customLong("sdk-url"),
+            help: "Depend on the RwSDK package repository at this URL (from version \(Version.sdk)) instead of the sources rw comes from.")
+        var sdkURL: String?
+
+        func validate() throws {
+            if sdkPath != nil && sdkURL != nil {
+                throw ValidationError("--sdk-path and --sdk-url both choose where RwSDK comes from; give one.")
+            }
+            if let sdkURL, sdkURL.isEmpty || sdkURL.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "\\" }) {
+                throw ValidationError("--sdk-url \(sdkURL): not a package URL.")
+            }
+        }
+
         func run() throws {
             let appName = try AppName(name)
-            let sdk = try sdkPath.map { AppTemplate.SDKReference.path(try Self.checkout($0).path) } ?? .published
+            let sdk = try sdkReference()
             let parent = Self.absolute(path)
             let directory = parent.appendingPathComponent(appName.package)
             try Self.requireEmptyOrMissing(directory)
-            for file in AppTemplate(name: appName, sdk: sdk).files {
+            let swiftVersion = Version.toolchain().flatMap(Version.toolchainVersion) ?? Version.compiler
+            for file in AppTemplate(name: appName, sdk: sdk, swiftVersion: swiftVersion).files {
                 let url = directory.appendingPathComponent(file.path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try file.contents.write(to: url, atomically: true, encoding: .utf8)
@@ -53,11 +74,36 @@ extension Rw {
             let cd = path == "." ? appName.package : (path as NSString).appendingPathComponent(appName.package)
             print("""
                 Created \(appName.package) in \(directory.path): app library \(appName.library), executable \(appName.executable).
+                \(Self.describe(sdk, chosen: sdkPath != nil))
 
                 Start the dev server:
                   cd \(Shell.quote(cd))
                   \(RwInvocation.command()) dev
                 """)
+        }
+
+        /// Where the package gets RwSDK: the option given, or the sources this `rw` comes from.
+        func sdkReference() throws -> AppTemplate.SDKReference {
+            if let sdkURL { return .url(sdkURL, from: Version.sdk) }
+            if let sdkPath { return .path(try Self.checkout(sdkPath).path) }
+            guard let sources = SDKSources.locate() else {
+                throw RwError(
+                    "this rw has no RwSDK sources next to it (no \(SDKSources.installedRelativePath) beside \(RwInvocation.executable.path), and it is not in an RwSDK checkout's .build); install it with scripts/install, or give --sdk-path or --sdk-url"
+                )
+            }
+            return .path(sources.path)
+        }
+
+        /// The one line saying where the package gets RwSDK.
+        static func describe(_ sdk: AppTemplate.SDKReference, chosen: Bool) -> String {
+            switch sdk {
+            case .url(let url, let version):
+                return "RwSDK: \(url) from \(version)."
+            case .path(let path) where chosen:
+                return "RwSDK: by path, \(path)."
+            case .path(let path):
+                return "RwSDK: by path, \(path) (the sources this rw comes from; RwSDK has no published URL yet; --sdk-url or --sdk-path choose another)."
+            }
         }
 
         /// `path` made absolute against the current directory.

@@ -22,6 +22,14 @@ struct Rw: AsyncParsableCommand {
             """,
         subcommands: [New.self, Dev.self, Build.self, Preview.self, Migrate.self]
     )
+
+    @Flag(help: "Print the RwSDK version, the compiler rw was built with, the toolchain that builds apps and where the RwSDK sources are.")
+    var version = false
+
+    func run() async throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        print(Version.report())
+    }
 }
 
 /// Options shared by commands that work on an app package.

@@ -6,21 +6,27 @@ enum RwInvocation {
     /// on PATH is this executable; `swift run --package-path <checkout> rw` when it was built
     /// inside an RwSDK checkout's `.build`; otherwise its absolute path.
     static func command(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         for directory in (environment["PATH"] ?? "").split(separator: ":") {
             let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("rw")
             guard FileManager.default.isExecutableFile(atPath: candidate.path) else { continue }
             if candidate.resolvingSymlinksInPath().path == executable.path { return "rw" }
             break
         }
-        let components = executable.pathComponents
-        if let build = components.lastIndex(of: ".build"), build > 0 {
-            let checkout = URL(fileURLWithPath: components[..<build].joined(separator: "/")).standardizedFileURL
-            if isRwSDKCheckout(checkout) {
-                return "swift run --package-path \(Shell.quote(checkout.path)) rw"
-            }
+        if let checkout = buildCheckout(of: executable) {
+            return "swift run --package-path \(Shell.quote(checkout.path)) rw"
         }
         return Shell.quote(executable.path)
+    }
+
+    /// This executable, symbolic links resolved.
+    static var executable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
+
+    /// The RwSDK checkout whose `.build` holds `executable`, if any.
+    static func buildCheckout(of executable: URL) -> URL? {
+        let components = executable.pathComponents
+        guard let build = components.lastIndex(of: ".build"), build > 0 else { return nil }
+        let checkout = URL(fileURLWithPath: components[..<build].joined(separator: "/")).standardizedFileURL
+        return isRwSDKCheckout(checkout) ? checkout : nil
     }
 
     /// Whether `directory` holds the RwSDK package (its manifest declares the package "RwSDK").

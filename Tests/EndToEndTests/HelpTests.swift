@@ -6,9 +6,10 @@ import Testing
 struct HelpTests {
     @Test(arguments: [
         (["--help"], ["new", "dev", "build", "preview", "rw new my-app"]),
-        (["help", "new"], ["<name>", "--path", "--sdk-path", "UpperCamelCase", ".gitignore"]),
+        (["help", "new"], ["<name>", "--path", "--sdk-path", "--sdk-url", "UpperCamelCase", ".gitignore", "Dockerfile"]),
         (["help", "dev"], ["--package-path", "--target", "--host", "--port", "--verbose", "/_rw/state"]),
-        (["help", "build"], ["--package-path", "--product", "release"]),
+        (["help", "build"], ["--package-path", "--product", "release", "--static-swift-stdlib", "ldd"]),
+        (["--version"], ["RwSDK 0.1.0", "toolchain: Swift version ", "RwSDK sources: \(Paths.root.path)"]),
         (["help", "preview"], ["--package-path", "--product", "--host", "--port", "rw build"]),
         (["new", "--help"], ["--sdk-path"]),
     ])

@@ -23,12 +23,13 @@ struct NewCommandTests {
             let app = parent.appendingPathComponent("hello-world")
             #expect(created.output.contains("\n  cd \(app.path)\n"), "\(created.output)")
             #expect(created.output.contains("\n  swift run --package-path \(Paths.root.path) rw dev"), "\(created.output)")
+            #expect(created.output.contains("\nRwSDK: by path, \(Paths.root.path).\n"), "\(created.output)")
 
-            // Every file but the manifest is the playground's, byte for byte.
+            // Every file but the manifest and the container recipe is the playground's, byte for byte.
             let playground = Paths.root.appendingPathComponent("playground/hello-world")
             let expected = try Self.files(in: playground).filter { $0 != "Package.swift" }
             let written = try Self.files(in: app)
-            #expect(written == (expected + ["Package.swift"]).sorted())
+            #expect(written == (expected + ["Package.swift", "Dockerfile", ".dockerignore"]).sorted())
             for file in expected {
                 let mine = try Data(contentsOf: app.appendingPathComponent(file))
                 let theirs = try Data(contentsOf: playground.appendingPathComponent(file))
@@ -73,20 +74,106 @@ struct NewCommandTests {
         }
     }
 
-    @Test func withoutSDKPathTheManifestNamesThePublishedPackage() async throws {
+    @Test func withoutSDKOptionsTheManifestNamesTheCheckoutThisRwComesFrom() async throws {
         try await withTemporaryDirectory { parent in
             let created = try await CapturedRun.rw(["new", "blog"], in: parent)
             try #require(created.status == 0, "\(created)")
             #expect(created.output.contains("\n  cd blog\n"), "\(created.output)")
+            #expect(
+                created.output.contains(
+                    "\nRwSDK: by path, \(Paths.root.path) (the sources this rw comes from; RwSDK has no published URL yet; --sdk-url or --sdk-path choose another).\n"),
+                "\(created.output)")
+            let manifest = try String(contentsOf: parent.appendingPathComponent("blog/Package.swift"), encoding: .utf8)
+            #expect(manifest.contains(#".package(name: "RwSDK", path: "\#(Paths.root.path)")"#), "\(manifest)")
+        }
+    }
+
+    @Test func withSDKURLTheManifestNamesThatRepository() async throws {
+        try await withTemporaryDirectory { parent in
+            let url = "https://github.com/example/rwsdk-swift.git"
+            let created = try await CapturedRun.rw(["new", "blog", "--sdk-url", url], in: parent)
+            try #require(created.status == 0, "\(created)")
+            #expect(created.output.contains("\nRwSDK: \(url) from 0.1.0.\n"), "\(created.output)")
             let app = parent.appendingPathComponent("blog")
             // dump-package evaluates the manifest without fetching anything.
             let dumped = try await CapturedRun.swift([
                 "package", "--package-path", app.path, "--scratch-path", parent.appendingPathComponent("scratch").path, "dump-package",
             ])
             try #require(dumped.status == 0, "\(dumped)")
-            #expect(dumped.output.contains("https://github.com/"), "\(dumped.output)")
-            #expect(dumped.output.contains("rwsdk-swift"))
+            #expect(dumped.output.contains(url), "\(dumped.output)")
             #expect(dumped.output.contains(#""lowerBound" : "0.1.0""#), "\(dumped.output)")
+            let manifest = try String(contentsOf: app.appendingPathComponent("Package.swift"), encoding: .utf8)
+            #expect(manifest.contains(#".product(name: "RwSDK", package: "rwsdk-swift")"#), "\(manifest)")
+            let dockerfile = try String(contentsOf: app.appendingPathComponent("Dockerfile"), encoding: .utf8)
+            #expect(dockerfile.contains("#   docker build -t blog .\n"), "\(dockerfile)")
+            #expect(!dockerfile.contains("rwsdk"), "no build context for a package fetched by URL: \(dockerfile)")
+        }
+    }
+
+    /// The Dockerfile (Docker does not run here, so this reads it): a Swift build stage compiling
+    /// the executable as `rw build` does, a slim Debian stage running it with public/, and the
+    /// RwSDK folder brought in as a named build context when the package depends on it by path.
+    @Test func theDockerfileBuildsWithSwiftAndRunsOnSlimDebian() async throws {
+        try await withTemporaryDirectory { parent in
+            let created = try await CapturedRun.rw(["new", "my-shop", "--path", parent.path, "--sdk-path", Paths.root.path])
+            try #require(created.status == 0, "\(created)")
+            let app = parent.appendingPathComponent("my-shop")
+            let dockerfile = try String(contentsOf: app.appendingPathComponent("Dockerfile"), encoding: .utf8)
+            let version = try await CapturedRun.swift(["--version"])
+            let toolchain = try #require(version.output.firstMatch(of: /Swift version (\d+\.\d+(\.\d+)?)/)?.1)
+            let instructions = dockerfile.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty && !$0.hasPrefix(" ") }
+            #expect(
+                instructions == [
+                    "FROM swift:\(toolchain)-bookworm AS build",
+                    "WORKDIR /build",
+                    #"COPY --from=rwsdk [".", "\#(Paths.root.path)"]"#,
+                    "COPY Package.swift ./",
+                    "RUN swift package resolve",
+                    "COPY . .",
+                    "RUN swift build -c release --static-swift-stdlib --product my-shop \\",
+                    "FROM debian:bookworm-slim",
+                    "RUN useradd --system --user-group --home-dir /app app",
+                    "WORKDIR /app",
+                    "COPY --from=build --chown=app:app /staging /app",
+                    "USER app",
+                    "EXPOSE 8080",
+                    #"ENTRYPOINT ["./my-shop", "--host", "0.0.0.0", "--port", "8080", "--public", "/app/public"]"#,
+                ], "\(dockerfile)")
+            #expect(dockerfile.hasPrefix("# syntax=docker/dockerfile:1\n"))
+            #expect(dockerfile.contains("#   docker build --build-context rwsdk=\(Paths.root.path) -t my-shop .\n"), "\(dockerfile)")
+            #expect(dockerfile.contains(#"cp "$(swift build -c release --show-bin-path)/my-shop" /staging/"#))
+            #expect(dockerfile.contains("cp -R public /staging/public"))
+            let ignored = try String(contentsOf: app.appendingPathComponent(".dockerignore"), encoding: .utf8)
+            #expect(ignored.split(separator: "\n").map(String.init) == [".build/", ".rw/", ".swiftpm/", ".git/", "Dockerfile", ".dockerignore"])
+        }
+    }
+
+    @Test func refusesBothSDKOptions() async throws {
+        try await withTemporaryDirectory { parent in
+            let refused = try await CapturedRun.rw(
+                ["new", "blog", "--path", parent.path, "--sdk-path", Paths.root.path, "--sdk-url", "https://github.com/example/rwsdk-swift"])
+            #expect(refused.status != 0)
+            #expect(refused.errors.contains("--sdk-path and --sdk-url both choose where RwSDK comes from; give one."), "\(refused)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+        }
+    }
+
+    /// An `rw` copied out of the checkout without the sources `scripts/install` puts next to it
+    /// cannot know where RwSDK is: it says so in one line, writes nothing, and works with an option.
+    @Test func aCopiedRwWithoutSourcesAsksForAnSDKOption() async throws {
+        try await withTemporaryDirectory { parent in
+            let bin = parent.appendingPathComponent("bin")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            let copied = bin.appendingPathComponent("rw")
+            try FileManager.default.copyItem(at: Paths.rw, to: copied)
+            let refused = try await CapturedRun.run(copied, ["new", "blog", "--path", parent.path])
+            #expect(refused.status != 0)
+            #expect(refused.errorLine.hasPrefix("Error: this rw has no RwSDK sources next to it"), "\(refused)")
+            #expect(refused.errorLine.contains("scripts/install") && !refused.errorLine.contains("\n"), "\(refused)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path) == ["bin"])
+
+            let accepted = try await CapturedRun.run(copied, ["new", "blog", "--path", parent.path, "--sdk-path", Paths.root.path])
+            #expect(accepted.status == 0, "\(accepted)")
         }
     }
 

@@ -28,12 +28,17 @@ final class ChildProcess: @unchecked Sendable {
     private var lines: [String] = []
     private var closed = false
 
-    /// Starts `executable` with `arguments`; standard error is read with standard output, or
+    /// Starts `executable` with `arguments` (in `directory`, with `environment` replacing
+    /// variables of this process's environment); standard error is read with standard output, or
     /// discarded when `quiet` (so a process that outlives the test run cannot hold the test's
     /// output open).
-    init(_ executable: URL, _ arguments: [String], quiet: Bool = false) throws {
+    init(
+        _ executable: URL, _ arguments: [String], quiet: Bool = false, in directory: URL? = nil, environment: [String: String] = [:]
+    ) throws {
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = output
         process.standardError = quiet ? FileHandle.nullDevice : output
         try process.run()

@@ -103,20 +103,43 @@ final class PostgresCluster: Sendable {
         return try Self.run(tool, arguments)
     }
 
-    /// Runs `tool` through `/bin/sh` with `system(3)` and returns its output. Not Foundation's
-    /// `Process`: the server `pg_ctl start` leaves running keeps its wait from returning.
+    /// Runs `tool` in /tmp to completion and returns its output (standard output and error).
+    /// Every descriptor of this process above standard error is marked close-on-exec first: the
+    /// server `pg_ctl start` leaves running must not hold any, such as the socket through which
+    /// Foundation's `Process` learns that another test's child has ended (a server holding it
+    /// makes that test wait forever).
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
         let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("rw-pg-output-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: outputFile) }
-        let quoted = ([tool] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-        let command = "cd /tmp && " + quoted.joined(separator: " ") + " </dev/null >'\(outputFile.path)' 2>&1"
-        let status = system(command)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = (["/bin/sh", "-c", "cd /tmp && exec \"$0\" \"$@\"", tool] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        closeOnExec()
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        guard spawned == 0 else { throw ClusterError("\(tool) could not start: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let text = ((try? String(contentsOf: outputFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard status == 0 else {
-            throw ClusterError("\(tool) \(arguments.joined(separator: " ")) failed (status \(status)): \(text)")
+            throw ClusterError("\(tool) \(arguments.joined(separator: " ")) failed (wait status \(status)): \(text)")
         }
         return text
+    }
+
+    /// Marks every open descriptor above standard error close-on-exec.
+    private static func closeOnExec() {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            guard let fd = Int32(name), fd > 2 else { continue }
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on now.

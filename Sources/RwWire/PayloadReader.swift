@@ -15,8 +15,7 @@ public struct PayloadReader: Sendable {
     public mutating func readUInt32() throws(WireError) -> UInt32 {
         guard bytes.count - offset >= 4 else { throw .malformed("payload ends inside a number at byte \(offset)") }
         defer { offset += 4 }
-        return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
-            | UInt32(bytes[offset + 3])
+        return WireCodec.readUInt32(bytes, at: offset)
     }
 
     /// Reads a byte count and that many bytes as UTF-8 (invalid sequences become U+FFFD).

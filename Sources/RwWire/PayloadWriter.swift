@@ -14,10 +14,7 @@ public struct PayloadWriter: Sendable {
 
     /// Appends `value` big-endian.
     public mutating func write(_ value: UInt32) {
-        bytes.append(UInt8(truncatingIfNeeded: value >> 24))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 16))
-        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
-        bytes.append(UInt8(truncatingIfNeeded: value))
+        WireCodec.appendUInt32(value, to: &bytes)
     }
 
     /// Appends `string`'s UTF-8 byte count, then the bytes.

@@ -4,8 +4,8 @@ import Testing
 /// `rw new`: the package it writes, the names it derives, and what it refuses.
 @Suite(.timeLimit(.minutes(20)))
 struct NewCommandTests {
-    /// SwiftPM's scratch folder for the generated package, kept in the repository's .build so a
-    /// rerun compiles only the app library (RwSDK, RwState and swift-log are already built).
+    /// SwiftPM's scratch folder for reading the generated package, kept in the repository's .build
+    /// so a rerun resolves its dependencies from what is already there.
     static let scratch = Paths.root.appendingPathComponent(".build/rw-new-app")
 
     /// A PATH without any `rw`, so `rw new` has to say how to run the one built here.
@@ -14,7 +14,7 @@ struct NewCommandTests {
         .filter { !FileManager.default.isExecutableFile(atPath: "\($0)/rw") }
         .joined(separator: ":")
 
-    @Test func newPackageIsThePlaygroundAndBuildsAgainstTheCheckout() async throws {
+    @Test func newPackageIsThePlaygroundAndDependsOnTheCheckout() async throws {
         try await withTemporaryDirectory { parent in
             let created = try await CapturedRun.rw(
                 ["new", "hello-world", "--path", parent.path, "--sdk-path", Paths.root.path],
@@ -49,12 +49,8 @@ struct NewCommandTests {
             #expect(targets["HelloWorld"]?.type == "library")
             #expect(targets["HelloWorld"]?.product_dependencies == ["RwSDK"])
             #expect(targets["hello-world"]?.type == "executable")
-
-            // The app library compiles against the checkout (debug; the executable is not built).
-            let built = try await CapturedRun.swift([
-                "build", "--package-path", app.path, "--scratch-path", Self.scratch.path, "--target", "HelloWorld",
-            ])
-            #expect(built.status == 0, "\(built)")
+            // That these files build is shown where they are built anyway: the playground's own
+            // tests and GettingStartedTests, which serves `rw new`'s package through rw dev and rw build.
         }
     }
 

@@ -215,10 +215,12 @@ def set_badge(folder, k):
         f.write(source)
 
 
-def forget_build_plans(package):
-    """Removes SwiftPM's build plans (`.build*/*.yaml`) so the next build plans again: SwiftPM
-    may keep using a plan that lacks a source file added to a path dependency (this checkout)."""
-    for plan in glob.glob(os.path.join(package, ".build*", "*.yaml")):
+def forget_build_plans(package, scratch=None):
+    """Removes SwiftPM's build plans (`.build*/*.yaml` of `package`, or `scratch/*.yaml`) so the
+    next build plans again: SwiftPM may keep using a plan that lacks a source file added to a path
+    dependency (this checkout)."""
+    pattern = os.path.join(scratch, "*.yaml") if scratch else os.path.join(package, ".build*", "*.yaml")
+    for plan in glob.glob(pattern):
         os.remove(plan)
 
 

@@ -46,9 +46,11 @@ struct AppPackage {
         }
     }
 
-    /// The folder holding release build products.
-    func releaseBinDirectory() throws -> URL {
-        let path = try Subprocess.capture(["swift", "build", "--package-path", directory.path, "-c", "release", "--show-bin-path"])
+    /// The folder holding release build products, in the scratch folder `options` name (the
+    /// package's .build by default).
+    func releaseBinDirectory(_ options: ReleaseBuildOptions) throws -> URL {
+        let path = try Subprocess.capture(
+            ["swift", "build", "--package-path", directory.path, "-c", "release", "--show-bin-path"] + options.swiftBuildArguments)
         return URL(fileURLWithPath: path.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

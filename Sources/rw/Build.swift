@@ -19,17 +19,20 @@ extension Rw {
                 Examples:
                   rw build
                   rw build --package-path playground/hello-world
+                  rw build --scratch-path /cache/release && rw preview --scratch-path /cache/release
                 """
         )
 
         @OptionGroup var package: PackageOptions
 
+        @OptionGroup var build: ReleaseBuildOptions
+
         func run() throws {
             let app = try AppPackage(path: package.packagePath)
             let product = try app.executableProduct(package.product)
             let started = Date()
-            try Shell.run(Self.command(package: app.directory, product: product))
-            let binary = try app.releaseBinDirectory().appendingPathComponent(product)
+            try Shell.run(Self.command(package: app.directory, product: product) + build.swiftBuildArguments)
+            let binary = try app.releaseBinDirectory(build).appendingPathComponent(product)
             let size = (try FileManager.default.attributesOfItem(atPath: binary.path)[.size] as? Int) ?? 0
             print(
                 "built \(product) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s → \(binary.path) (\(String(format: "%.1f", Double(size) / 1_048_576)) MiB)"

@@ -25,6 +25,8 @@ extension Rw {
 
         @OptionGroup var package: PackageOptions
 
+        @OptionGroup var build: ReleaseBuildOptions
+
         @Option(help: "The address to listen on.")
         var host: String = "127.0.0.1"
 
@@ -34,7 +36,7 @@ extension Rw {
         func run() throws {
             let app = try AppPackage(path: package.packagePath)
             let product = try app.executableProduct(package.product)
-            let binary = try app.releaseBinDirectory().appendingPathComponent(product)
+            let binary = try app.releaseBinDirectory(build).appendingPathComponent(product)
             guard FileManager.default.isExecutableFile(atPath: binary.path) else {
                 throw RwError("no production build at \(binary.path); run `rw build` first")
             }

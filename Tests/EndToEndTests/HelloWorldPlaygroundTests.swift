@@ -10,10 +10,10 @@ import Testing
     @Test(.timeLimit(.minutes(45)))
     func productionBuildServesThePageTheActionAndAssets() async throws {
         let package = Paths.root.appendingPathComponent("playground/hello-world").path
-        let buildStatus = try await ChildProcess.run(Paths.rw, ["build", "--package-path", package])
+        let buildStatus = try await ChildProcess.run(Paths.rw, ["build", "--package-path", package, "--scratch-path", Paths.releaseScratch.path])
         try #require(buildStatus == 0, "rw build failed")
 
-        let server = try ChildProcess(Paths.rw, ["preview", "--package-path", package, "--port", "0"])
+        let server = try ChildProcess(Paths.rw, ["preview", "--package-path", package, "--scratch-path", Paths.releaseScratch.path, "--port", "0"])
         let line = await server.waitForLine(containing: "listening on http://")
         let address = try #require(line.flatMap { $0.split(separator: " ").last.map(String.init) })
         let http = HTTP(base: address)

@@ -87,12 +87,12 @@ import Testing
         let steps = StepTimes()
         for kind in RequestInfoPlayground.Kind.allCases { try playground.uncomment(kind) }
         let package = RequestInfoPlayground.directory.path
-        let buildStatus = try await ChildProcess.run(Paths.rw, ["build", "--package-path", package])
+        let buildStatus = try await ChildProcess.run(Paths.rw, ["build", "--package-path", package, "--scratch-path", Paths.releaseScratch.path])
         playground.restore()
         try #require(buildStatus == 0, "rw build failed")
         steps.mark("rw build (release)")
 
-        let server = try ChildProcess(Paths.rw, ["preview", "--package-path", package, "--port", "0"])
+        let server = try ChildProcess(Paths.rw, ["preview", "--package-path", package, "--scratch-path", Paths.releaseScratch.path, "--port", "0"])
         let line = await server.waitForLine(containing: "listening on http://")
         guard let address = line.flatMap({ $0.split(separator: " ").last.map(String.init) }) else {
             Issue.record("rw preview did not start")

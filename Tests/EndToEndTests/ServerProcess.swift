@@ -15,6 +15,11 @@ enum Paths {
 
     /// The `rw` executable built with the tests.
     static let rw = products.appendingPathComponent("rw")
+
+    /// The scratch folder the playgrounds' production builds share (`rw build --scratch-path`), so
+    /// Hummingbird, SwiftNIO, swift-crypto and RwSDK are compiled for release once, not once per
+    /// playground. `bench/run` builds there too.
+    static let releaseScratch = root.appendingPathComponent(".build/release-apps")
 }
 
 /// A child process whose output (standard output and error together) is read line by line by a

@@ -8,7 +8,8 @@ enum RunnerExecutable {
     /// toolchain, `<sdk>/Sources/RwRunner` and `<sdk>/Sources/RwWire` and RwState's `objects`
     /// (paths, sizes, modification times). Compiles it (with `-O`: it is on the path of every
     /// request) only when there is none, against the module interfaces in `modules` and linked
-    /// against `state` (`libRwState.so`); runners of other inputs in `folder` are removed.
+    /// against `state` (`libRwState.so`); runners of other inputs in `folder` are removed, and so
+    /// is the unversioned `rw-runner` that earlier versions of rw dev left there.
     static func build(sdk: URL, state: URL, stateObjects: [String], modules: URL, folder: URL) async throws -> URL {
         let sources = sdk.appendingPathComponent("Sources")
         let files = try ["RwRunner", "RwWire"].flatMap { name in
@@ -26,7 +27,8 @@ enum RunnerExecutable {
         let output = home.appendingPathComponent("rw-runner")
         if FileManager.default.isExecutableFile(atPath: output.path) { return output }
 
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix("runner-") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        where name.hasPrefix("runner-") || name == "rw-runner" {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
         }
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)

@@ -9,9 +9,10 @@ import Synchronization
 /// a file is looked at (`stat`) at most once a second: a page rendering many times a second does
 /// not touch the disk each time, and an edited file has a new URL within a second.
 package enum AssetFingerprints {
-    /// The environment variable naming the public folder (`rw dev` and `serve` set it); `public`
-    /// in the working directory without it.
-    package static let directoryVariable = "RW_PUBLIC_DIRECTORY"
+    /// The environment variable naming the public folder: the one `--public` is read from, which
+    /// `serve` and `rw dev` also set to the folder they serve; `public` in the working directory
+    /// without it.
+    package static let directoryVariable = "RW_PUBLIC"
 
     /// The public folder `asset(_:)` reads. Looks up the one variable: `ProcessInfo`'s
     /// `environment` copies every variable into a dictionary, which was 28 % of the production

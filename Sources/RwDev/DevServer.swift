@@ -66,22 +66,27 @@ public enum DevServer {
         let session = try await DevSession(package: package, terminal: terminal, requestTimeout: options.requestTimeout)
         try await session.start()
 
-        // Every local target's sources, and the sources of packages the app depends on by path
-        // (a change there re-optimizes the deps image).
-        let dependencySources = package.pathDependencies.map { $0.appendingPathComponent("Sources") }
-            .filter { FileManager.default.fileExists(atPath: $0.path) }
-        let watcher = try SourceWatcher(
-            roots: package.targets.map(\.sourceDirectory) + dependencySources,
-            files: [package.directory.appendingPathComponent("Package.swift")]
-                + package.pathDependencies.map { $0.appendingPathComponent("Package.swift") })
+        let watcher = try SourceWatcher(roots: package.watchedFolders, files: package.watchedManifests)
         let jobs = Task { await session.runJobs() }
         let precompiling = Task(priority: .background) { await session.precompileDeclaredDependencies() }
         let watching = Task {
             for await files in watcher.changes() { session.filesChanged(files) }
         }
+        // A target or path dependency added to Package.swift is watched from the reload that
+        // reads it on.
+        let following = Task {
+            for await package in session.packages {
+                do {
+                    try watcher.watch(roots: package.watchedFolders, files: package.watchedManifests)
+                } catch {
+                    terminal.error("✗ \(error)")
+                }
+            }
+        }
         defer {
             jobs.cancel()
             watching.cancel()
+            following.cancel()
             precompiling.cancel()
             session.runner.stop()
         }

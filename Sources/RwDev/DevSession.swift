@@ -35,6 +35,10 @@ final class DevSession: Sendable {
     private let jobStream: AsyncStream<Job>
     /// Runs the runner process: loads, requests, crash recovery.
     let runner: RunnerSupervisor
+    /// The package each time a reload reads Package.swift anew (its targets or path
+    /// dependencies may have changed), for the owner to watch what it now holds.
+    let packages: AsyncStream<DevPackage>
+    private let packageChanges: AsyncStream<DevPackage>.Continuation
     /// The gate's hold while the runner restarts after a crash.
     private let restartHold = Mutex<Gate.Token?>(nil)
 
@@ -60,6 +64,7 @@ final class DevSession: Sendable {
         shared = Mutex(Shared(package: package, dependencies: dependencies, deps: deps))
         runner = try RunnerSupervisor(executable: runnerExecutable, requestTimeout: requestTimeout, terminal: terminal)
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
+        (packages, packageChanges) = AsyncStream.makeStream(of: DevPackage.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// The deps image currently serving.
@@ -244,6 +249,7 @@ final class DevSession: Sendable {
                 $0.package = package
                 $0.dependencies = dependencies
             }
+            packageChanges.yield(package)
         }
         let roots = try Self.depsRoots(package, dependencies)
         let missing = roots.filter { !current.modules.contains($0) }

@@ -14,20 +14,36 @@ final class SourceWatcher: Sendable {
     /// How long the folders must be quiet before a batch is reported.
     static let quietPeriod: Int32 = 40  // milliseconds
 
+    /// What is watched: folders by watch descriptor, and the files watched by name with their folders.
+    private struct Watched {
+        var directories: [Int32: String] = [:]
+        var files: Set<String> = []
+        var fileFolders: Set<String> = []
+    }
+
     private let fd: Int32
-    private let directories: Mutex<[Int32: String]> = Mutex([:])
-    private let files: Set<String>
-    private let fileFolders: Set<String>
+    private let watched = Mutex(Watched())
 
     /// Starts watching `roots` and their subfolders for Swift sources, and each of `files`
     /// (such as Package.swift) by name.
     init(roots: [URL], files: [URL] = []) throws {
         fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { throw RwError("inotify_init1 failed: \(String(cString: strerror(errno)))") }
-        self.files = Set(files.map(\.path))
-        fileFolders = Set(files.map { $0.deletingLastPathComponent().path })
-        for root in roots { try addTree(root.path) }
-        for folder in fileFolders { try addFolder(folder) }
+        try watch(roots: roots, files: files)
+    }
+
+    /// Also watches those of `roots` (with their subfolders) and `files` not watched yet; what
+    /// is watched already stays as it is.
+    func watch(roots: [URL], files: [URL]) throws {
+        let (folders, newFileFolders) = watched.withLock { watched -> (Set<String>, [String]) in
+            let known = Set(watched.directories.values)
+            watched.files.formUnion(files.map(\.path))
+            let newFileFolders = Set(files.map { $0.deletingLastPathComponent().path }).subtracting(watched.fileFolders)
+            watched.fileFolders.formUnion(newFileFolders)
+            return (known, newFileFolders.sorted())
+        }
+        for root in roots where !folders.contains(root.path) { try addTree(root.path) }
+        for folder in newFileFolders { try addFolder(folder) }
     }
 
     deinit { close(fd) }
@@ -44,7 +60,7 @@ final class SourceWatcher: Sendable {
     private func addFolder(_ path: String) throws {
         let descriptor = inotify_add_watch(fd, path, Self.mask | UInt32(IN_ONLYDIR))
         guard descriptor >= 0 else { throw RwError("cannot watch \(path): \(String(cString: strerror(errno)))") }
-        directories.withLock { $0[descriptor] = path }
+        watched.withLock { $0.directories[descriptor] = path }
     }
 
     private func addTree(_ path: String) throws {
@@ -90,11 +106,15 @@ final class SourceWatcher: Sendable {
                     return (event.wd, event.mask, String(decoding: nameBytes, as: UTF8.self), MemoryLayout<inotify_event>.size + Int(event.len))
                 }
                 offset += length
-                guard let directory = directories.withLock({ $0[descriptor] }) else { continue }
+                let (folder, isFileFolder, isWatchedFile) = watched.withLock { watched -> (String?, Bool, Bool) in
+                    guard let folder = watched.directories[descriptor] else { return (nil, false, false) }
+                    return (folder, watched.fileFolders.contains(folder), watched.files.contains(folder + "/" + name))
+                }
+                guard let directory = folder else { continue }
                 let path = directory + "/" + name
-                if fileFolders.contains(directory) {
+                if isFileFolder {
                     // A folder watched for named files only (the package folder for Package.swift).
-                    if files.contains(path), mask & UInt32(IN_CREATE) == 0, !batch.contains(path) { batch.append(path) }
+                    if isWatchedFile, mask & UInt32(IN_CREATE) == 0, !batch.contains(path) { batch.append(path) }
                     continue
                 }
                 if mask & UInt32(IN_ISDIR) != 0 {

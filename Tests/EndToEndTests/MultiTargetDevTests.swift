@@ -8,7 +8,7 @@ import Testing
 /// a compile error in the lowest target shows in the overlay while the last good generation
 /// serves; a signature change that breaks a caller in another file is a compile error (stale
 /// objects do not hide it); renaming and deleting files work; an edit in a package the app depends
-/// on by path re-optimizes the deps image.
+/// on by path re-optimizes the deps image; a target added to Package.swift is built and watched.
 @Suite(.serialized, .timeLimit(.minutes(30)))
 struct MultiTargetDevTests {
     @Test func everyTargetReloadsIncrementallyWithoutFailedRequests() async throws {
@@ -87,6 +87,14 @@ struct MultiTargetDevTests {
         let last = try await server.waitFor("/") { $0.contains("stock-v1 ") }
         #expect(try await server.depsHash() != depsBefore, "the deps image was rebuilt with the edited package")
         #expect(try Self.visits(last) > visits, "state survived every reload")
+
+        // A target added to Package.swift during the session is compiled, and its folder is
+        // watched from then on.
+        try ShopFixture.addBadgeTarget(marker: "badge-v0")
+        try await server.waitFor("/") { $0.contains(" badge-v0 visits=") }
+        try ShopFixture.setBadge(marker: "badge-v1")
+        let badged = try await server.waitFor("/") { $0.contains(" badge-v1 visits=") }
+        #expect(try Self.visits(badged) > visits, "state survived the new target")
         await server.stop()
     }
 

@@ -23,7 +23,7 @@ enum ShopFixture {
     /// Writes every file of the package as it starts, and removes any other source file.
     static func reset() throws {
         let sources = directory.appendingPathComponent("Sources")
-        for target in ["Shelf", "Catalog", "Shop", "shop"] {
+        for target in ["Shelf", "Catalog", "Shop", "shop", "Badge"] {
             let folder = sources.appendingPathComponent(target)
             try? FileManager.default.removeItem(at: folder)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -94,6 +94,26 @@ enum ShopFixture {
             }
 
             """)
+    }
+
+    /// Adds a fourth library target, `Badge`, showing `marker` on `/`: its source first, then the
+    /// manifest that declares it (and makes Shop depend on it), then Shop's App.swift using it,
+    /// in the order a developer would save them.
+    static func addBadgeTarget(marker: String) throws {
+        try setBadge(marker: marker)
+        let badged = manifest
+            .replacingOccurrences(of: #""Catalog", "Shelf", .product"#, with: #""Badge", "Catalog", "Shelf", .product"#)
+            .replacingOccurrences(of: #".target(name: "Catalog","#, with: #".target(name: "Badge"), .target(name: "Catalog","#)
+        precondition(badged.components(separatedBy: "Badge").count == 3, "the manifest's shape changed")
+        try write("Package.swift", badged)
+        let app = try String(contentsOf: file("Shop", "App.swift"), encoding: .utf8)
+        try write(
+            "Sources/Shop/App.swift",
+            "import Badge\n" + app.replacingOccurrences(of: " visits=", with: " \\(badgeMarker()) visits="))
+    }
+
+    static func setBadge(marker: String) throws {
+        try write("Sources/Badge/Badge.swift", "public func badgeMarker() -> String { \"\(marker)\" }\n")
     }
 
     /// Writes `text` to `path` (relative to the package) the way an editor saves a file.

@@ -79,6 +79,18 @@ public struct DevPackage: Sendable {
     /// The app target.
     public var app: LocalTarget { targets.last! }
 
+    /// The folders whose Swift sources `rw dev` watches: every local target's, and the `Sources`
+    /// folder of each package the app depends on by path (an edit there re-optimizes).
+    public var watchedFolders: [URL] {
+        targets.map(\.sourceDirectory)
+            + pathDependencies.map { $0.appendingPathComponent("Sources") }.filter { FileManager.default.fileExists(atPath: $0.path) }
+    }
+
+    /// The manifests `rw dev` watches: the package's and those of its path dependencies.
+    public var watchedManifests: [URL] {
+        ([directory] + pathDependencies).map { $0.appendingPathComponent("Package.swift") }
+    }
+
     /// The products of other packages that the local targets depend on.
     public var productDependencies: [String] {
         var seen = Set<String>()

@@ -241,9 +241,14 @@ final class DevSession: Sendable {
     /// or Package.swift changed (re-optimization). Throws when the new image cannot be built.
     private func reoptimizeIfNeeded(current: DepsImage, cause: ReloadCause) async throws -> DepsImage {
         var (package, dependencies) = shared.withLock { ($0.package, $0.dependencies) }
+        // Whether Package.swift changed what the deps image is built from; a change of local
+        // targets alone (a new target, a setting) needs no SwiftPM run.
+        var dependenciesChanged = false
         if cause.packageChanged {
+            let previous = package
             package = try DevPackage(path: package.directory.path, target: package.appTarget)
-            dependencies = try await DependencyMap(package: package)
+            dependenciesChanged = package.dependencySignature != previous.dependencySignature
+            if dependenciesChanged { dependencies = try await DependencyMap(package: package) }
             builder.update(package)
             shared.withLock {
                 $0.package = package
@@ -256,7 +261,7 @@ final class DevSession: Sendable {
         let reason: String
         if !missing.isEmpty {
             reason = "new dependency \(missing.joined(separator: ", "))"
-        } else if cause.packageChanged {
+        } else if dependenciesChanged {
             reason = "Package.swift changed"
         } else if let file = cause.dependencyFiles.first {
             reason = "\(URL(fileURLWithPath: file).lastPathComponent) of a package the app depends on by path changed"
@@ -266,7 +271,7 @@ final class DevSession: Sendable {
         // A newly imported module precompiled in the background needs no SwiftPM run: nothing it
         // is built from changed since (a path dependency's edit or Package.swift compiles).
         let precompiled = shared.withLock { $0.precompiled }
-        let changedSources = cause.packageChanged || !cause.dependencyFiles.isEmpty
+        let changedSources = dependenciesChanged || !cause.dependencyFiles.isEmpty
         let targets = changedSources ? dependencies.targets(for: roots) : dependencies.targets(for: missing)
         let compiling = changedSources || !Set(targets).isSubset(of: precompiled)
         let progress = terminal.progress("⚡ \(reason) → re-optimizing deps (\(current.hash) → …)")

@@ -12,6 +12,10 @@ public struct DevPackage: Sendable {
     public let targets: [LocalTarget]
     /// The folders of the packages the app package depends on by path (`.package(path:)`).
     public let pathDependencies: [URL]
+    /// The package's declared dependencies (locations and version requirements) and the products
+    /// its local targets use, in a canonical text: equal texts mean the deps image is built from
+    /// the same packages, whatever else Package.swift changed.
+    public let dependencySignature: String
 
     /// Reads the package at `path`. The app target is `target` when given, otherwise the library
     /// target that depends on RwSDK (directly or through a local target) and that no other
@@ -21,12 +25,16 @@ public struct DevPackage: Sendable {
         let json = try Subprocess.capture(["swift", "package", "--package-path", directory.path, "describe", "--type", "json"])
         // `describe` may print warnings before the JSON.
         let start = json.firstIndex(of: "{") ?? json.startIndex
-        let description = try JSONDecoder().decode(PackageDescription.self, from: Data(json[start...].utf8))
-        try self.init(directory: directory, description: description, target: target)
+        let data = Data(json[start...].utf8)
+        let description = try JSONDecoder().decode(PackageDescription.self, from: data)
+        let declared = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["dependencies"] ?? []
+        let signature = (try? JSONSerialization.data(withJSONObject: declared, options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) }
+        try self.init(directory: directory, description: description, target: target, declaredDependencies: signature ?? json)
     }
 
-    /// Chooses the app target of `description` (the package at `directory`).
-    init(directory: URL, description: PackageDescription, target: String?) throws {
+    /// Chooses the app target of `description` (the package at `directory`, whose declared
+    /// dependencies `declaredDependencies` gives in a canonical text).
+    init(directory: URL, description: PackageDescription, target: String?, declaredDependencies: String = "") throws {
         let libraries = description.targets.filter { $0.type == "library" && $0.module_type == "SwiftTarget" }
         let byName = Dictionary(libraries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         func closure(_ name: String) -> [PackageDescription.Target] {
@@ -74,6 +82,8 @@ public struct DevPackage: Sendable {
             guard dependency.type == "fileSystem", let path = dependency.path else { return nil }
             return URL(fileURLWithPath: path).standardizedFileURL
         }
+        let products = Set(targets.flatMap(\.productDependencies)).sorted()
+        self.dependencySignature = declaredDependencies + "\nproducts: " + products.joined(separator: ", ")
     }
 
     /// The app target.

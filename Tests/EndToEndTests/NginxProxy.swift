@@ -1,0 +1,103 @@
+import Foundation
+
+/// nginx from Debian's `nginx` package as a round-robin load balancer in front of servers on
+/// loopback, with a configuration and folder of its own (it never touches /etc/nginx or port 80).
+///
+/// A POST that reached a server is never sent to another one: nginx passes a request to the next
+/// server only after an error before the request was sent (`proxy_next_upstream error`, without
+/// `non_idempotent`), and a server that failed stays out of the rotation for `fail_timeout`.
+final class NginxProxy: Sendable {
+    /// The port nginx listens on, on 127.0.0.1.
+    let port: Int
+    /// The base URL of the proxy.
+    var address: String { "http://127.0.0.1:\(port)" }
+    private let folder: URL
+    private let master: ChildProcess
+
+    private init(port: Int, folder: URL, master: ChildProcess) {
+        self.port = port
+        self.folder = folder
+        self.master = master
+    }
+
+    static let executable = URL(fileURLWithPath: "/usr/sbin/nginx")
+
+    /// Starts nginx on a free port of 127.0.0.1 in front of the servers on `upstreams` (ports of
+    /// 127.0.0.1), with its files in `folder`, and waits until it accepts connections.
+    static func start(upstreams: [Int], folder: URL) async throws -> NginxProxy {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let port = try freeLoopbackPort()
+        let servers = upstreams.map { "        server 127.0.0.1:\($0) max_fails=1 fail_timeout=2s;" }.joined(separator: "\n")
+        let configuration = """
+            daemon off;
+            master_process on;
+            worker_processes 1;
+            \(getuid() == 0 ? "user root;" : "")
+            pid \(folder.path)/nginx.pid;
+            error_log \(folder.path)/error.log warn;
+            events { worker_connections 1024; }
+            http {
+                access_log \(folder.path)/access.log;
+                client_body_temp_path \(folder.path)/client-body;
+                proxy_temp_path \(folder.path)/proxy;
+                fastcgi_temp_path \(folder.path)/fastcgi;
+                uwsgi_temp_path \(folder.path)/uwsgi;
+                scgi_temp_path \(folder.path)/scgi;
+                upstream app {
+            \(servers)
+                    keepalive 16;
+                }
+                server {
+                    listen 127.0.0.1:\(port);
+                    location / {
+                        proxy_pass http://app;
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                        proxy_set_header Host $http_host;
+                        proxy_next_upstream error timeout;
+                        proxy_connect_timeout 1s;
+                    }
+                }
+            }
+
+            """
+        let file = folder.appendingPathComponent("nginx.conf")
+        try configuration.write(to: file, atomically: true, encoding: .utf8)
+        let master = try ChildProcess(executable, ["-c", file.path, "-p", folder.path, "-e", folder.appendingPathComponent("error.log").path])
+        let proxy = NginxProxy(port: port, folder: folder, master: master)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !Self.accepts(port: port) {
+            guard ContinuousClock.now < deadline, master.process.isRunning else {
+                let log = (try? String(contentsOf: folder.appendingPathComponent("error.log"), encoding: .utf8)) ?? ""
+                _ = await master.stop(SIGKILL)
+                throw NginxError("nginx did not start: \(log.suffix(2000))")
+            }
+            try await Task.sleep(for: .milliseconds(20))  // polling the port; nginx prints nothing when ready
+        }
+        return proxy
+    }
+
+    /// Stops nginx (SIGQUIT: workers finish what they serve) and waits for it to exit.
+    func stop() async {
+        _ = await master.stop(SIGQUIT)
+    }
+
+    /// The lines nginx's access log holds so far.
+    func accessLog() -> [String] {
+        ((try? String(contentsOf: folder.appendingPathComponent("access.log"), encoding: .utf8)) ?? "")
+            .split(separator: "\n").map(String.init)
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func accepts(port: Int) -> Bool {
+        guard let fd = try? connectToLoopback(port: port) else { return false }
+        close(fd)
+        return true
+    }
+}
+
+/// nginx could not be started.
+struct NginxError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -6,6 +6,7 @@ import Foundation
 /// A POST that reached a server is never sent to another one: nginx passes a request to the next
 /// server only after an error before the request was sent (`proxy_next_upstream error`, without
 /// `non_idempotent`), and a server that failed stays out of the rotation for `fail_timeout`.
+/// Every response names the server that answered it in `X-Upstream` (`127.0.0.1:PORT`).
 final class NginxProxy: Sendable {
     /// The port nginx listens on, on 127.0.0.1.
     let port: Int
@@ -56,6 +57,7 @@ final class NginxProxy: Sendable {
                         proxy_set_header Host $http_host;
                         proxy_next_upstream error timeout;
                         proxy_connect_timeout 1s;
+                        add_header X-Upstream $upstream_addr always;
                     }
                 }
             }

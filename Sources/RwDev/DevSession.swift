@@ -49,7 +49,7 @@ final class DevSession: Sendable {
         self.terminal = terminal
         self.builder = AppImageBuilder(package: package)
         self.depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
-        let dependencies = try await DependencyMap(package: package)
+        let dependencies = try await DependencyMap.of(package)
         guard let sdk = dependencies.sdkDirectory else {
             throw RwError("the app package does not depend on the RwSDK package (no dependency provides the RwSDK and RwState products)")
         }
@@ -248,7 +248,7 @@ final class DevSession: Sendable {
             let previous = package
             package = try DevPackage(path: package.directory.path, target: package.appTarget)
             dependenciesChanged = package.dependencySignature != previous.dependencySignature
-            if dependenciesChanged { dependencies = try await DependencyMap(package: package) }
+            if dependenciesChanged { dependencies = try await DependencyMap.of(package) }
             builder.update(package)
             shared.withLock {
                 $0.package = package

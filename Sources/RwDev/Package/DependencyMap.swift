@@ -1,7 +1,7 @@
 import Foundation
 
 /// Which library product of the app package's dependencies provides each importable module.
-struct DependencyMap: Sendable, Equatable {
+struct DependencyMap: Sendable, Equatable, Codable {
     /// Module name → product name, for the products the app target declares.
     let productForModule: [String: String]
     /// Module name → the target that builds it.
@@ -13,6 +13,31 @@ struct DependencyMap: Sendable, Equatable {
         self.productForModule = productForModule
         self.targetForModule = targetForModule
         self.sdkDirectory = sdkDirectory
+    }
+
+    /// The map of `package`: read from `.rw/dependencies.json` when the manifests it was made from
+    /// (the package's Package.swift and Package.resolved, and the Package.swift of each package it
+    /// depends on by path) have not changed since, otherwise asked of SwiftPM and saved there.
+    /// SwiftPM's answer takes seconds: it compiles every manifest it reads.
+    static func of(_ package: DevPackage) async throws -> DependencyMap {
+        struct Saved: Codable {
+            let key: String
+            let map: DependencyMap
+        }
+        let file = package.cacheDirectory.appendingPathComponent("dependencies.json")
+        var hash = StableHash()
+        for manifest in [package.directory.appendingPathComponent("Package.resolved")] + package.watchedManifests {
+            hash.combine(manifest.path)
+            hash.combine((try? String(contentsOf: manifest, encoding: .utf8)) ?? "(none)")
+        }
+        let key = hash.short
+        if let data = try? Data(contentsOf: file), let saved = try? JSONDecoder().decode(Saved.self, from: data), saved.key == key {
+            return saved.map
+        }
+        let map = try await DependencyMap(package: package)
+        try? FileManager.default.createDirectory(at: package.cacheDirectory, withIntermediateDirectories: true)
+        try? JSONEncoder().encode(Saved(key: key, map: map)).write(to: file, options: .atomic)
+        return map
     }
 
     /// Asks SwiftPM for the app package's direct dependencies and reads their manifests.

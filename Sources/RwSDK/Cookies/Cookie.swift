@@ -91,7 +91,7 @@ public struct Cookie: Sendable, Equatable {
     }
 
     static func encode(_ value: String) -> String {
-        guard !value.utf8.allSatisfy(isValueByte) else { return value }
+        guard value.containsByte(where: { !isValueByte($0) }) else { return value }
         var encoded = ""
         for byte in value.utf8 {
             if isValueByte(byte) {
@@ -117,7 +117,8 @@ public struct Cookie: Sendable, Equatable {
     }
 
     private static func attribute(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != ";" && $0.value >= 0x20 && $0.value != 0x7F }))
+        guard text.containsByte(where: { $0 == UInt8(ascii: ";") || $0 < 0x20 || $0 == 0x7F }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != ";" && $0.value >= 0x20 && $0.value != 0x7F }))
     }
 
     /// `date` as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).

@@ -15,7 +15,12 @@ enum FlatJSON {
     }
 
     final class State {
-        var output = "{"
+        var output: String = {
+            // Room for a small object, so appending rarely regrows it.
+            var output = "{"
+            output.reserveCapacity(128)
+            return output
+        }()
         var opened = false
         var first = true
         /// The keys written so far (few: a linear search costs less than hashing into a set).

@@ -3,6 +3,7 @@ import Foundation
 extension String {
     /// Whether some UTF-8 byte of the string satisfies `predicate`: one loop over contiguous
     /// bytes (iterating `utf8` through its protocol witnesses cost several times as much).
+    @inline(__always)
     func containsByte(where predicate: (UInt8) -> Bool) -> Bool {
         var text = self
         return text.withUTF8 { $0.contains(where: predicate) }

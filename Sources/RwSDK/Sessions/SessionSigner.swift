@@ -53,11 +53,14 @@ public struct SessionSigner: Sendable {
 
     /// `payload` signed with the newest key.
     public func sign(_ payload: [UInt8]) -> String {
-        let body = Base64URL.encode(payload)
+        var token = Base64URL.encode(payload)
         var hmac = keys.signing
-        hmac.update(data: Array(body.utf8))
-        let mac = hmac.finalize()
-        return body + "." + Base64URL.encode(Array(mac))
+        token.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        let mac = Base64URL.encode(Array(hmac.finalize()))
+        token.reserveCapacity(token.utf8.count + 1 + mac.utf8.count)
+        token += "."
+        token += mac
+        return token
     }
 
     /// The payload of `token` when one of the keys signed it; `nil` otherwise. The comparison

@@ -98,26 +98,15 @@ public struct ActionInput: Sendable {
         var fields: [String: String] = [:]
         for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                // Most fields need no decoding; Foundation's replacing and decoding copy regardless.
-                if !text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) { return String(text) }
-                let spaced = text.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
             guard let name = parts.first else { continue }
-            fields[decode(name)] = parts.count > 1 ? decode(parts[1]) : ""
+            fields[decodeField(name)] = parts.count > 1 ? decodeField(parts[1]) : ""
         }
         return fields
     }
 
     private static func parseASCIIForm(_ body: [UInt8]) -> [String: String] {
         var fields: [String: String] = [:]
-        func decode(_ bytes: ArraySlice<UInt8>) -> String {
-            let text = String(decoding: bytes, as: UTF8.self)
-            guard bytes.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return text }
-            let spaced = text.replacingOccurrences(of: "+", with: " ")
-            return spaced.removingPercentEncoding ?? spaced
-        }
+        func decode(_ bytes: ArraySlice<UInt8>) -> String { decodeField(String(decoding: bytes, as: UTF8.self)) }
         for pair in body.split(separator: UInt8(ascii: "&")) {
             guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else {
                 fields[decode(pair)] = ""
@@ -126,6 +115,15 @@ public struct ActionInput: Sendable {
             fields[decode(pair[..<equals])] = decode(pair[(equals + 1)...])
         }
         return fields
+    }
+
+    /// A form field's name or value decoded: `+` is a space and `%XX` a byte of UTF-8 (left as
+    /// it is when the escapes are not valid). Most fields need no decoding; Foundation's
+    /// replacing and decoding copy regardless, so they are skipped then.
+    private static func decodeField(_ text: some StringProtocol) -> String {
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) { return String(text) }
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 
     private static func describe(_ error: Error) -> String {

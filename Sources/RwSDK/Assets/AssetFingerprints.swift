@@ -11,16 +11,19 @@ import Synchronization
 package enum AssetFingerprints {
     /// The environment variable naming the public folder (`rw dev` and `serve` set it); `public`
     /// in the working directory without it.
-    package static let directoryVariable = "RW_PUBLIC_DIRECTORY"
+    package static let directoryVariable = directoryVariableName.description
+
+    /// The variable's name as a C string literal: passing a `String` to `getenv` converts it on
+    /// every call.
+    private static let directoryVariableName: StaticString = "RW_PUBLIC_DIRECTORY"
 
     /// The public folder `asset(_:)` reads. Looks up the one variable: `ProcessInfo`'s
     /// `environment` copies every variable into a dictionary, which was 28 % of the production
     /// server's CPU time on a page with a client component. The value is kept while the
     /// variable's text stays the same, so a page does not copy it on every call.
     static var directory: String {
-        // The name as a C string literal: passing the `String` converts it on every call.
-        let name: StaticString = "RW_PUBLIC_DIRECTORY"
-        guard let raw = getenv(UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)) else { return "public" }
+        let name = UnsafeRawPointer(directoryVariableName.utf8Start).assumingMemoryBound(to: CChar.self)
+        guard let raw = getenv(name) else { return "public" }
         return directoryCache.withLock { cached in
             if let cached, cached.raw.withUnsafeBufferPointer({ strcmp($0.baseAddress!, raw) }) == 0 {
                 return cached.value

@@ -7,16 +7,20 @@ import Logging
 /// `RequestInfo`, so the same app value can be served by the production server or by a
 /// generation of reloaded code in the development server.
 public struct App: Sendable {
-    let steps: [AppEntry.Step]
+    /// The middleware and routes, in declaration order (server actions are kept by id).
+    let steps: [Step]
     let actions: [String: ServerAction]
     let sessions: SessionOptions
     private let logger = Logger(label: "rw.app")
 
     init(_ entry: AppEntry, sessions: SessionOptions = SessionOptions()) {
         self.sessions = sessions
-        steps = entry.steps.filter {
-            if case .action = $0 { return false }
-            return true
+        steps = entry.steps.compactMap {
+            switch $0 {
+            case .middleware(let run): .middleware(run)
+            case .route(let route): .route(RouteStep(route))
+            case .action: nil
+            }
         }
         var actions: [String: ServerAction] = [:]
         for case .action(let action) in entry.steps {
@@ -24,6 +28,42 @@ public struct App: Sendable {
             actions[action.id] = action
         }
         self.actions = actions
+    }
+
+    /// A step of dispatch. A route sits in an object of its own, so that walking the steps copies
+    /// one reference per route instead of each of its fields.
+    enum Step: Sendable {
+        case middleware(@Sendable (RequestInfo) async throws -> RwResponse?)
+        case route(RouteStep)
+    }
+
+    /// A route, as a step of dispatch. Its members are read in these synchronous methods, where
+    /// the route is borrowed rather than copied.
+    final class RouteStep: Sendable {
+        let route: Route
+        init(_ route: Route) { self.route = route }
+
+        /// The route's parameters if it matches `path`.
+        func match(_ path: String) -> [String: String]? { route.pattern.match(path) }
+
+        /// Whether the route answers `method`.
+        func answers(_ method: String) -> Bool { route.answers(method) }
+
+        /// The methods the route answers.
+        var methods: Set<RequestMethod> { route.methods }
+
+        /// The route's handler.
+        var handler: @Sendable (RequestInfo) async throws -> Route.Output { route.handler }
+
+        /// `page` inside the route's layouts and document, rendered straight into bytes (no
+        /// String, no copy): `"<!DOCTYPE html>"` and the markup, with awaited content recorded.
+        func render(_ page: any HTML) -> HTMLOutput {
+            var html = HTMLOutput(capacity: route.pageSize.capacity)
+            html.append("<!DOCTYPE html>")
+            route.wrap(page).render(into: &html)
+            route.pageSize.record(html.bytes.count)
+            return html
+        }
     }
 
     /// The ids of the app's server actions, sorted.
@@ -78,21 +118,18 @@ public struct App: Sendable {
             switch step {
             case .middleware(let run):
                 if let response = try await run(info) { return finish(response, info) }
-            case .route(let route):
-                guard !isAction, let params = route.pattern.match(request.path) else { continue }
-                guard route.answers(request.method) else {
-                    allowed.formUnion(route.methods)
+            case .route(let step):
+                guard !isAction, let params = step.match(request.path) else { continue }
+                guard step.answers(request.method) else {
+                    allowed.formUnion(step.methods)
                     continue
                 }
                 info.params = params
-                switch try await route.handler(info) {
+                switch try await step.handler(info) {
                 case .response(let response):
                     return finish(response, info)
                 case .page(let page):
-                    // Rendered straight into the body's bytes (no String, no copy).
-                    var html = HTMLOutput(capacity: 2048)
-                    html.append("<!DOCTYPE html>")
-                    route.wrap(page).render(into: &html)
+                    let html = step.render(page)
                     var response = RwResponse(headers: ["Content-Type": "text/html; charset=utf-8"], body: html.bytes)
                     if html.hasDeferredContent {
                         let (first, rest) = html.streamed()
@@ -101,8 +138,6 @@ public struct App: Sendable {
                     }
                     return finish(response, info)
                 }
-            case .action:
-                continue
             }
         }
         if isAction { return try await runAction(info) }
@@ -191,11 +226,14 @@ public struct App: Sendable {
         guard choices.status != nil || choices.headers.count > 0 else { return response }
         var response = response
         if let status = choices.status { response.status = status }
-        var replaced: Set<String> = []
-        for field in choices.headers {
-            let name = field.name.lowercased()
-            if name != "set-cookie", replaced.insert(name).inserted { response.headers.remove(field.name) }
-            response.headers.add(name: field.name, value: field.value)
+        let fields = choices.headers.fields
+        for index in fields.indices {
+            let name = fields[index].name
+            // The first chosen field of a name replaces the response's fields of that name.
+            if !Headers.same(name, "Set-Cookie"), !fields[..<index].contains(where: { Headers.same($0.name, name) }) {
+                response.headers.remove(name)
+            }
+            response.headers.add(name: name, value: fields[index].value)
         }
         return response
     }
@@ -249,7 +287,8 @@ public struct App: Sendable {
     }
 
     private static func wantsJSON(_ request: RwRequest) -> Bool {
-        (request.headers["Accept"] ?? "").contains("application/json")
+        // Searched in the UTF-8 bytes (Foundation's `contains` goes through `NSString`).
+        request.headers["Accept"]?.containsBytes(of: "application/json") ?? false
     }
 
     private static func isSameOrigin(_ origin: String, host: String?) -> Bool {

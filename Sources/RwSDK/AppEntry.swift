@@ -25,6 +25,8 @@ struct Route: Sendable {
     var document: DocumentLayout?
     /// The layouts around the page, outermost first.
     var layouts: [PageLayout] = []
+    /// How large the route's pages come out, so rendering reserves about that much at once.
+    let pageSize = PageSizeHint()
 
     /// `page` inside the route's layouts (innermost first) and then its document.
     func wrap(_ page: any HTML) -> any HTML {

@@ -71,10 +71,10 @@ public struct Element: HTML {
     public func render(into output: inout HTMLOutput) {
         output.append(byte: UInt8(ascii: "<"))
         output.append(markup: name)
-        for attribute in attributes {
+        for index in attributes.indices {
             output.append(byte: UInt8(ascii: " "))
-            output.append(markup: attribute.name)
-            if let value = attribute.value {
+            output.append(markup: attributes[index].name)
+            if let value = attributes[index].value {
                 output.append("=\"")
                 output.append(attributeValue: value)
                 output.append(byte: UInt8(ascii: "\""))

@@ -15,10 +15,16 @@ enum FlatJSON {
     }
 
     final class State {
-        var output = "{"
+        var output: String = {
+            // Room for a small object, so appending rarely regrows it.
+            var output = "{"
+            output.reserveCapacity(128)
+            return output
+        }()
         var opened = false
         var first = true
-        var keys: Set<String> = []
+        /// The keys written so far (few: a linear search costs less than hashing into a set).
+        var keys: [String] = []
     }
 
     struct FlatEncoder: Encoder {
@@ -56,10 +62,12 @@ enum FlatJSON {
 
         private func key(_ key: Key) throws {
             // A repeated key, a second container or a nested one: leave it to JSONEncoder.
-            guard !unsupported, state.keys.insert(key.stringValue).inserted else { throw Unsupported() }
+            let name = key.stringValue
+            guard !unsupported, !state.keys.contains(name) else { throw Unsupported() }
+            state.keys.append(name)
             if !state.first { state.output += "," }
             state.first = false
-            FlatJSON.appendString(key.stringValue, to: &state.output)
+            FlatJSON.appendString(name, to: &state.output)
             state.output += ":"
         }
 
@@ -89,6 +97,12 @@ enum FlatJSON {
 
     static func appendString(_ text: String, to output: inout String) {
         output += "\""
+        // Most strings need no escape: appended whole.
+        if !text.containsByte(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/") }) {
+            output += text
+            output += "\""
+            return
+        }
         var pending = text.utf8.startIndex
         let view = text.utf8
         var index = view.startIndex

@@ -96,22 +96,26 @@ public struct HTMLOutput: Sendable {
     private mutating func appendEscaped(_ text: String, quotes: Bool) {
         var text = text
         text.withUTF8 { source in
+            guard let base = source.baseAddress else { return }
+            // Runs of bytes that need no entity are appended whole.
             var start = 0
-            for index in source.indices {
+            var index = 0
+            while index < source.count {
                 let entity: StaticString
-                switch source[index] {
+                switch base[index] {
                 case UInt8(ascii: "&"): entity = "&amp;"
                 case UInt8(ascii: "<"): entity = "&lt;"
                 case UInt8(ascii: ">"): entity = "&gt;"
-                case UInt8(ascii: "\"") where quotes: entity = "&quot;"
-                case UInt8(ascii: "'") where quotes: entity = "&#39;"
-                default: continue
+                case UInt8(ascii: "\""): if quotes { entity = "&quot;" } else { index += 1; continue }
+                case UInt8(ascii: "'"): if quotes { entity = "&#39;" } else { index += 1; continue }
+                default: index += 1; continue
                 }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start..<index]))
+                if index > start { bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: index - start)) }
                 append(entity)
-                start = index + 1
+                index += 1
+                start = index
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start...]))
+            if source.count > start { bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: source.count - start)) }
         }
     }
 }
@@ -155,7 +159,8 @@ public struct Fragment: HTML {
     public init(@HTMLBuilder _ content: () -> Fragment) { self = content() }
 
     public func render(into output: inout HTMLOutput) {
-        for child in children { child.render(into: &output) }
+        // By index: each child renders in place instead of being copied out of the array.
+        for index in children.indices { children[index].render(into: &output) }
     }
 }
 

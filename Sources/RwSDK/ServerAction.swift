@@ -11,7 +11,14 @@ public struct ServerAction: Sendable {
     let run: @Sendable (ActionInput) async throws -> [UInt8]
 
     /// The URL the action is invoked at.
-    public var path: String { ServerAction.pathPrefix + id }
+    public let path: String
+
+    init(id: String, run: @escaping @Sendable (ActionInput) async throws -> [UInt8]) {
+        self.id = id
+        self.run = run
+        // Made once: every form calling the action renders it.
+        self.path = ServerAction.pathPrefix + id
+    }
 
     static let pathPrefix = "/_rw/action/"
 
@@ -85,19 +92,38 @@ public struct ActionInput: Sendable {
     }
 
     static func parseForm(_ body: [UInt8]) -> [String: String] {
+        // An ASCII body (what browsers send: they percent-encode the rest) is split on its bytes,
+        // which is what splitting its characters gives, without the text in between.
+        if body.allSatisfy({ $0 < 0x80 }) { return parseASCIIForm(body) }
         var fields: [String: String] = [:]
         for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                // Most fields need no decoding; Foundation's replacing and decoding copy regardless.
-                if !text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) { return String(text) }
-                let spaced = text.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
             guard let name = parts.first else { continue }
-            fields[decode(name)] = parts.count > 1 ? decode(parts[1]) : ""
+            fields[decodeField(name)] = parts.count > 1 ? decodeField(parts[1]) : ""
         }
         return fields
+    }
+
+    private static func parseASCIIForm(_ body: [UInt8]) -> [String: String] {
+        var fields: [String: String] = [:]
+        func decode(_ bytes: ArraySlice<UInt8>) -> String { decodeField(String(decoding: bytes, as: UTF8.self)) }
+        for pair in body.split(separator: UInt8(ascii: "&")) {
+            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else {
+                fields[decode(pair)] = ""
+                continue
+            }
+            fields[decode(pair[..<equals])] = decode(pair[(equals + 1)...])
+        }
+        return fields
+    }
+
+    /// A form field's name or value decoded: `+` is a space and `%XX` a byte of UTF-8 (left as
+    /// it is when the escapes are not valid). Most fields need no decoding; Foundation's
+    /// replacing and decoding copy regardless, so they are skipped then.
+    private static func decodeField(_ text: some StringProtocol) -> String {
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) { return String(text) }
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 
     private static func describe(_ error: Error) -> String {

@@ -25,7 +25,8 @@ final class CloseAfterResponseHandler: ChannelOutboundHandler, RemovableChannelH
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(let head):
-            closeAfterEnd = head.headerFields[.connection].map(Self.saysClose) ?? false
+            // `contains` first: reading the field joins its values into a new string.
+            closeAfterEnd = head.headerFields.contains(.connection) && head.headerFields[.connection].map(Self.saysClose) ?? false
             context.write(data, promise: promise)
         case .body:
             context.write(data, promise: promise)

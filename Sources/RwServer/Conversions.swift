@@ -8,32 +8,33 @@ extension RwRequest {
     /// Converts a Hummingbird request, collecting its body; `nil` when the body is larger than
     /// `maxBodySize` bytes. The request's authority becomes its `Host` header.
     public init?(_ request: Request, maxBodySize: Int) async throws {
-        var request = request
         let body: [UInt8]
-        if request.headers[.contentLength] == nil, request.headers[.transferEncoding] == nil {
+        // `contains` first: reading a field by name joins its values into a new string.
+        if !request.headers.contains(.contentLength), !request.headers.contains(.transferEncoding) {
             body = []
         } else {
             if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
                 return nil
             }
             do {
-                body = Array(buffer: try await request.collectBody(upTo: maxBodySize))
+                body = Array(buffer: try await request.body.collect(upTo: maxBodySize))
             } catch is NIOTooManyBytesError {
                 return nil
             } catch let error as HTTPError where error.status == .contentTooLarge {
                 return nil
             }
         }
-        var headers = Headers()
+        var fields: [Headers.Field] = []
+        fields.reserveCapacity(request.headers.count + 1)
         // HTTP/1.1's Host header arrives as the request's authority, not among its fields; the
         // app needs it (the same-origin check of server actions compares Origin with it).
         if let authority = request.head.authority {
-            headers.add(name: "Host", value: authority)
+            fields.append(Headers.Field(name: "Host", value: authority))
         }
         for field in request.headers {
-            headers.add(name: field.name.rawName, value: field.value)
+            fields.append(Headers.Field(name: field.name.rawName, value: field.value))
         }
-        self.init(method: request.method.rawValue, target: request.uri.description, headers: headers, body: body)
+        self.init(method: request.method.rawValue, target: request.uri.description, headers: Headers(fields), body: body)
     }
 }
 

@@ -68,8 +68,20 @@ public struct Headers: Sendable, Equatable, Sequence, ExpressibleByDictionaryLit
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
     /// ASCII case-insensitive comparison, as HTTP field names require.
-    static func same(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count
-            && zip(a.utf8, b.utf8).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7a) }
+    package static func same(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        // Compared as contiguous bytes (zipping the two UTF-8 views went through their protocol
+        // witnesses at every byte).
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for index in 0..<x.count where x[index] != y[index] {
+                    let lower = x[index] | 0x20
+                    guard lower == y[index] | 0x20, lower >= 0x61, lower <= 0x7a else { return false }
+                }
+                return true
+            }
+        }
     }
 }

@@ -19,7 +19,9 @@ public struct RwRequest: Sendable {
     public init(method: String, target: String, headers: Headers = [:], body: [UInt8] = []) {
         // Methods almost always arrive in upper case already; uppercased() copies regardless.
         self.method = method.utf8.allSatisfy({ $0 < 0x80 && !(0x61...0x7a).contains($0) }) ? method : method.uppercased()
-        if let mark = target.firstIndex(of: "?") {
+        // Looked for among the UTF-8 bytes, not the characters (which cost a grapheme break
+        // check per step); `?` is ASCII, so its index is a valid character boundary.
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             self.path = String(target[..<mark])
             self.query = QueryParameters(String(target[target.index(after: mark)...]))
         } else {

@@ -12,19 +12,44 @@ package enum AssetFingerprints {
     /// The environment variable naming the public folder: the one `--public` is read from, which
     /// `serve` and `rw dev` also set to the folder they serve; `public` in the working directory
     /// without it.
-    package static let directoryVariable = "RW_PUBLIC"
+    package static let directoryVariable = directoryVariableName.description
+
+    /// The variable's name as a C string literal: passing a `String` to `getenv` converts it on
+    /// every call.
+    private static let directoryVariableName: StaticString = "RW_PUBLIC"
 
     /// The public folder `asset(_:)` reads. Looks up the one variable: `ProcessInfo`'s
     /// `environment` copies every variable into a dictionary, which was 28 % of the production
-    /// server's CPU time on a page with a client component.
+    /// server's CPU time on a page with a client component. The value is kept while the
+    /// variable's text stays the same, so a page does not copy it on every call.
     static var directory: String {
-        getenv(directoryVariable).map { String(cString: $0) } ?? "public"
+        let name = UnsafeRawPointer(directoryVariableName.utf8Start).assumingMemoryBound(to: CChar.self)
+        guard let raw = getenv(name) else { return "public" }
+        return directoryCache.withLock { cached in
+            if let cached, cached.raw.withUnsafeBufferPointer({ strcmp($0.baseAddress!, raw) }) == 0 {
+                return cached.value
+            }
+            let value = String(cString: raw)
+            cached = (Array(UnsafeBufferPointer(start: raw, count: strlen(raw) + 1)), value)
+            return value
+        }
+    }
+
+    /// The variable's text (with its terminating NUL) and its value, as last read.
+    private static let directoryCache = Mutex<(raw: [CChar], value: String)?>(nil)
+
+    /// A file of a folder, as the cache knows it.
+    private struct Key: Hashable {
+        let directory: String
+        let path: String
     }
 
     private struct Entry {
         let size: Int
         let modified: Date
         let fingerprint: String
+        /// The path with `?v=` and the fingerprint, as ``asset(_:)`` gives it out.
+        let url: String
         /// When the file was last looked at.
         let checked: ContinuousClock.Instant
     }
@@ -32,32 +57,61 @@ package enum AssetFingerprints {
     /// How long a looked-at file's fingerprint is used without looking again.
     static let recheckInterval = Duration.seconds(1)
 
-    private static let cache = Mutex<[String: Entry]>([:])
+    private static let cache = Mutex<[Key: Entry]>([:])
 
     /// The fingerprint of the file at `path` (a URL path such as `/client/counter.js`) in
     /// `directory`, or `nil` when there is no such regular file (or `path` leaves the folder).
     package static func fingerprint(of path: String, in directory: String) -> String? {
-        guard path.hasPrefix("/"), !path.contains(".."), !path.contains("\0") else { return nil }
-        let file = directory + path
-        let now = ContinuousClock.now
-        if let entry = cache.withLock({ $0[file] }), now - entry.checked < recheckInterval {
-            return entry.fingerprint
+        entry(of: path, in: directory)?.fingerprint
+    }
+
+    /// `path` followed by `?v=` and the fingerprint of its file in `directory`, or `nil` when
+    /// there is no such regular file (or `path` leaves the folder).
+    static func url(of path: String, in directory: String) -> String? {
+        entry(of: path, in: directory)?.url
+    }
+
+    /// Whether `path` starts with `/` and holds neither `..` nor NUL (checked on its UTF-8
+    /// bytes: Foundation's `contains` went through `NSString`).
+    static func isPlainPath(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in
+            guard bytes.first == UInt8(ascii: "/") else { return false }
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == 0 || (byte == UInt8(ascii: ".") && previous == UInt8(ascii: ".")) { return false }
+                previous = byte
+            }
+            return true
         }
+    }
+
+    private static func entry(of path: String, in directory: String) -> Entry? {
+        guard isPlainPath(path) else { return nil }
+        let key = Key(directory: directory, path: path)
+        let now = ContinuousClock.now
+        let known = cache.withLock { $0[key] }
+        if let known, now - known.checked < recheckInterval {
+            return known
+        }
+        let file = directory + path
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
             attributes[.type] as? FileAttributeType == .typeRegular,
             let size = (attributes[.size] as? NSNumber)?.intValue,
             let modified = attributes[.modificationDate] as? Date
         else { return nil }
-        if let entry = cache.withLock({ $0[file] }), entry.size == size, entry.modified == modified {
-            cache.withLock { $0[file] = Entry(size: size, modified: modified, fingerprint: entry.fingerprint, checked: now) }
-            return entry.fingerprint
+        if let known, known.size == size, known.modified == modified {
+            let entry = Entry(size: size, modified: modified, fingerprint: known.fingerprint, url: known.url, checked: now)
+            cache.withLock { $0[key] = entry }
+            return entry
         }
         guard let data = FileManager.default.contents(atPath: file) else { return nil }
         let fingerprint = SHA256.hash(data: data).prefix(8).map { byte in
             String(byte >> 4, radix: 16) + String(byte & 15, radix: 16)
         }.joined()
-        cache.withLock { $0[file] = Entry(size: size, modified: modified, fingerprint: fingerprint, checked: now) }
-        return fingerprint
+        let entry = Entry(size: size, modified: modified, fingerprint: fingerprint, url: path + "?v=" + fingerprint, checked: now)
+        cache.withLock { $0[key] = entry }
+        return entry
     }
 }
 
@@ -67,6 +121,5 @@ package enum AssetFingerprints {
 /// new URL. `path` itself when the file does not exist. Client components load their modules
 /// through it.
 public func asset(_ path: String) -> String {
-    guard let fingerprint = AssetFingerprints.fingerprint(of: path, in: AssetFingerprints.directory) else { return path }
-    return path + "?v=" + fingerprint
+    AssetFingerprints.url(of: path, in: AssetFingerprints.directory) ?? path
 }

@@ -71,7 +71,11 @@ public struct Cookie: Sendable, Equatable {
     /// The value of a `Set-Cookie` field for this cookie. Attribute values are stripped of the
     /// characters (`;`, control characters) that would start another attribute.
     public var headerValue: String {
-        var field = name + "=" + Self.encode(value)
+        var field = ""
+        field.reserveCapacity(name.utf8.count + value.utf8.count + 96)
+        field += name
+        field += "="
+        field += Self.encode(value)
         if let path { field += "; Path=" + Self.attribute(path) }
         if let domain { field += "; Domain=" + Self.attribute(domain) }
         if let maxAge { field += "; Max-Age=\(max(0, maxAge))" }
@@ -83,6 +87,7 @@ public struct Cookie: Sendable, Equatable {
     }
 
     /// Whether `byte` may stand in a cookie value unencoded (RFC 6265 `cookie-octet`, minus `%`).
+    @inline(__always)
     static func isValueByte(_ byte: UInt8) -> Bool {
         switch byte {
         case 0x21, 0x23...0x24, 0x26...0x2B, 0x2D...0x3A, 0x3C...0x5B, 0x5D...0x7E: true
@@ -91,7 +96,7 @@ public struct Cookie: Sendable, Equatable {
     }
 
     static func encode(_ value: String) -> String {
-        guard !value.utf8.allSatisfy(isValueByte) else { return value }
+        guard value.containsByte(where: { !isValueByte($0) }) else { return value }
         var encoded = ""
         for byte in value.utf8 {
             if isValueByte(byte) {
@@ -117,7 +122,8 @@ public struct Cookie: Sendable, Equatable {
     }
 
     private static func attribute(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != ";" && $0.value >= 0x20 && $0.value != 0x7F }))
+        guard text.containsByte(where: { $0 == UInt8(ascii: ";") || $0 < 0x20 || $0 == 0x7F }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != ";" && $0.value >= 0x20 && $0.value != 0x7F }))
     }
 
     /// `date` as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).

@@ -29,6 +29,7 @@ public struct CookieSessionStore: SessionStore {
         /// session); ``load(_:)`` reads it back with `JSONDecoder`.
         var json: String {
             var json = "{\"v\":{"
+            json.reserveCapacity(32 + v.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
             for (index, (key, value)) in v.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { json += "," }
                 FlatJSON.appendString(key, to: &json)

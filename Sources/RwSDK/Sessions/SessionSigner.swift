@@ -7,14 +7,29 @@ import Foundation
 ///
 /// A token is `base64url(payload) "." base64url(HMAC-SHA256(key, base64url(payload)))`.
 public struct SessionSigner: Sendable {
-    /// The secrets, newest first (kept as bytes: `SymmetricKey` is not `Sendable`).
-    private let secrets: [[UInt8]]
+    /// The keys, newest first, made once instead of once per signature.
+    private let keys: Keys
+
+    /// The keys of a signer. `SymmetricKey` is not marked `Sendable`, but it is an immutable
+    /// value: these are only ever read.
+    private final class Keys: @unchecked Sendable {
+        let keys: [SymmetricKey]
+        /// An HMAC keyed with the newest key, copied for each signature (keying hashes the key's
+        /// two pads, most of the time of signing a small payload). Copies share its state until
+        /// they change it.
+        let signing: HMAC<SHA256>
+
+        init(_ secrets: [[UInt8]]) {
+            keys = secrets.map { SymmetricKey(data: $0) }
+            signing = HMAC(key: keys[0])
+        }
+    }
 
     /// A signer with `secrets`, newest first; each must be at least 32 bytes.
     public init(secrets: [[UInt8]]) {
         precondition(!secrets.isEmpty, "a session signer needs at least one secret")
         precondition(secrets.allSatisfy { $0.count >= 32 }, "session secrets must be at least 32 bytes")
-        self.secrets = secrets
+        self.keys = Keys(secrets)
     }
 
     /// A signer with `secrets` given as text (UTF-8), newest first; each at least 32 bytes.
@@ -38,9 +53,14 @@ public struct SessionSigner: Sendable {
 
     /// `payload` signed with the newest key.
     public func sign(_ payload: [UInt8]) -> String {
-        let body = Base64URL.encode(payload)
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: secrets[0]))
-        return body + "." + Base64URL.encode(Array(mac))
+        var token = Base64URL.encode(payload)
+        var hmac = keys.signing
+        token.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        let mac = Base64URL.encode(Array(hmac.finalize()))
+        token.reserveCapacity(token.utf8.count + 1 + mac.utf8.count)
+        token += "."
+        token += mac
+        return token
     }
 
     /// The payload of `token` when one of the keys signed it; `nil` otherwise. The comparison
@@ -51,28 +71,42 @@ public struct SessionSigner: Sendable {
             let payload = Base64URL.decode(token[..<dot])
         else { return nil }
         let body = Array(token[..<dot].utf8)
-        for secret in secrets where HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: SymmetricKey(data: secret)) {
+        for key in keys.keys where HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: body, using: key) {
             return payload
         }
         return nil
     }
 }
 
-/// Base64 with the URL and cookie safe alphabet, without padding (RFC 4648 §5): Foundation's
-/// Base64 with the two letters swapped byte by byte (Foundation's `replacingOccurrences` was most
-/// of the time of signing a session cookie).
+/// Base64 with the URL and cookie safe alphabet, without padding (RFC 4648 §5). Encoding writes
+/// the letters directly (going through Foundation's Base64 and swapping letters was most of the
+/// time of signing a session cookie); decoding uses Foundation's Base64 with the letters swapped.
 enum Base64URL {
-    static func encode(_ bytes: [UInt8]) -> String {
-        var text = Array(Data(bytes).base64EncodedString().utf8)
-        while text.last == UInt8(ascii: "=") { text.removeLast() }
-        for index in text.indices {
-            switch text[index] {
-            case UInt8(ascii: "+"): text[index] = UInt8(ascii: "-")
-            case UInt8(ascii: "/"): text[index] = UInt8(ascii: "_")
-            default: continue
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        let count = (bytes.count * 4 + 2) / 3
+        return String(unsafeUninitializedCapacity: count) { text in
+            var written = 0
+            var iterator = bytes.makeIterator()
+            while let first = iterator.next() {
+                let second = iterator.next()
+                let third = second == nil ? nil : iterator.next()
+                let group = UInt32(first) << 16 | UInt32(second ?? 0) << 8 | UInt32(third ?? 0)
+                text[written] = alphabet[Int(group >> 18 & 63)]
+                text[written + 1] = alphabet[Int(group >> 12 & 63)]
+                written += 2
+                if second != nil {
+                    text[written] = alphabet[Int(group >> 6 & 63)]
+                    written += 1
+                }
+                if third != nil {
+                    text[written] = alphabet[Int(group & 63)]
+                    written += 1
+                }
             }
+            return written
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     static func decode(_ text: Substring) -> [UInt8]? {

@@ -57,7 +57,7 @@ final class PostgresBackend: DatabaseBackend {
                         // The pool hears of a close from the channel's close future, in the
                         // callback it registered first: once that future completes, it knows.
                         guard let closed = lease.closedBeforeSending, attempt < 3 else { throw error }
-                        try? await closed.get()
+                        await Self.closing(closed)
                         attempt += 1
                     }
                 }
@@ -88,7 +88,7 @@ final class PostgresBackend: DatabaseBackend {
                     } catch {
                         // A lost connection goes back to the pool only once the pool has heard
                         // of its close, so the next caller is not handed it.
-                        if case DatabaseError.connectionLost = error { await Self.closing(connection) }
+                        if case DatabaseError.connectionLost = error { await Self.closing(connection.closeFuture) }
                         throw error
                     }
                 }
@@ -113,13 +113,13 @@ final class PostgresBackend: DatabaseBackend {
         }
     }
 
-    /// Returns once `connection`'s close future has completed (the pool, which registered on it
+    /// Returns once a connection's `closeFuture` has completed (the pool, which registered on it
     /// first, has then heard of the close), or after a second.
-    private static func closing(_ connection: PostgresConnection) async {
+    private static func closing(_ closeFuture: EventLoopFuture<Void>) async {
         _ = try? await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let answer = FirstAnswer(continuation)
-            let timer = connection.eventLoop.scheduleTask(in: .seconds(1)) { answer.resume(.success(())) }
-            connection.closeFuture.whenComplete { _ in
+            let timer = closeFuture.eventLoop.scheduleTask(in: .seconds(1)) { answer.resume(.success(())) }
+            closeFuture.whenComplete { _ in
                 timer.cancel()
                 answer.resume(.success(()))
             }

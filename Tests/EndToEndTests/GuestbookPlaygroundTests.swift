@@ -18,8 +18,8 @@ import Testing
     static let sources = copy.appendingPathComponent("Sources/Guestbook")
 
     /// Makes ``copy`` the playground as it is now, plus what the tests need: the manifest names the
-    /// SDK by absolute path and declares two packages the app does not import (HTTPTypes and
-    /// Hummingbird, which the SDK's server already depends on, so they add no package to fetch),
+    /// SDK by absolute path and declares two modules the app does not import (HTTPTypes and
+    /// NIOHTTP1, from packages the SDK already depends on, so they add no package to fetch),
     /// for re-optimizations; the pool keeps `poolSize` connections open; routes that hold a
     /// transaction open until released; `Reoptimized.swift`, which the re-optimizations rewrite.
     /// Its `.build` is kept and its SQLite database removed.
@@ -48,14 +48,14 @@ import Testing
             with: """
                 .package(name: "RwSDK", path: "\(Paths.root.path)"),
                         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-                        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1")
+                        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2")
                 """)
         manifest = manifest.replacingOccurrences(
             of: products,
             with: """
                             .product(name: "RwData", package: "RwSDK"),
                             .product(name: "HTTPTypes", package: "swift-http-types"),
-                            .product(name: "Hummingbird", package: "hummingbird"),
+                            .product(name: "NIOHTTP1", package: "swift-nio"),
                         ]
                     ),
                     .executableTarget(
@@ -105,11 +105,11 @@ import Testing
 
         """
 
-    /// Saves `Reoptimized.swift` importing `imports` ("HTTPTypes", then also "Hummingbird").
+    /// Saves `Reoptimized.swift` importing `imports` ("HTTPTypes", then also "NIOHTTP1").
     static func saveReoptimized(imports: [String]) throws {
         var body = "\"none\""
         if imports.contains("HTTPTypes") { body = "\"\\(HTTPResponse.Status.accepted.code)\"" }
-        if imports.contains("Hummingbird") { body = "\"\\(HTTPResponse.Status.accepted.code) \\(HTTPError(.notFound).status.code)\"" }
+        if imports.contains("NIOHTTP1") { body = "\"\\(HTTPResponse.Status.accepted.code) \\(HTTPResponseStatus.notFound.code)\"" }
         let text = imports.map { "import \($0)\n" }.joined() + "\nfunc reoptimized() -> String { \(body) }\n"
         try text.write(to: sources.appendingPathComponent("Reoptimized.swift"), atomically: false, encoding: .utf8)
     }
@@ -273,7 +273,7 @@ import Testing
             }
             // Two re-optimizations, at a third and at two thirds of the saves.
             if save == saves / 3 || save == 2 * saves / 3 {
-                let imports = save == saves / 3 ? ["HTTPTypes"] : ["HTTPTypes", "Hummingbird"]
+                let imports = save == saves / 3 ? ["HTTPTypes"] : ["HTTPTypes", "NIOHTTP1"]
                 try Self.saveReoptimized(imports: imports)
                 let expected = imports.count == 1 ? "202" : "202 404"
                 try await dev.waitFor("/test/reoptimized", attempts: 12000) { $0 == expected }

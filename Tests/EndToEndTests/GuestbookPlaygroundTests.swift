@@ -256,6 +256,8 @@ import Testing
         // A transaction started before the first save, held open across it.
         let held = Task { try await dev.http.send("GET", "/test/hold/held-1") }
         try await dev.waitForStateKey("test.hold")
+        #expect(try await cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'rw' AND state = 'idle in transaction'") == "1",
+                "the held transaction is open on the server when the save comes")
 
         var counts: [String] = []
         let saves = ProcessInfo.processInfo.environment["RW_LONG_TESTS"] == "1" ? 50 : 10

@@ -106,7 +106,9 @@ let package = Package(
         ),
         .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
         .testTarget(name: "RwSDKTests", dependencies: ["RwSDK", "RwSDKTesting"]),
-        .testTarget(name: "RwDataTests", dependencies: ["RwData"]),
+        // Throwaway PostgreSQL clusters for the database tests and the end-to-end tests. Tests only.
+        .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        .testTarget(name: "RwDataTests", dependencies: ["RwData", "RwSDKTesting", "PostgresTestSupport"]),
         .testTarget(name: "RwDevTests", dependencies: ["RwDev", "RwWire"]),
         // A tiny production server (`serve(app)`) that the fault-injection tests start as a child
         // process, so a crash or memory growth is observed from outside. Used only by tests.
@@ -124,6 +126,6 @@ let package = Package(
             ]
         ),
         // Real processes and real HTTP: the deploy test and the dev server tests.
-        .testTarget(name: "EndToEndTests", dependencies: ["rw", "RwWire"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["rw", "RwWire", "PostgresTestSupport"], exclude: ["Fixtures"]),
     ]
 )

@@ -7,22 +7,27 @@ import Synchronization
 ///
 /// Creating one connects nothing: the first statement opens the file or the first connection,
 /// and a connection the server lost is replaced by the next statement. In development keep it
-/// with ``defineDatabase(_:migrations:configuration:)`` so every `rw dev` reload uses the same
+/// with ``defineDatabase(_:migrations:configuration:minimumConnections:maximumConnections:)`` so every `rw dev` reload uses the same
 /// connections.
 public final class Database: SQLExecutor {
     /// Where the database is.
     public let configuration: DatabaseConfiguration
     let backend: any DatabaseBackend
-    /// The migrations to apply before the next statement (see ``defineDatabase(_:migrations:configuration:)``).
+    /// The migrations to apply before the next statement (see ``defineDatabase(_:migrations:configuration:minimumConnections:maximumConnections:)``).
     let automaticMigrations = Mutex<AutomaticMigrations>(AutomaticMigrations())
     /// Held while automatic migrations run, so they run once.
     let migrationLock = AsyncLock()
 
     /// A database for `configuration`. `maximumConnections` bounds PostgreSQL's pool (SQLite has
-    /// one connection).
+    /// one connection), which opens connections as statements need them and keeps
+    /// `minimumConnections` of them open even when idle (it opens those at once). A statement
+    /// waits at most `connectionWait` for a connection of the pool (while the server cannot be
+    /// reached, say) before it throws ``DatabaseError/unreachable(_:reason:)``.
     public init(
         _ configuration: DatabaseConfiguration,
+        minimumConnections: Int = 0,
         maximumConnections: Int = 10,
+        connectionWait: Duration = .seconds(10),
         logger: Logger = Logger(label: "rw.data")
     ) {
         self.configuration = configuration
@@ -32,7 +37,8 @@ public final class Database: SQLExecutor {
         case .postgres(let host, let port, let user, let password, let database, let tls):
             backend = PostgresBackend(
                 host: host, port: port, user: user, password: password, database: database, tls: tls,
-                maximumConnections: maximumConnections, logger: logger)
+                minimumConnections: minimumConnections, maximumConnections: maximumConnections,
+                connectionWait: connectionWait, logger: logger)
         }
     }
 

@@ -18,15 +18,25 @@ import RwState
 ///
 /// A `DATABASE_URL` that cannot be used is reported by the first statement (and by
 /// ``Database/check()``), as a ``DatabaseError/invalidURL(_:reason:)``.
+///
+/// `minimumConnections` and `maximumConnections` size PostgreSQL's pool (see
+/// ``Database/init(_:minimumConnections:maximumConnections:connectionWait:logger:)``); like the
+/// configuration, they are read by the first call only.
 public func defineDatabase(
     _ key: String = "rw.database",
     migrations: [Migration] = [],
-    configuration: DatabaseConfiguration? = nil
+    configuration: DatabaseConfiguration? = nil,
+    minimumConnections: Int = 0,
+    maximumConnections: Int = 10
 ) -> Database {
     let database = defineRwState(key) { () -> Database in
-        if let configuration { return Database(configuration) }
+        if let configuration {
+            return Database(configuration, minimumConnections: minimumConnections, maximumConnections: maximumConnections)
+        }
         do throws(DatabaseError) {
-            return Database(try DatabaseConfiguration.fromEnvironment())
+            return Database(
+                try DatabaseConfiguration.fromEnvironment(), minimumConnections: minimumConnections,
+                maximumConnections: maximumConnections)
         } catch {
             return Database(failing: error)
         }

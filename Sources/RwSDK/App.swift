@@ -265,7 +265,16 @@ public struct App: Sendable {
 
     private func errorResponse(for error: Error, info: RequestInfo, environment: RwEnvironment) -> RwResponse {
         let request = info.request
+        let statusError: HTTPStatusError?
         if let error = error as? HTTPStatusError {
+            statusError = error
+        } else if let convertible = error as? any HTTPStatusConvertible, let converted = convertible.httpStatusError {
+            logger.warning("\(request.method) \(request.path) answered \(converted.status): \(error)")
+            statusError = converted
+        } else {
+            statusError = nil
+        }
+        if let error = statusError {
             var response: RwResponse
             if Self.wantsJSON(request) {
                 let body = (try? JSONEncoder().encode(["error": error.message])) ?? Data()

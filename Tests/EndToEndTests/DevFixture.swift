@@ -121,11 +121,15 @@ final class DevServerProcess: Sendable {
     }
 
     /// Starts `rw dev` (the `rw` at `executable`) on the app package at `package` (with more
-    /// `arguments`) and waits until it listens.
+    /// `arguments`, in `directory`, and `environment` replacing variables of this process's
+    /// environment) and waits until it listens.
     static func start(
-        package: URL, port: Int = 0, arguments: [String] = [], executable: URL = Paths.rw
+        package: URL, port: Int = 0, arguments: [String] = [], directory: URL? = nil, environment: [String: String] = [:],
+        executable: URL = Paths.rw
     ) async throws -> DevServerProcess {
-        let child = try ChildProcess(executable, ["dev", "--package-path", package.path, "--port", "\(port)"] + arguments)
+        let child = try ChildProcess(
+            executable, ["dev", "--package-path", package.path, "--port", "\(port)"] + arguments, in: directory,
+            environment: environment)
         let line = await child.waitForLine(containing: "listening on http://")
         let address = try #require(line.flatMap { $0.split(separator: " ").first { $0.hasPrefix("http://") } })
         return DevServerProcess(

@@ -120,6 +120,8 @@ final class ChildProcess: @unchecked Sendable {
 /// A minimal HTTP client over URLSession for tests.
 struct HTTP: Sendable {
     let base: String
+    /// Whether a redirect is followed (the reply is the last response) or returned as it came.
+    var followsRedirects = true
 
     struct Reply {
         let status: Int
@@ -140,18 +142,37 @@ struct HTTP: Sendable {
         return URLSession(configuration: configuration)
     }()
 
+    /// Like ``session``, but a redirect is returned instead of followed.
+    static let unredirected: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.connectionProxyDictionary = [:]
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        return URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
+    }()
+
     func send(_ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) async throws -> Reply {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body { request.httpBody = Data(body.utf8) }
-        let (data, response) = try await Self.session.data(for: request)
+        let (data, response) = try await (followsRedirects ? Self.session : Self.unredirected).data(for: request)
         let http = response as! HTTPURLResponse
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields {
             fields["\(name)"] = "\(value)"
         }
         return Reply(status: http.statusCode, headers: fields, text: String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Refuses every redirect, so the redirect itself is the reply.
+private final class RedirectRefuser: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }
 

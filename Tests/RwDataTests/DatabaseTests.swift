@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 @testable import RwData
 
@@ -157,7 +158,7 @@ import Testing
 
     /// A server that drops every connection: statements fail with a typed error at most once
     /// per lost connection, and the pool connects again.
-    @Test(.disabled("a statement after pg_terminate_backend can wait forever in the pool; see RwData's closing note"))
+    @Test
     func aLostConnectionIsTypedThenTheDatabaseReconnects() async throws {
         try await withDatabase(.postgres, maximumConnections: 1) { db, cluster in
             try await db.check()

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 @testable import RwData
 
 /// The two databases every behaviour is tested on.

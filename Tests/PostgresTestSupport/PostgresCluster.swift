@@ -1,16 +1,23 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A throwaway PostgreSQL cluster from Debian's `postgresql` package: `initdb` in a temporary
 /// folder, a server listening on 127.0.0.1 at a free port and on a Unix socket in that folder,
 /// stopped and deleted by ``stop()``. As root, the server runs as the `postgres` user
 /// (PostgreSQL refuses to run as root).
-final class PostgresCluster: Sendable {
-    let folder: URL
-    let port: Int
-    let user = "rw"
+public final class PostgresCluster: Sendable {
+    /// The folder holding the cluster's data, log and Unix socket.
+    public let folder: URL
+    /// The TCP port the server listens on (127.0.0.1).
+    public let port: Int
+    /// The superuser, owner of the database `rw`.
+    public let user = "rw"
 
     /// The cluster's `DATABASE_URL` over TCP, for the database `rw`.
-    var url: String { "postgres://rw:secret@127.0.0.1:\(port)/rw" }
+    public var url: String { "postgres://rw:secret@127.0.0.1:\(port)/rw" }
 
     private init(folder: URL, port: Int) {
         self.folder = folder
@@ -18,7 +25,7 @@ final class PostgresCluster: Sendable {
     }
 
     /// The folder holding `pg_ctl`, or `nil` when PostgreSQL is not installed.
-    static let binaries: URL? = {
+    public static let binaries: URL? = {
         let root = URL(fileURLWithPath: "/usr/lib/postgresql")
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
         return versions.sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }
@@ -28,17 +35,39 @@ final class PostgresCluster: Sendable {
 
     /// Creates and starts a cluster; its superuser `rw` (password `secret`) owns the database `rw`.
     /// The tools run on a thread of their own, never blocking the tasks' cooperative threads.
-    static func start() async throws -> PostgresCluster {
+    public static func start() async throws -> PostgresCluster {
         try await onThread { try startBlocking() }
     }
 
     /// Stops the server and deletes the folder, on a thread of its own.
-    func stop() async {
+    public func stop() async {
         await Self.onThread { self.stopBlocking() }
     }
 
+    /// Stops the server (fast shutdown: its clients' connections are closed) and keeps the
+    /// folder, so ``startServer()`` starts it again with the same data on the same port.
+    public func stopServer() async throws {
+        try await Self.onThread {
+            try self.asServerUser(Self.binaries!.appendingPathComponent("pg_ctl").path, [
+                "-D", self.folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop",
+            ])
+        }
+    }
+
+    /// Starts the server ``stopServer()`` stopped and waits until it accepts connections.
+    public func startServer() async throws {
+        try await Self.onThread { try self.startServerBlocking() }
+    }
+
+    private func startServerBlocking() throws {
+        try asServerUser(Self.binaries!.appendingPathComponent("pg_ctl").path, [
+            "-D", folder.appendingPathComponent("data").path, "-l", folder.appendingPathComponent("log").path, "-w", "-t", "60", "start",
+            "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder.path) -c fsync=off -c max_connections=100",
+        ])
+    }
+
     /// Runs `psql -c sql` against the database `rw` and returns its unaligned output.
-    func psql(_ sql: String) async throws -> String {
+    public func psql(_ sql: String) async throws -> String {
         try await Self.onThread { try self.psqlBlocking(sql) }
     }
 
@@ -70,10 +99,7 @@ final class PostgresCluster: Sendable {
             "-D", data, "-U", "rw", "--pwfile", password.path, "-A", "scram-sha-256", "--auth-local=trust",
             "-E", "UTF8", "--no-sync",
         ])
-        try cluster.asServerUser(binaries.appendingPathComponent("pg_ctl").path, [
-            "-D", data, "-l", folder.appendingPathComponent("log").path, "-w", "-t", "60", "start",
-            "-o", "-c listen_addresses=127.0.0.1 -p \(cluster.port) -k \(folder.path) -c fsync=off -c max_connections=100",
-        ])
+        try cluster.startServerBlocking()
         try cluster.asServerUser(binaries.appendingPathComponent("createdb").path, [
             "-h", folder.path, "-p", "\(cluster.port)", "-U", "rw", "rw",
         ])
@@ -143,7 +169,7 @@ final class PostgresCluster: Sendable {
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on now.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -161,7 +187,8 @@ final class PostgresCluster: Sendable {
     }
 }
 
-struct ClusterError: Error, CustomStringConvertible {
-    let description: String
+/// A cluster that could not be started or a tool that failed, in one line.
+public struct ClusterError: Error, CustomStringConvertible {
+    public let description: String
     init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,341 @@
+import Foundation
+import PostgresTestSupport
+import Synchronization
+import Testing
+
+/// The guestbook playground under `rw dev`, on SQLite (its default) and on a throwaway
+/// PostgreSQL cluster (`DATABASE_URL`): sign-in, posts by form and by fetch, pages, the live
+/// count; and on PostgreSQL, its pool kept across saves and re-optimizations under load.
+///
+/// Every test edits one copy of the playground, inside the repository's .build so SwiftPM's work
+/// on its dependencies survives reruns; the tests run one at a time. `RW_LONG_TESTS=1`: 50 saves
+/// in the soak, not 10.
+@Suite(.serialized) struct GuestbookPlaygroundTests {
+    /// The playground's package in the repository. Tests read it and never write to it.
+    static let playground = Paths.root.appendingPathComponent("playground/guestbook")
+    /// The copy the tests run and edit.
+    static let copy = Paths.root.appendingPathComponent(".build/guestbook-dev")
+    static let sources = copy.appendingPathComponent("Sources/Guestbook")
+
+    /// Makes ``copy`` the playground as it is now, plus what the tests need: the manifest names the
+    /// SDK by absolute path and declares two modules the app does not import (HTTPTypes and
+    /// NIOHTTP1, from packages the SDK already depends on, so they add no package to fetch),
+    /// for re-optimizations; the pool keeps `poolSize` connections open; routes that hold a
+    /// transaction open until released; `Reoptimized.swift`, which the re-optimizations rewrite.
+    /// Its `.build` is kept and its SQLite database removed.
+    static func refreshCopy(poolSize: Int = 4) throws {
+        let files = FileManager.default
+        try files.createDirectory(at: copy, withIntermediateDirectories: true)
+        for name in ["Sources", "public"] {
+            let target = copy.appendingPathComponent(name)
+            if files.fileExists(atPath: target.path) { try files.removeItem(at: target) }
+            try files.copyItem(at: playground.appendingPathComponent(name), to: target)
+        }
+        for name in try files.contentsOfDirectory(atPath: copy.path) where name.hasPrefix("db.sqlite") {
+            try files.removeItem(at: copy.appendingPathComponent(name))
+        }
+        var manifest = try String(contentsOf: playground.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let sdk = #".package(name: "RwSDK", path: "../..")"#
+        let products = """
+                            .product(name: "RwData", package: "RwSDK"),
+                        ]
+                    ),
+                    .executableTarget(
+            """
+        try #require(manifest.contains(sdk) && manifest.contains(products), "the playground's manifest is as the tests expect")
+        manifest = manifest.replacingOccurrences(
+            of: sdk,
+            with: """
+                .package(name: "RwSDK", path: "\(Paths.root.path)"),
+                        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+                        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2")
+                """)
+        manifest = manifest.replacingOccurrences(
+            of: products,
+            with: """
+                            .product(name: "RwData", package: "RwSDK"),
+                            .product(name: "HTTPTypes", package: "swift-http-types"),
+                            .product(name: "NIOHTTP1", package: "swift-nio"),
+                        ]
+                    ),
+                    .executableTarget(
+            """)
+        let manifestFile = copy.appendingPathComponent("Package.swift")
+        if (try? String(contentsOf: manifestFile, encoding: .utf8)) != manifest {
+            try manifest.write(to: manifestFile, atomically: true, encoding: .utf8)
+        }
+        try edit("Database.swift") { text in
+            #expect(text.contains("public let db = defineDatabase(migrations: [") && text.hasSuffix("\n])\n"))
+            return text.dropLast(3) + "], minimumConnections: \(poolSize), maximumConnections: \(poolSize))\n"
+        }
+        try edit("App.swift") { text in
+            #expect(text.contains("    postMessage\n}"))
+            return text.replacingOccurrences(of: "    postMessage\n}", with: "    postMessage\n    testRoutes\n}")
+        }
+        try testRoutes.write(to: sources.appendingPathComponent("TestRoutes.swift"), atomically: true, encoding: .utf8)
+        try saveReoptimized(imports: [])
+    }
+
+    /// Routes only the tests use: `/test/hold/:key` inserts a message with that key in a
+    /// transaction and keeps the transaction open until `/test/release`; `/test/reoptimized`
+    /// answers what `Reoptimized.swift` computes with the modules it imports.
+    static let testRoutes = """
+        import RwData
+        import RwSDK
+
+        @AppBuilder
+        var testRoutes: AppEntry {
+            route("/test/hold/:key") { info in
+                let key = info.params["key"] ?? ""
+                let id = try await db.transaction { tx in
+                    let row = try await tx.first("INSERT INTO messages (author, body, client_key) VALUES (\\("held"), \\("held across a save"), \\(key)) RETURNING id")
+                    let (release, continuation) = AsyncStream.makeStream(of: Void.self)
+                    setRwState("test.hold", continuation)
+                    for await _ in release { break }
+                    return try row?.decode("id", as: Int64.self) ?? 0
+                }
+                return RwResponse(text: "committed \\(id)")
+            }
+            route("/test/release") { () -> RwResponse in
+                getRwState("test.hold", as: AsyncStream<Void>.Continuation.self)?.yield(())
+                return RwResponse(text: "released")
+            }
+            route("/test/reoptimized") { RwResponse(text: reoptimized()) }
+        }
+
+        """
+
+    /// Saves `Reoptimized.swift` importing `imports` ("HTTPTypes", then also "NIOHTTP1").
+    static func saveReoptimized(imports: [String]) throws {
+        var body = "\"none\""
+        if imports.contains("HTTPTypes") { body = "\"\\(HTTPResponse.Status.accepted.code)\"" }
+        if imports.contains("NIOHTTP1") { body = "\"\\(HTTPResponse.Status.accepted.code) \\(HTTPResponseStatus.notFound.code)\"" }
+        let text = imports.map { "import \($0)\n" }.joined() + "\nfunc reoptimized() -> String { \(body) }\n"
+        try text.write(to: sources.appendingPathComponent("Reoptimized.swift"), atomically: false, encoding: .utf8)
+    }
+
+    /// Saves a source file of the copy, transformed by `change`, the way an editor saves it.
+    static func edit(_ file: String, _ change: (String) throws -> String) throws {
+        let url = sources.appendingPathComponent(file)
+        try change(try String(contentsOf: url, encoding: .utf8)).write(to: url, atomically: false, encoding: .utf8)
+    }
+
+    /// Saves the home page with the heading `Guestbook <marker>`.
+    static func saveHeading(_ marker: String) throws {
+        let original = try String(contentsOf: playground.appendingPathComponent("Sources/Guestbook/Pages.swift"), encoding: .utf8)
+        try #require(original.contains(#"h1 { "Guestbook" }"#))
+        try original.replacingOccurrences(of: #"h1 { "Guestbook" }"#, with: #"h1 { "Guestbook \#(marker)" }"#)
+            .write(to: sources.appendingPathComponent("Pages.swift"), atomically: false, encoding: .utf8)
+    }
+
+    // MARK: Tests
+
+    @Test(.timeLimit(.minutes(45)))
+    func devOnSQLiteSignsInPostsByFormAndByFetchAndPages() async throws {
+        try Self.refreshCopy()
+        // Started in the app's folder, as a developer does: the database file goes there.
+        let dev = try await DevServerProcess.start(package: Self.copy, directory: Self.copy)
+        try await Self.checkTheApp(dev.http)
+        #expect(FileManager.default.fileExists(atPath: Self.copy.appendingPathComponent("db.sqlite").path),
+                "SQLite is the default: db.sqlite in the app's folder")
+        do {
+            try await Self.checkInTheBrowser(dev.address)
+        } catch {
+            Issue.record(error)
+        }
+        await dev.stop()
+    }
+
+    /// What a visitor does: signs in with a form, posts with a form and with fetch, pages
+    /// through the list, reads the count; then signs out.
+    static func checkTheApp(_ http: HTTP) async throws {
+        let home = try await http.send("GET", "/")
+        #expect(home.status == 200)
+        #expect(home.text.contains("<h1>Guestbook</h1>"))
+        #expect(home.text.contains(#"id="sign-in""#), "a visitor without a session is asked for a name")
+        #expect(home.text.contains(#"data-rw-client="LiveCount""#))
+        #expect(home.text.contains("0 messages"))
+
+        // Sign in by a plain form: the action answers 303 back to the page, with the session cookie.
+        var form = http
+        form.followsRedirects = false
+        let formHeaders = ["Content-Type": "application/x-www-form-urlencoded", "Referer": http.base + "/"]
+        let signIn = try await form.send("POST", "/_rw/action/signIn", headers: formHeaders, body: "name=Ann+Lee")
+        #expect(signIn.status == 303)
+        #expect(signIn.header("Location") == "/")
+        let setCookie = try #require(signIn.header("Set-Cookie"), "signing in sets the session cookie")
+        #expect(setCookie.hasPrefix("rw_session=") && setCookie.contains("HttpOnly"))
+        let cookie = ["Cookie": String(setCookie.prefix { $0 != ";" })]
+        let signedIn = try await http.send("GET", "/", headers: cookie)
+        #expect(signedIn.text.contains("Signed in as Ann Lee"))
+        #expect(signedIn.text.contains(#"id="post""#) && signedIn.text.contains(#"data-rw-output="post-result""#))
+
+        // Post by a plain form, then by fetch (what the client runtime sends for data-rw-output).
+        let byForm = try await form.send("POST", "/_rw/action/post", headers: formHeaders.merging(cookie) { $1 }, body: "body=Hello+%26+welcome")
+        #expect(byForm.status == 303)
+        let fetchHeaders = ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"].merging(cookie) { $1 }
+        let byFetch = try await http.send("POST", "/_rw/action/post", headers: fetchHeaders, body: "body=Second&key=k-2")
+        #expect(byFetch.status == 200)
+        let posted = try JSONSerialization.jsonObject(with: Data(byFetch.text.utf8)) as? [String: Any]
+        #expect(posted?["count"] as? Int == 2, "the action answers the new count: \(byFetch.text)")
+        let again = try await http.send("POST", "/_rw/action/post", headers: fetchHeaders, body: "body=Second&key=k-2")
+        #expect(again.status == 409, "the same key again is the unique constraint's typed error: \(again.text)")
+        let anonymous = try await http.send("POST", "/_rw/action/post", headers: ["Accept": "application/json"], body: #"{"body":"x"}"#)
+        #expect(anonymous.status == 401)
+        let listed = try await http.send("GET", "/", headers: cookie)
+        #expect(listed.text.contains(#"<span class="body">Hello &amp; welcome</span>"#))
+        #expect(listed.text.contains("2 messages"))
+
+        // Pages of ten, newest first.
+        for index in 3...12 {
+            let reply = try await http.send(
+                "POST", "/_rw/action/post", headers: ["Content-Type": "application/json", "Accept": "application/json"].merging(cookie) { $1 },
+                body: #"{"body":"message \#(index)"}"#)
+            #expect(reply.status == 200)
+        }
+        let first = try await http.send("GET", "/?page=1")
+        #expect(first.text.components(separatedBy: "<li data-id=").count - 1 == 10)
+        #expect(first.text.contains("message 12") && !first.text.contains("Hello &amp; welcome"))
+        #expect(first.text.contains(#"href="/?page=2""#) && !first.text.contains("Newer"))
+        let second = try await http.send("GET", "/?page=2")
+        #expect(second.text.components(separatedBy: "<li data-id=").count - 1 == 2)
+        #expect(second.text.contains("Hello &amp; welcome") && second.text.contains(#"href="/?page=1""#))
+        #expect(!second.text.contains("Older"))
+        #expect(try await http.send("GET", "/?page=abc").status == 200, "a page that is not a number is the first page")
+        #expect(try await http.send("GET", "/count.json").text == #"{"count":12}"#)
+        let module = try await http.send("GET", "/client/live-count.js")
+        #expect(module.status == 200 && module.text.contains("export function hydrate"))
+
+        let signOut = try await form.send("POST", "/_rw/action/signOut", headers: formHeaders.merging(cookie) { $1 }, body: "")
+        #expect(signOut.status == 303)
+        #expect(try await http.send("GET", "/", headers: cookie).text.contains(#"id="sign-in""#), "the session is gone")
+    }
+
+    /// In headless Chromium, after ``checkTheApp(_:)`` left 12 messages: signs in with the
+    /// form, posts with the form the client runtime sends by fetch (the live count shows the new
+    /// count at once), and follows the link to the older page.
+    static func checkInTheBrowser(_ address: String) async throws {
+        try await Browser.session { browser in
+            try await browser.open(address + "/")
+            #expect(try await browser.waitUntil(#"document.querySelector("[data-rw-client=LiveCount]")?.dataset.rwHydrated === "true""#))
+            #expect(try await browser.text(".live-count") == "12 messages")
+            _ = try await browser.run(##"document.querySelector("#sign-in input[name=name]").value = "Zoë"; return "";"##)
+            try await browser.click("#sign-in button")
+            #expect(try await browser.waitUntil(#"document.querySelector(".signed-in")?.textContent === "Signed in as Zoë""#))
+            #expect(try await browser.waitUntil(#"document.querySelector("[data-rw-client=LiveCount]")?.dataset.rwHydrated === "true""#))
+            _ = try await browser.run(##"document.querySelector("#post input[name=body]").value = "From the browser"; return "";"##)
+            try await browser.click("#post button")
+            let answered = try await browser.waitUntil(#"document.getElementById("post-result").textContent.includes('"count":13')"#)
+            let result = try await browser.text("#post-result") ?? "none"
+            #expect(answered, "post-result: \(result)")
+            #expect(try await browser.text(".live-count") == "13 messages", "the client component shows the count the action answered")
+            try await browser.open(address + "/")
+            #expect(try await browser.text(".messages li .body") == "From the browser")
+            try await browser.click("a.older")
+            #expect(try await browser.waitUntil(#"location.search === "?page=2" && document.querySelectorAll(".messages li").length === 3"#))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(60)))
+    func devOnPostgreSQLKeepsItsPoolAcrossSavesAndReoptimizationsUnderLoad() async throws {
+        let poolSize = 4
+        try Self.refreshCopy(poolSize: poolSize)
+        let cluster = try await PostgresCluster.start()
+        defer { Task { await cluster.stop() } }
+        let dev = try await DevServerProcess.start(package: Self.copy, environment: ["DATABASE_URL": cluster.url])
+        try await Self.checkTheApp(dev.http)
+        // The app's connections (this psql excluded).
+        let countSQL = "SELECT count(*) FROM pg_stat_activity WHERE datname = 'rw' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        let pidsSQL = "SELECT string_agg(pid::text, ',' ORDER BY pid) FROM pg_stat_activity WHERE datname = 'rw' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        let pool = try await cluster.psql(pidsSQL)
+        #expect(try await cluster.psql(countSQL) == "\(poolSize)", "the pool keeps its \(poolSize) connections open")
+
+        let load = LoadTally()
+        let posted = PostedKeys()
+        let clients = Self.postAndRead(dev.http, load, posted: posted, clients: 4)
+        // A transaction started before the first save, held open across it.
+        let held = Task { try await dev.http.send("GET", "/test/hold/held-1") }
+        try await dev.waitForStateKey("test.hold")
+        #expect(try await cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'rw' AND state = 'idle in transaction'") == "1",
+                "the held transaction is open on the server when the save comes")
+
+        var counts: [String] = []
+        let saves = ProcessInfo.processInfo.environment["RW_LONG_TESTS"] == "1" ? 50 : 10
+        let deps = try await dev.depsHash()
+        var hashes = [deps]
+        for save in 1...saves {
+            try Self.saveHeading("save \(save)")
+            try await dev.waitFor("/", attempts: 6000) { $0.contains("<h1>Guestbook save \(save)</h1>") }
+            counts.append(try await cluster.psql(countSQL))
+            if save == 1 {
+                #expect(try await dev.http.send("GET", "/test/release").text == "released")
+                let committed = try await held.value
+                #expect(committed.status == 200 && committed.text.hasPrefix("committed "), "the held transaction commits: \(committed.text)")
+                #expect(try await cluster.psql("SELECT count(*) FROM messages WHERE client_key = 'held-1'") == "1")
+            }
+            // Two re-optimizations, at a third and at two thirds of the saves.
+            if save == saves / 3 || save == 2 * saves / 3 {
+                let imports = save == saves / 3 ? ["HTTPTypes"] : ["HTTPTypes", "NIOHTTP1"]
+                try Self.saveReoptimized(imports: imports)
+                let expected = imports.count == 1 ? "202" : "202 404"
+                try await dev.waitFor("/test/reoptimized", attempts: 12000) { $0 == expected }
+                hashes.append(try await dev.depsHash())
+                counts.append(try await cluster.psql(countSQL))
+            }
+        }
+        load.stop.store(true, ordering: .relaxed)
+        await clients.value
+        let outcomes = load.outcomes.withLock { $0 }
+        let after = try await cluster.psql(pidsSQL)
+        print("guestbook soak: \(saves) saves, 2 re-optimizations, requests \(outcomes), connections after each save \(counts), pool \(pool) → \(after)")
+        #expect(outcomes.keys.sorted() == ["ok"], "no request failed: \(outcomes)")
+        #expect((outcomes["ok"] ?? 0) > saves, "the load kept running: \(outcomes)")
+        #expect(Set(counts) == ["\(poolSize)"], "the app's connection count stayed \(poolSize): \(counts)")
+        #expect(after == pool, "the same connections served the whole session")
+        #expect(Set(hashes).count == 3, "each re-optimization made a new deps image: \(hashes)")
+        // Every post that got a 200 is in the database, once.
+        let keys = posted.keys.withLock { $0 }
+        let stored = try await cluster.psql("SELECT count(DISTINCT client_key) FROM messages WHERE client_key LIKE 'load-%'")
+        #expect(stored == "\(keys.count)", "\(keys.count) posts answered 200")
+        await dev.stop()
+        await cluster.stop()
+    }
+
+    /// Signed-in clients that post (by fetch, each post with a key of its own) and read the
+    /// first page in turn until `tally.stop`; the keys of posts answered 200 go to `posted`.
+    static func postAndRead(_ http: HTTP, _ tally: LoadTally, posted: PostedKeys, clients: Int) -> Task<Void, Never> {
+        Task {
+            await withTaskGroup(of: Void.self) { group in
+                for client in 0..<clients {
+                    group.addTask {
+                        func count(_ outcome: String) { tally.outcomes.withLock { $0[outcome, default: 0] += 1 } }
+                        let json = ["Content-Type": "application/json", "Accept": "application/json"]
+                        guard let signIn = try? await http.send("POST", "/_rw/action/signIn", headers: json, body: #"{"name":"load \#(client)"}"#),
+                            let setCookie = signIn.header("Set-Cookie")
+                        else { return count("sign-in failed") }
+                        let headers = json.merging(["Cookie": String(setCookie.prefix { $0 != ";" })]) { $1 }
+                        var index = 0
+                        while !tally.stop.load(ordering: .relaxed) {
+                            index += 1
+                            let key = "load-\(client)-\(index)"
+                            do {
+                                let post = try await http.send("POST", "/_rw/action/post", headers: headers, body: #"{"body":"post \#(index)","key":"\#(key)"}"#)
+                                if post.status == 200 { posted.keys.withLock { $0.append(key) } }
+                                count(post.status == 200 ? "ok" : "post \(post.status): \(post.text.prefix(120))")
+                                let page = try await http.send("GET", "/", headers: ["Cookie": headers["Cookie"]!])
+                                count(page.status == 200 && page.text.contains("Signed in as load \(client)") ? "ok" : "page \(page.status): \(page.text.prefix(120))")
+                            } catch {
+                                count("error \(error)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The keys of the posts the server answered 200.
+final class PostedKeys: Sendable {
+    let keys = Mutex<[String]>([])
+}

@@ -1,0 +1,156 @@
+import Foundation
+import PostgresTestSupport
+import Synchronization
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The guestbook playground in production as it would scale out: two instances behind nginx
+/// (round robin) sharing one PostgreSQL database, under a steady load of signed-in users posting.
+/// One instance is SIGKILLed in the middle of the load, then started again.
+@Suite(.serialized, .timeLimit(.minutes(30)))
+struct ScaleOutTests {
+    static let playground = Paths.root.appendingPathComponent("playground/guestbook")
+
+    /// One production instance of the guestbook on `port`.
+    static func instance(port: Int, database: String) async throws -> ChildProcess {
+        let binary = Paths.releaseScratch.appendingPathComponent("release/guestbook")
+        let child = try ChildProcess(
+            binary, ["--host", "127.0.0.1", "--port", "\(port)", "--public", playground.appendingPathComponent("public").path],
+            in: playground,
+            environment: ["DATABASE_URL": database, "RW_SESSION_SECRETS": "scale-out-test-secret-0123456789abcdef"])
+        let line = await child.waitForLine(containing: "listening on http://")
+        try #require(line != nil, "the guestbook on port \(port) did not start")
+        return child
+    }
+
+    /// The clients' stop flag and what they saw.
+    final class Load: Sendable {
+        let stop = Atomic<Bool>(false)
+        let tally = Mutex(Tally())
+    }
+
+    /// What the clients saw.
+    struct Tally: Sendable {
+        /// The bodies (`c<client>-<sequence>`, unique) of posts answered 2xx.
+        var posted: Set<String> = []
+        /// Failed posts: body and what came back.
+        var failed: [(text: String, outcome: String)] = []
+        /// Per client, the instances (upstream addresses) that answered it 2xx.
+        var answeredBy: [Int: Set<String>] = [:]
+        var unauthorized = 0
+    }
+
+    @Test func everyAcknowledgedPostIsStoredOnceAndSessionsWorkOnEitherInstance() async throws {
+        let build = try await ChildProcess.run(
+            Paths.rw, ["build", "--package-path", Self.playground.path, "--scratch-path", Paths.releaseScratch.path])
+        try #require(build == 0, "rw build failed")
+
+        let cluster = try await PostgresCluster.start()
+        var children: [ChildProcess] = []
+        var proxy: NginxProxy?
+        do {
+            let ports = [try freeLoopbackPort(), try freeLoopbackPort()]
+            // One after the other: the first applies the migrations, the second finds them applied.
+            var first = try await Self.instance(port: ports[0], database: cluster.url)
+            let second = try await Self.instance(port: ports[1], database: cluster.url)
+            children = [first, second]
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rw-nginx-\(UUID().uuidString.prefix(8))")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let nginx = try await NginxProxy.start(upstreams: ports, folder: folder)
+            proxy = nginx
+
+            let clients = 6
+            let state = Load()
+            let load = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    for client in 0..<clients {
+                        group.addTask { await Self.postLoop(client: client, base: nginx.address, load: state) }
+                    }
+                }
+            }
+            func waitForPosts(_ count: Int) async throws {
+                let deadline = ContinuousClock.now + .seconds(120)
+                while state.tally.withLock({ $0.posted.count }) < count {
+                    try #require(ContinuousClock.now < deadline, "the load stalled at \(state.tally.withLock { $0.posted.count }) posts")
+                    try await Task.sleep(for: .milliseconds(10))  // polling the clients' tally
+                }
+            }
+
+            try await waitForPosts(100)
+            _ = await first.stop(SIGKILL)
+            let atKill = state.tally.withLock { $0.posted.count }
+            try await waitForPosts(atKill + 100)
+            first = try await Self.instance(port: ports[0], database: cluster.url)
+            children[0] = first
+            let atRestart = state.tally.withLock { $0.posted.count }
+            try await waitForPosts(atRestart + 200)
+            state.stop.store(true, ordering: .relaxed)
+            await load.value
+
+            let seen = state.tally.withLock { $0 }
+            // Posts carry no idempotency key, so a POST that nginx sent to both instances would be
+            // stored twice: the unique constraint cannot hide a retry.
+            let stored = try await cluster.psql("SELECT body FROM messages")
+                .split(separator: "\n").map(String.init).filter { $0.hasPrefix("c") }
+            let counts = Dictionary(stored.map { ($0, 1) }, uniquingKeysWith: +)
+            print(
+                "scale-out: \(seen.posted.count + seen.failed.count) posts, \(seen.posted.count) answered 2xx, "
+                    + "\(seen.failed.count) failed, \(stored.count) rows stored; failures: \(seen.failed.map(\.outcome))")
+            #expect(counts.values.allSatisfy { $0 == 1 }, "a post was stored twice: \(counts.filter { $0.value > 1 })")
+            let missing = seen.posted.subtracting(counts.keys)
+            #expect(missing.isEmpty, "posts answered 2xx but not stored: \(missing.sorted().prefix(10))")
+            // Only requests in flight on the killed instance may fail: one per client at most.
+            #expect(seen.failed.count <= clients, "\(seen.failed)")
+            #expect(seen.unauthorized == 0, "a session was not recognised by an instance")
+            for client in 0..<clients {
+                #expect(seen.answeredBy[client]?.count == 2, "client \(client) was served by \(seen.answeredBy[client] ?? [])")
+            }
+        } catch {
+            Issue.record(error)
+        }
+        await proxy?.stop()
+        for child in children { _ = await child.stop() }
+        await cluster.stop()
+    }
+
+    /// Signs client `client` in, then posts messages with unique texts until `stop`, recording
+    /// each outcome in `load`.
+    static func postLoop(client: Int, base: String, load: Load) async {
+        let http = HTTP(base: base)
+        var cookie = ""
+        while cookie.isEmpty && !load.stop.load(ordering: .relaxed) {
+            guard
+                let reply = try? await http.send(
+                    "POST", "/_rw/action/signIn",
+                    headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"], body: "name=user\(client)"),
+                reply.status == 200, let setCookie = reply.header("Set-Cookie")
+            else { continue }
+            cookie = String(setCookie.prefix { $0 != ";" })
+        }
+        var sequence = 0
+        while !load.stop.load(ordering: .relaxed) {
+            sequence += 1
+            let text = "c\(client)-\(sequence)"
+            do {
+                let reply = try await http.send(
+                    "POST", "/_rw/action/post",
+                    headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json", "Cookie": cookie],
+                    body: "body=\(text)")
+                load.tally.withLock { tally in
+                    if (200..<300).contains(reply.status) {
+                        tally.posted.insert(text)
+                        tally.answeredBy[client, default: []].insert(reply.header("X-Upstream") ?? "?")
+                    } else {
+                        if reply.status == 401 { tally.unauthorized += 1 }
+                        tally.failed.append((text, "\(reply.status) \(reply.text.prefix(80))"))
+                    }
+                }
+            } catch {
+                load.tally.withLock { $0.failed.append((text, "\(error)")) }
+            }
+        }
+    }
+}

@@ -31,6 +31,7 @@ extension Rw {
             let app = try AppPackage(path: package.packagePath)
             let product = try app.executableProduct(package.product)
             let started = Date()
+            try build.forgetPlans()
             try Shell.run(Self.command(package: app.directory, product: product) + build.swiftBuildArguments)
             let binary = try app.releaseBinDirectory(build).appendingPathComponent(product)
             let size = (try FileManager.default.attributesOfItem(atPath: binary.path)[.size] as? Int) ?? 0

@@ -8,9 +8,21 @@ struct ReleaseBuildOptions: ParsableArguments {
         name: .customLong("scratch-path"),
         help: ArgumentHelp(
             "SwiftPM's build folder (default: the package's .build).",
-            discussion: "Apps built into one scratch folder compile the dependencies they share, such as Hummingbird and SwiftNIO, once; useful for a CI cache. Pass the same folder to `rw preview`."),
+            discussion: "Apps built into one scratch folder compile the dependencies they share, such as Hummingbird and SwiftNIO, once; useful for a CI cache. The build plan is made anew each time, as another app may have built there last. Build one app at a time in a folder, and pass the same folder to `rw preview`."),
         completion: .directory)
     var scratchPath: String?
+
+    /// Removes SwiftPM's build plans (`*.yaml`) from the scratch folder, if one was given. SwiftPM
+    /// keeps a plan while the sources it watches are unchanged, so after another app's build it
+    /// would use that app's plan ("No target named … in build description").
+    func forgetPlans() throws {
+        guard let scratchPath else { return }
+        let folder = URL(fileURLWithPath: scratchPath).standardizedFileURL
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names where name.hasSuffix(".yaml") {
+            try FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
+    }
 
     /// The arguments that point SwiftPM at the scratch folder, if one was given.
     var swiftBuildArguments: [String] {

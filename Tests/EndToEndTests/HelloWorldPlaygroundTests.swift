@@ -10,7 +10,7 @@ import Testing
     @Test(.timeLimit(.minutes(45)))
     func productionBuildServesThePageTheActionAndAssets() async throws {
         let package = Paths.root.appendingPathComponent("playground/hello-world").path
-        let buildStatus = try await ChildProcess.run(Paths.rw, ["build", "--package-path", package, "--scratch-path", Paths.releaseScratch.path])
+        let buildStatus = try await ReleaseBuilds.build(package)
         try #require(buildStatus == 0, "rw build failed")
 
         let server = try ChildProcess(Paths.rw, ["preview", "--package-path", package, "--scratch-path", Paths.releaseScratch.path, "--port", "0"])

@@ -87,7 +87,7 @@ import Testing
         let steps = StepTimes()
         for kind in RequestInfoPlayground.Kind.allCases { try playground.uncomment(kind) }
         let package = RequestInfoPlayground.directory.path
-        let buildStatus = try await ChildProcess.run(Paths.rw, ["build", "--package-path", package, "--scratch-path", Paths.releaseScratch.path])
+        let buildStatus = try await ReleaseBuilds.build(package)
         playground.restore()
         try #require(buildStatus == 0, "rw build failed")
         steps.mark("rw build (release)")

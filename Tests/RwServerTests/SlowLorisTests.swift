@@ -87,21 +87,33 @@ import Testing
     /// each. Every byte must be accepted and every trickling connection still be open at the end.
     ///
     /// Connections are opened ten per round while the open ones already trickle, so no connection
-    /// waits for the others to connect: on a loaded machine opening fifty can take longer than the
-    /// idle timeout, and a connection silent that long is rightly cut. Each failure names the
-    /// longest silence the test itself left on that connection.
+    /// waits for the others to connect. A connection the test itself left silent for more than
+    /// `pace` + 1 s (a starved test process: rounds of 7 s were seen with two test runs and a
+    /// build on two cores) no longer counts: the server may rightly have cut it. At least half
+    /// of the connections must keep the pace, or the check fails as inconclusive.
     static func expectSlowBodiesKept(_ server: FaultServer, clients: Int, pace: Duration, lasting: Duration) async throws {
-        var slow: [(connection: RawConnection, lastSent: ContinuousClock.Instant, longestSilence: Duration)] = []
+        struct Trickle {
+            let connection: RawConnection
+            var lastSent: ContinuousClock.Instant
+            var longestSilence: Duration = .zero
+            var starved = false
+        }
+        var slow: [Trickle] = []
         let start = ContinuousClock.now
         var round = 0
         var longestRound = Duration.zero
         while ContinuousClock.now - start < lasting || slow.count < clients {
             let roundStart = ContinuousClock.now
             round += 1
-            for index in slow.indices {
+            for index in slow.indices where !slow[index].starved {
                 let now = ContinuousClock.now
-                slow[index].longestSilence = max(slow[index].longestSilence, now - slow[index].lastSent)
+                let silence = now - slow[index].lastSent
+                slow[index].longestSilence = max(slow[index].longestSilence, silence)
                 slow[index].lastSent = now
+                if silence > pace + .seconds(1) {
+                    slow[index].starved = true
+                    continue
+                }
                 #expect(
                     await slow[index].connection.send("a"),
                     "trickling connection \(index) was closed in round \(round) (longest silence before a byte \(slow[index].longestSilence), longest round \(longestRound))")
@@ -109,7 +121,7 @@ import Testing
             for _ in 0..<min(10, clients - slow.count) {
                 let connection = try RawConnection(port: server.port)
                 #expect(await connection.send("POST /_rw/action/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"))
-                slow.append((connection, ContinuousClock.now, .zero))
+                slow.append(Trickle(connection: connection, lastSent: ContinuousClock.now))
             }
             let asked = ContinuousClock.now
             try await server.expectServing()
@@ -117,10 +129,14 @@ import Testing
             try await Task.sleep(for: pace)  // pacing the trickle, not waiting for the server
             longestRound = max(longestRound, ContinuousClock.now - roundStart)
         }
-        for (index, entry) in slow.enumerated() {
+        let kept = slow.indices.filter { !slow[$0].starved }
+        #expect(
+            kept.count * 2 >= slow.count,
+            "inconclusive: the test kept its pace on only \(kept.count) of \(slow.count) connections (longest round \(longestRound))")
+        for index in kept {
             #expect(
-                entry.connection.isOpen,
-                "trickling connection \(index) was closed after \(round) rounds (longest silence before a byte \(entry.longestSilence), longest round \(longestRound))")
+                slow[index].connection.isOpen,
+                "trickling connection \(index) was closed after \(round) rounds (longest silence before a byte \(slow[index].longestSilence), longest round \(longestRound))")
         }
     }
 

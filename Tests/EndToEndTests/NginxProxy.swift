@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 
 /// nginx from Debian's `nginx` package as a round-robin load balancer in front of servers on
 /// loopback, with a configuration and folder of its own (it never touches /etc/nginx or port 80).
@@ -27,7 +28,7 @@ final class NginxProxy: Sendable {
     /// 127.0.0.1), with its files in `folder`, and waits until it accepts connections.
     static func start(upstreams: [Int], folder: URL) async throws -> NginxProxy {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let port = try freeLoopbackPort()
+        let port = try PostgresCluster.freePort()
         let servers = upstreams.map { "        server 127.0.0.1:\($0) max_fails=1 fail_timeout=2s;" }.joined(separator: "\n")
         let configuration = """
             daemon off;

@@ -51,7 +51,7 @@ struct ScaleOutTests {
         var children: [ChildProcess] = []
         var proxy: NginxProxy?
         do {
-            let ports = [try freeLoopbackPort(), try freeLoopbackPort()]
+            let ports = [try PostgresCluster.freePort(), try PostgresCluster.freePort()]
             // One after the other: the first applies the migrations, the second finds them applied.
             var first = try await Self.instance(port: ports[0], database: cluster.url)
             let second = try await Self.instance(port: ports[1], database: cluster.url)

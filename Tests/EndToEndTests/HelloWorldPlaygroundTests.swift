@@ -7,7 +7,7 @@ import Testing
 /// The dev test edits a copy of the playground (other suites, such as `NewCommandTests`, read the
 /// playground's files while it runs), and the tests run one at a time.
 @Suite(.serialized) struct HelloWorldPlaygroundTests {
-    @Test(.timeLimit(.minutes(45)))
+    @Test(.timeLimit(.minutes(60)))
     func productionBuildServesThePageTheActionAndAssets() async throws {
         let package = Paths.root.appendingPathComponent("playground/hello-world").path
         let buildStatus = try await ReleaseBuilds.build(package)

@@ -80,7 +80,7 @@ import Testing
         try steps.write(to: RequestInfoPlayground.output.appendingPathComponent("dev-steps.txt"))
     }
 
-    @Test(.timeLimit(.minutes(45)))
+    @Test(.timeLimit(.minutes(60)))
     func productionBuildServesThePageAndAllComponents() async throws {
         let playground = try RequestInfoPlayground()
         defer { playground.restore() }

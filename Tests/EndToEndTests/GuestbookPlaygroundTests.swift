@@ -5,7 +5,8 @@ import Testing
 
 /// The guestbook playground under `rw dev`, on SQLite (its default) and on a throwaway
 /// PostgreSQL cluster (`DATABASE_URL`): sign-in, posts by form and by fetch, pages, the live
-/// count; and on PostgreSQL, its pool kept across saves and re-optimizations under load.
+/// count, by HTTP and in headless Chromium; and on PostgreSQL, its pool kept across saves and
+/// re-optimizations under load. ``GuestbookProductionTests`` checks the same in production.
 ///
 /// Every test edits one copy of the playground, inside the repository's .build so SwiftPM's work
 /// on its dependencies survives reruns; the tests run one at a time. `RW_LONG_TESTS=1`: 50 saves
@@ -244,6 +245,7 @@ import Testing
         defer { Task { await cluster.stop() } }
         let dev = try await DevServerProcess.start(package: Self.copy, environment: ["DATABASE_URL": cluster.url])
         try await Self.checkTheApp(dev.http)
+        try await Self.checkInTheBrowser(dev.address)
         // The app's connections (this psql excluded).
         let countSQL = "SELECT count(*) FROM pg_stat_activity WHERE datname = 'rw' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
         let pidsSQL = "SELECT string_agg(pid::text, ',' ORDER BY pid) FROM pg_stat_activity WHERE datname = 'rw' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"

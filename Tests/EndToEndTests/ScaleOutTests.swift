@@ -15,20 +15,6 @@ import Testing
 /// release build (BoringSSL and postgres-nio included) may queue behind the other playgrounds'.
 @Suite(.serialized, .timeLimit(.minutes(60)))
 struct ScaleOutTests {
-    static let playground = Paths.root.appendingPathComponent("playground/guestbook")
-
-    /// One production instance of the guestbook on `port`.
-    static func instance(port: Int, database: String) async throws -> ChildProcess {
-        let binary = Paths.releaseScratch.appendingPathComponent("release/guestbook")
-        let child = try ChildProcess(
-            binary, ["--host", "127.0.0.1", "--port", "\(port)", "--public", playground.appendingPathComponent("public").path],
-            in: playground,
-            environment: ["DATABASE_URL": database, "RW_SESSION_SECRETS": "scale-out-test-secret-0123456789abcdef"])
-        let line = await child.waitForLine(containing: "listening on http://")
-        try #require(line != nil, "the guestbook on port \(port) did not start")
-        return child
-    }
-
     /// The clients' stop flag and what they saw.
     final class Load: Sendable {
         let stop = Atomic<Bool>(false)
@@ -47,8 +33,7 @@ struct ScaleOutTests {
     }
 
     @Test func everyAcknowledgedPostIsStoredOnceAndSessionsWorkOnEitherInstance() async throws {
-        let build = try await ReleaseBuilds.build(Self.playground.path)
-        try #require(build == 0, "rw build failed")
+        try await GuestbookRelease.build()
 
         let cluster = try await PostgresCluster.start()
         var children: [ChildProcess] = []
@@ -56,8 +41,8 @@ struct ScaleOutTests {
         do {
             let ports = [try PostgresCluster.freePort(), try PostgresCluster.freePort()]
             // One after the other: the first applies the migrations, the second finds them applied.
-            var first = try await Self.instance(port: ports[0], database: cluster.url)
-            let second = try await Self.instance(port: ports[1], database: cluster.url)
+            var first = try await GuestbookRelease.start(port: ports[0], database: cluster.url).child
+            let second = try await GuestbookRelease.start(port: ports[1], database: cluster.url).child
             children = [first, second]
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rw-nginx-\(UUID().uuidString.prefix(8))")
             defer { try? FileManager.default.removeItem(at: folder) }
@@ -85,7 +70,7 @@ struct ScaleOutTests {
             _ = await first.stop(SIGKILL)
             let atKill = state.tally.withLock { $0.posted.count }
             try await waitForPosts(atKill + 100)
-            first = try await Self.instance(port: ports[0], database: cluster.url)
+            first = try await GuestbookRelease.start(port: ports[0], database: cluster.url).child
             children[0] = first
             let atRestart = state.tally.withLock { $0.posted.count }
             try await waitForPosts(atRestart + 200)

@@ -60,7 +60,7 @@ public final class Database: SQLExecutor {
     @discardableResult
     func rawQuery(_ sql: SQL) async throws(DatabaseError) -> [Row] {
         do {
-            return try await backend.withConnection { try await $0.run(sql) }
+            return try await backend.withConnection(for: .statement) { try await $0.run(sql) }
         } catch {
             throw Self.databaseError(error)
         }
@@ -77,7 +77,7 @@ public final class Database: SQLExecutor {
     /// A transaction without applying pending migrations first.
     func rawTransaction<R: Sendable>(_ body: @Sendable (Transaction) async throws -> R) async throws -> R {
         let dialect = dialect
-        return try await backend.withConnection { connection in
+        return try await backend.withConnection(for: .transaction) { connection in
             let transaction = Transaction(connection: connection, dialect: dialect)
             // SQLite: take the write lock at once, so two processes never both read then write.
             try await connection.run(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")

@@ -114,6 +114,28 @@ import Testing
         }
     }
 
+    /// SQLite's one connection is shared by statements, but a statement that comes while a
+    /// transaction is open waits for it to end and is not part of it: here it survives the
+    /// transaction's rollback.
+    @Test func onSQLiteAStatementDuringATransactionWaitsOutsideIt() async throws {
+        try await withDatabase(.sqlite) { db, _ in
+            try await db.migrate([messagesMigration])
+            let lock = try #require((db.backend as? SQLiteBackend)?.lock)
+            struct Refused: Error {}
+            await #expect(throws: Refused.self) {
+                try await db.transaction { tx in
+                    try await tx.query("INSERT INTO messages (author, body) VALUES (\("t"), \("rolled back"))")
+                    Task { try await db.query("INSERT INTO messages (author, body) VALUES (\("s"), \("statement"))") }
+                    await AsyncLockTests.waitForWaiters(lock, 1)
+                    throw Refused()
+                }
+            }
+            // The statement runs once the transaction has rolled back.
+            while try await db.query("SELECT body FROM messages").isEmpty { await Task.yield() }
+            #expect(try await db.query("SELECT body FROM messages").map { try $0.decode("body", as: String.self) } == ["statement"])
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func declaredMigrationsRunBeforeTheNextStatementAndAgainWhenTheListGrows(backend: Backend) async throws {
         try await withDatabase(backend) { db, _ in

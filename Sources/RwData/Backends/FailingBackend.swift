@@ -3,7 +3,7 @@
 struct FailingBackend: DatabaseBackend {
     let error: DatabaseError
 
-    func withConnection<R: Sendable>(_ body: @Sendable (any BackendConnection) async throws -> R) async throws -> R {
+    func withConnection<R: Sendable>(for use: ConnectionUse, _ body: @Sendable (any BackendConnection) async throws -> R) async throws -> R {
         throw error
     }
 

@@ -42,10 +42,11 @@ final class PostgresBackend: DatabaseBackend {
         self.runner = Task { await client.run() }
     }
 
-    /// Runs `body` with a connection of the pool. A connection found closed before anything was
+    /// Runs `body` with a connection of the pool, lent to this caller alone whatever the `use`.
+    /// A connection found closed before anything was
     /// sent on it (the server ended it, and the pool has not heard yet) is given back once the
     /// pool has heard, and `body` runs on another: a lost idle connection fails no statement.
-    func withConnection<R: Sendable>(_ body: @Sendable (any BackendConnection) async throws -> R) async throws -> R {
+    func withConnection<R: Sendable>(for use: ConnectionUse, _ body: @Sendable (any BackendConnection) async throws -> R) async throws -> R {
         do {
             return try await withoutActuallyEscaping(body) { body in
                 var attempt = 1

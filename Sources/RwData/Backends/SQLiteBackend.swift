@@ -2,14 +2,16 @@ import Logging
 import NIOCore
 import SQLiteNIO
 
-/// SQLite through sqlite-nio: one connection, opened at first use, lent to one caller at a time
-/// (SQLite writes one transaction at a time anyway), in WAL mode so readers in other processes
-/// are not blocked.
+/// SQLite through sqlite-nio: one connection, opened at first use and in WAL mode so readers in
+/// other processes are not blocked. Statements share it (sqlite-nio opens it in SQLite's
+/// serialized mode, which runs them one at a time); a transaction has it alone, so no other
+/// caller's statement runs inside it.
 final class SQLiteBackend: DatabaseBackend {
     let path: String
     let logger: Logger
-    private let lock = AsyncLock()
-    /// Touched only while `lock` is held.
+    /// Held shared by statements and exclusively by transactions and by opening and closing.
+    let lock = AsyncLock()
+    /// Read while `lock` is held, written only while it is held exclusively.
     private nonisolated(unsafe) var connection: SQLiteConnection?
 
     init(path: String, logger: Logger) {
@@ -17,13 +19,38 @@ final class SQLiteBackend: DatabaseBackend {
         self.logger = logger
     }
 
-    func withConnection<R: Sendable>(_ body: @Sendable (any BackendConnection) async throws -> R) async throws -> R {
-        try await lock.withLock {
-            try await body(SQLiteBackendConnection(connection: try await self.open()))
+    func withConnection<R: Sendable>(for use: ConnectionUse, _ body: @Sendable (any BackendConnection) async throws -> R) async throws -> R {
+        let mode: AsyncLock.Mode = use == .transaction ? .exclusive : .shared
+        while true {
+            await lock.acquire(mode)
+            let connection: SQLiteConnection
+            do {
+                if let open = self.connection, !open.isClosed {
+                    connection = open
+                } else if mode == .exclusive {
+                    connection = try await open()
+                } else {
+                    // Opening writes `connection`, which needs the lock alone; then try again.
+                    lock.release(mode)
+                    try await lock.withLock(.exclusive) { _ = try await self.open() }
+                    continue
+                }
+            } catch {
+                lock.release(mode)
+                throw error
+            }
+            do {
+                let result = try await body(SQLiteBackendConnection(connection: connection))
+                lock.release(mode)
+                return result
+            } catch {
+                lock.release(mode)
+                throw error
+            }
         }
     }
 
-    /// The open connection (opened now when there is none). Called with `lock` held.
+    /// The open connection (opened now when there is none). Called with `lock` held exclusively.
     private func open() async throws(DatabaseError) -> SQLiteConnection {
         if let connection, !connection.isClosed { return connection }
         let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
@@ -45,7 +72,7 @@ final class SQLiteBackend: DatabaseBackend {
         await lock.acquire()
         try? await connection?.close()
         connection = nil
-        await lock.release()
+        lock.release()
     }
 }
 

@@ -29,10 +29,10 @@ extension Database {
                 try await migrate(list)
                 automaticMigrations.withLock { $0.appliedList = list.map(\.id) }
             } catch {
-                await migrationLock.release()
+                migrationLock.release()
                 throw error
             }
         }
-        await migrationLock.release()
+        migrationLock.release()
     }
 }

@@ -397,11 +397,49 @@ class Relaunched:
 class Background:
     """Any server process, stopped on exit."""
 
-    def __init__(self, command, cwd=None):
-        self.process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def __init__(self, command, cwd=None, env=None):
+        environment = dict(os.environ, **env) if env else None
+        self.process = subprocess.Popen(command, cwd=cwd, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def stop(self):
         terminate(self.process)
+
+
+class Postgres:
+    """A throwaway PostgreSQL cluster from Debian's `postgresql` on 127.0.0.1:`port` (run as the
+    `postgres` user when this is root, as the server refuses root), with a database `rw` of a
+    user `rw`; removed by `stop`."""
+
+    def __init__(self, port):
+        versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
+        if not versions:
+            raise RuntimeError("PostgreSQL is not installed (scripts/install-system-packages)")
+        self.bin = os.path.dirname(versions[-1])
+        self.port = port
+        self.folder = tempfile.mkdtemp(prefix="rw-bench-pg-")
+        self.url = f"postgres://rw:secret@127.0.0.1:{port}/rw"
+        with open(os.path.join(self.folder, "pwfile"), "w") as f:
+            f.write("secret\n")
+        if os.getuid() == 0:
+            subprocess.run(["chown", "-R", "postgres:postgres", self.folder], check=True)
+        data = os.path.join(self.folder, "data")
+        self._tool("initdb", "-D", data, "-U", "rw", "--pwfile", os.path.join(self.folder, "pwfile"), "-A", "scram-sha-256",
+                   "--auth-local=trust", "-E", "UTF8", "--no-sync")
+        self._tool("pg_ctl", "-D", data, "-l", os.path.join(self.folder, "log"), "-w", "-t", "60", "start", "-o",
+                   f"-c listen_addresses=127.0.0.1 -p {port} -k {self.folder} -c fsync=off -c max_connections=100")
+        self._tool("createdb", "-h", self.folder, "-p", str(port), "-U", "rw", "rw")
+
+    def _tool(self, name, *arguments):
+        command = [os.path.join(self.bin, name), *arguments]
+        if os.getuid() == 0:
+            command = ["runuser", "-u", "postgres", "--"] + command
+        run_quiet(command, cwd="/tmp")
+
+    def stop(self):
+        try:
+            self._tool("pg_ctl", "-D", os.path.join(self.folder, "data"), "-m", "fast", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 # MARK: - A generated 30-file app

@@ -114,6 +114,35 @@ import Testing
         }
     }
 
+    /// Instances of an app started at the same moment migrate one database at once: each
+    /// migration is applied by exactly one of them, and none fails (PostgreSQL refuses two
+    /// concurrent `CREATE TABLE IF NOT EXISTS` of one table with a unique violation).
+    ///
+    /// On SQLite two instances: in one process every connection's statements share sqlite-nio's
+    /// thread pool (a thread per core), and a thread waiting for SQLite's write lock blocks, so
+    /// more instances than threads would wait for each other, which separate processes do not.
+    @Test(arguments: Backend.allCases)
+    func severalProcessesMigratingAtOnceApplyEachMigrationOnce(backend: Backend) async throws {
+        try await withDatabase(backend) { db, _ in
+            let others = (0..<(backend == .sqlite ? 1 : 5)).map { _ in Database(db.configuration) }
+            let migrations = [messagesMigration, Migration("002_tags", "CREATE TABLE tags (name TEXT)")]
+            let outcomes = await withTaskGroup(of: Result<[String], DatabaseError>.self) { group in
+                for instance in [db] + others {
+                    group.addTask {
+                        do throws(DatabaseError) { return .success(try await instance.migrate(migrations)) } catch { return .failure(error) }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for other in others { await other.close() }
+            let applied = outcomes.flatMap { (try? $0.get()) ?? [] }
+            for case .failure(let error) in outcomes { Issue.record("a migrating instance failed: \(error)") }
+            #expect(applied.sorted() == ["001_messages", "002_tags"])
+            let recorded = try await db.appliedMigrations()
+            #expect(recorded == ["001_messages", "002_tags"])
+        }
+    }
+
     /// SQLite's one connection is shared by statements, but a statement that comes while a
     /// transaction is open waits for it to end and is not part of it: here it survives the
     /// transaction's rollback.

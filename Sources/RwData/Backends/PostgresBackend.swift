@@ -75,42 +75,48 @@ final class PostgresBackend: DatabaseBackend {
     /// while the server cannot be reached the pool keeps retrying in the background, and a
     /// caller gets ``DatabaseError/unreachable(_:reason:)`` instead of waiting for it. Once
     /// `body` has its connection it runs as long as it needs (a transaction may stay open).
+    ///
+    /// The lease runs in a child task; the wait is bounded by a timer of the pool's event loops,
+    /// so no second task sleeps beside every statement.
     private func leased<R: Sendable>(
         _ record: LeaseRecord, _ body: @escaping @Sendable (any BackendConnection) async throws -> R
     ) async throws -> R {
         let lease = LeaseWait()
         let wait = connectionWait
-        return try await withThrowingTaskGroup(of: LeaseWait.Outcome<R>.self) { group in
-            group.addTask {
-                try await self.client.withConnection { connection in
-                    guard lease.take() else { throw CancellationError() }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            var timer: Scheduled<Void>?
+            let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<LeaseWait.Outcome<R>, any Error>) in
+                let answer = FirstAnswer(continuation)
+                timer = PostgresClient.defaultEventLoopGroup.any().scheduleTask(in: TimeAmount(wait)) {
+                    if lease.giveUp() { answer.resume(.success(.waited)) }
+                }
+                group.addTask {
                     do {
-                        return .value(try await body(PostgresBackendConnection(connection: connection, logger: self.logger, record: record)))
+                        let value = try await self.client.withConnection { connection in
+                            guard lease.take() else { throw CancellationError() }
+                            do {
+                                return try await body(PostgresBackendConnection(connection: connection, logger: self.logger, record: record))
+                            } catch {
+                                // A lost connection goes back to the pool only once the pool has
+                                // heard of its close, so the next caller is not handed it.
+                                if case DatabaseError.connectionLost = error { await Self.closing(connection.closeFuture) }
+                                throw error
+                            }
+                        }
+                        answer.resume(.success(.value(value)))
                     } catch {
-                        // A lost connection goes back to the pool only once the pool has heard
-                        // of its close, so the next caller is not handed it.
-                        if case DatabaseError.connectionLost = error { await Self.closing(connection.closeFuture) }
-                        throw error
+                        answer.resume(.failure(error))
                     }
                 }
             }
-            group.addTask {
-                try? await Task.sleep(for: wait)
-                return .waited
+            timer?.cancel()
+            switch outcome {
+            case .value(let value):
+                return value
+            case .waited:
+                group.cancelAll()
+                throw DatabaseError.unreachable(target, reason: "no connection could be made within \(wait)")
             }
-            while let outcome = try await group.next() {
-                switch outcome {
-                case .value(let value):
-                    group.cancelAll()
-                    return value
-                case .waited:
-                    if lease.giveUp() {
-                        group.cancelAll()
-                        throw DatabaseError.unreachable(target, reason: "no connection could be made within \(wait)")
-                    }
-                }
-            }
-            preconditionFailure("the lease ended without a value or an error")
         }
     }
 

@@ -61,7 +61,7 @@ final class SQLiteBackend: DatabaseBackend {
             throw .unreachable("sqlite:\(path)", reason: "\(error)")
         }
         let connection = SQLiteBackendConnection(connection: opened)
-        for pragma: SQL in ["PRAGMA journal_mode=WAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+        for pragma: SQL in ["PRAGMA busy_timeout=5000", "PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON"] {
             _ = try await connection.run(pragma)
         }
         self.connection = opened

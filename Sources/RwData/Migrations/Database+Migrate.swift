@@ -3,6 +3,8 @@ import Foundation
 extension Database {
     /// The table that records applied migrations.
     static let migrationsTable = "rw_migrations"
+    /// Creates ``migrationsTable`` if it is missing.
+    static let createMigrationsTable: SQL = "CREATE TABLE IF NOT EXISTS rw_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)"
 
     /// Applies the migrations of `migrations` not yet recorded, in order, each in its own
     /// transaction together with its record, and returns the ids it applied. A migration that
@@ -15,7 +17,6 @@ extension Database {
         for migration in migrations where !seen.insert(migration.id).inserted {
             throw .migrationFailed(id: migration.id, reason: "the id appears twice in the list")
         }
-        _ = try await rawQuery("CREATE TABLE IF NOT EXISTS rw_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
         var applied: [String] = []
         for migration in migrations {
             let dialect = dialect
@@ -25,6 +26,8 @@ extension Database {
                         // One migrating process at a time; released at COMMIT/ROLLBACK.
                         try await tx.query("SELECT pg_advisory_xact_lock(727274)")
                     }
+                    // Inside the lock: PostgreSQL refuses two concurrent creations of one table.
+                    try await tx.query(Self.createMigrationsTable)
                     if try await tx.first("SELECT id FROM rw_migrations WHERE id = \(migration.id)") != nil {
                         return false
                     }
@@ -50,7 +53,11 @@ extension Database {
 
     /// The ids of the migrations recorded as applied, oldest first.
     public func appliedMigrations() async throws(DatabaseError) -> [String] {
-        _ = try await rawQuery("CREATE TABLE IF NOT EXISTS rw_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        // Only read: the table is created where migrations are applied, under their lock.
+        let table: SQL = dialect == .postgres
+            ? "SELECT 1 AS found FROM pg_tables WHERE tablename = \(Self.migrationsTable)"
+            : "SELECT 1 AS found FROM sqlite_master WHERE name = \(Self.migrationsTable)"
+        guard try await !rawQuery(table).isEmpty else { return [] }
         var ids: [String] = []
         for row in try await rawQuery("SELECT id FROM rw_migrations ORDER BY applied_at, id") {
             ids.append(try row.decode("id", as: String.self))

@@ -43,9 +43,9 @@ final class PostgresBackend: DatabaseBackend {
     }
 
     /// Runs `body` with a connection of the pool, lent to this caller alone whatever the `use`.
-    /// A connection found closed before anything was
-    /// sent on it (the server ended it, and the pool has not heard yet) is given back once the
-    /// pool has heard, and `body` runs on another: a lost idle connection fails no statement.
+    /// A connection found closed before anything was sent on it (the server ended it, and the
+    /// pool has not heard yet) is given back once the pool has heard, and `body` runs on
+    /// another: a lost idle connection fails no statement.
     func withConnection<R: Sendable>(for use: ConnectionUse, _ body: @Sendable (any BackendConnection) async throws -> R) async throws -> R {
         do {
             return try await withoutActuallyEscaping(body) { body in

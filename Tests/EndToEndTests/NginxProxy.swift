@@ -13,12 +13,10 @@ final class NginxProxy: Sendable {
     let port: Int
     /// The base URL of the proxy.
     var address: String { "http://127.0.0.1:\(port)" }
-    private let folder: URL
     private let master: ChildProcess
 
-    private init(port: Int, folder: URL, master: ChildProcess) {
+    private init(port: Int, master: ChildProcess) {
         self.port = port
-        self.folder = folder
         self.master = master
     }
 
@@ -67,7 +65,7 @@ final class NginxProxy: Sendable {
         let file = folder.appendingPathComponent("nginx.conf")
         try configuration.write(to: file, atomically: true, encoding: .utf8)
         let master = try ChildProcess(executable, ["-c", file.path, "-p", folder.path, "-e", folder.appendingPathComponent("error.log").path])
-        let proxy = NginxProxy(port: port, folder: folder, master: master)
+        let proxy = NginxProxy(port: port, master: master)
         let deadline = ContinuousClock.now + .seconds(20)
         while !Self.accepts(port: port) {
             guard ContinuousClock.now < deadline, master.process.isRunning else {
@@ -83,12 +81,6 @@ final class NginxProxy: Sendable {
     /// Stops nginx (SIGQUIT: workers finish what they serve) and waits for it to exit.
     func stop() async {
         _ = await master.stop(SIGQUIT)
-    }
-
-    /// The lines nginx's access log holds so far.
-    func accessLog() -> [String] {
-        ((try? String(contentsOf: folder.appendingPathComponent("access.log"), encoding: .utf8)) ?? "")
-            .split(separator: "\n").map(String.init)
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.

@@ -47,11 +47,13 @@ public final class PostgresCluster: Sendable {
     /// Stops the server (fast shutdown: its clients' connections are closed) and keeps the
     /// folder, so ``startServer()`` starts it again with the same data on the same port.
     public func stopServer() async throws {
-        try await Self.onThread {
-            try self.asServerUser(Self.binaries!.appendingPathComponent("pg_ctl").path, [
-                "-D", self.folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop",
-            ])
-        }
+        try await Self.onThread { try self.stopServerBlocking() }
+    }
+
+    private func stopServerBlocking() throws {
+        try asServerUser(Self.binaries!.appendingPathComponent("pg_ctl").path, [
+            "-D", folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop",
+        ])
     }
 
     /// Starts the server ``stopServer()`` stopped and waits until it accepts connections.
@@ -107,11 +109,7 @@ public final class PostgresCluster: Sendable {
     }
 
     private func stopBlocking() {
-        if let binaries = Self.binaries {
-            try? asServerUser(binaries.appendingPathComponent("pg_ctl").path, [
-                "-D", folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop",
-            ])
-        }
+        if Self.binaries != nil { try? stopServerBlocking() }
         try? FileManager.default.removeItem(at: folder)
     }
 

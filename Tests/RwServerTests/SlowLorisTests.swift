@@ -122,7 +122,13 @@ import Testing
     /// `pace` + 1 s (a starved test process: rounds of 7 s were seen with two test runs and a
     /// build on two cores) no longer counts: the server may rightly have cut it. At least half
     /// of the connections must keep the pace, or the check fails as inconclusive.
-    static func expectSlowBodiesKept(_ server: FaultServer, clients: Int, pace: Duration, lasting: Duration) async throws {
+    ///
+    /// With `othersAsking` false no normal requests are asked: a check meant to see trickling
+    /// connections cut uses an idle timeout short enough that a starved machine may rightly cut a
+    /// normal request's connection too.
+    static func expectSlowBodiesKept(
+        _ server: FaultServer, clients: Int, pace: Duration, lasting: Duration, othersAsking: Bool = true
+    ) async throws {
         struct Trickle {
             let connection: RawConnection
             var lastSent: ContinuousClock.Instant
@@ -131,7 +137,7 @@ import Testing
         }
         var slow: [Trickle] = []
         let start = ContinuousClock.now
-        let normal = Task { try await Self.askMeanwhile(server, for: lasting / 2) }
+        let normal = Task { othersAsking ? try await Self.askMeanwhile(server, for: lasting / 2) : [] }
         var round = 0
         var longestRound = Duration.zero
         while ContinuousClock.now - start < lasting || slow.count < clients {
@@ -160,7 +166,7 @@ import Testing
         }
         let trickleEnd = ContinuousClock.now
         let requests = try await normal.value
-        #expect(!requests.isEmpty)
+        #expect(!othersAsking || !requests.isEmpty)
         for request in requests {
             #expect(
                 request.answered < trickleEnd,
@@ -187,11 +193,13 @@ import Testing
     }
 
     /// The check above fails when the server cuts trickling bodies: here the bytes come slower
-    /// than the idle timeout, as if the server did not count them as activity.
+    /// than the idle timeout, as if the server did not count them as activity. (No normal requests
+    /// are asked: under a 1 s idle timeout a starved machine may cut theirs as well, as seen in CI.)
     @Test func aCutTrickleFailsTheCheck() async throws {
         try await FaultServer.with(["--idle-timeout", "1"]) { server in
             try await withKnownIssue("the trickling connections are cut") {
-                try await Self.expectSlowBodiesKept(server, clients: 3, pace: .milliseconds(1500), lasting: .milliseconds(3500))
+                try await Self.expectSlowBodiesKept(
+                    server, clients: 3, pace: .milliseconds(1500), lasting: .milliseconds(3500), othersAsking: false)
             } matching: { issue in
                 issue.comments.contains { $0.rawValue.contains("trickling connection") }
             }

@@ -11,6 +11,7 @@ final class RequestRun: Sendable {
     }
 
     private let phase = Mutex(Phase.running)
+    private let handler = Mutex<Task<Void, Never>?>(nil)
     /// The watchdog's deadline for this request, once scheduled.
     let deadline = Mutex<Watchdog.Token?>(nil)
 
@@ -37,8 +38,15 @@ final class RequestRun: Sendable {
         phase.withLock { phase in
             guard case .running = phase else { return false }
             phase = .timedOut
+            handler.withLock { $0?.cancel() }
             return true
         }
+    }
+
+    /// Attaches the handler's task, cancelling it at once if the request has already timed out.
+    func attach(_ task: Task<Void, Never>) {
+        handler.withLock { $0 = task }
+        if phase.withLock({ if case .running = $0 { false } else { true } }) { task.cancel() }
     }
 
     /// Whether the handler has not returned, although its request timed out.

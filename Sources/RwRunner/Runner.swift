@@ -13,8 +13,12 @@ import Synchronization
 ///
 /// Frames are read by one thread (the caller of ``serve()``). Each request runs as a task of its
 /// own, and its response is sent as soon as it is ready, so responses leave in the order handlers
-/// finish, with the request's stream id. Loads and state listings are answered on the reading
-/// thread, in order.
+/// finish, with the request's stream id. The last request frame that has arrived starts on the
+/// reading thread and keeps it until its handler first suspends: a page that never suspends is
+/// answered without waking a thread of the pool (a thread hop costs more than such a page), and
+/// a handler that computes without suspending holds up the frames after it for that long.
+/// Requests with frames already waiting behind them start on the pool. Loads and state listings
+/// are answered on the reading thread, in order.
 ///
 /// With a request timeout, every request is answered within it: a handler still running then
 /// is cancelled and the front gets a ``Frame/Kind/timedOut`` frame instead of a response. A
@@ -51,9 +55,9 @@ final class Runner: Sendable {
     /// Answers frames until the front closes the connection; returns why reading stopped
     /// (`nil`: closed cleanly).
     func serve() -> WireError? {
-        connection.read { frame in
+        connection.read { frame, moreWaiting in
             switch frame.kind {
-            case .request: respond(to: frame)
+            case .request: respond(to: frame, immediately: !moreWaiting)
             case .load: send(Frame(.loaded, stream: frame.stream, json: load(frame)))
             case .state: send(Frame(.stateList, stream: frame.stream, json: StateRegistry.shared.entries()))
             case .credit:
@@ -102,8 +106,10 @@ final class Runner: Sendable {
         await self.stream(response, rest: rest, on: stream)
     }
 
-    /// Starts the handler of one request frame.
-    private func respond(to frame: Frame) {
+    /// Starts the handler of one request frame. `immediately`: the handler runs on this thread
+    /// until it first suspends (most pages never do, and are answered without waking a thread
+    /// of the pool); otherwise, with frames waiting behind it, it starts on the pool.
+    private func respond(to frame: Frame, immediately: Bool) {
         let stream = frame.stream
         guard let request = try? WireCodec.decodeRequest(frame.payload) else {
             return send(RwResponse(status: 400, text: "The runner received a malformed request frame.\n"), stream: stream)
@@ -113,33 +119,29 @@ final class Runner: Sendable {
             return send(RwResponse(status: 503, text: "No generation is loaded yet.\n"), stream: stream)
         }
         let run = RequestRun()
-        guard let timeout = requestTimeout else {
-            Task { [self] in
-                let response = await entry.handle(request)
-                if run.handlerReturned() { await answer(response, stream: stream) }
+        if let timeout = requestTimeout {
+            // Scheduled before the handler starts: it may run to its end right here.
+            let deadline = watchdog.schedule(after: timeout) { [self] in
+                // Timed out: cancel, answer at once, then make sure the handler ends.
+                guard run.timeoutPassed() else { return }
+                let grace = min(timeout, .seconds(5))
+                send(Frame(.timedOut, stream: stream, json: RequestTimedOut(seconds: timeout.seconds, graceSeconds: grace.seconds)))
+                watchdog.schedule(after: grace) { [self] in
+                    guard run.isStuck else { return }
+                    exitStuck(
+                        StuckHandler(method: request.method, path: request.path, timeoutSeconds: timeout.seconds, graceSeconds: grace.seconds))
+                }
             }
-            return
+            run.deadline.withLock { $0 = deadline }
         }
-        let task = Task { [self, watchdog] in
+        let handle: @Sendable () async -> Void = { [self, watchdog] in
             let response = await entry.handle(request)
             let answered = run.handlerReturned()
             // Finished requests leave no deadline behind.
             if let deadline = run.deadline.withLock({ $0 }) { watchdog.cancel(deadline) }
             if answered { await answer(response, stream: stream) }
         }
-        let deadline = watchdog.schedule(after: timeout) { [self] in
-            // Timed out: cancel, answer at once, then make sure the handler ends.
-            guard run.timeoutPassed() else { return }
-            task.cancel()
-            let grace = min(timeout, .seconds(5))
-            send(Frame(.timedOut, stream: stream, json: RequestTimedOut(seconds: timeout.seconds, graceSeconds: grace.seconds)))
-            watchdog.schedule(after: grace) { [self] in
-                guard run.isStuck else { return }
-                exitStuck(
-                    StuckHandler(method: request.method, path: request.path, timeoutSeconds: timeout.seconds, graceSeconds: grace.seconds))
-            }
-        }
-        run.deadline.withLock { $0 = deadline }
+        run.attach(immediately ? Task.immediate(operation: handle) : Task(operation: handle))
     }
 
     /// Tells the front why, writes it to standard error, and ends the process at once with

@@ -20,29 +20,34 @@ public final class FrameConnection: Sendable {
     }
 
     /// Reads frames on the calling thread until the connection ends, calling `onFrame` with
-    /// each in arrival order, and `tick` at least every `interval` (when given) whether frames
-    /// arrive or not. Returns `nil` when the peer closed the connection between frames, or why
+    /// each in arrival order (and whether more frames have already arrived after it), and `tick`
+    /// at least every `interval` (when given) whether frames arrive or not. Returns `nil` when the peer closed the connection between frames, or why
     /// reading stopped: ``WireError/closed`` in the middle of a frame, ``WireError/malformed(_:)``.
     public func read(
-        tick: () -> Void = {}, every interval: Duration? = nil, onFrame: (Frame) -> Void
+        tick: () -> Void = {}, every interval: Duration? = nil, onFrame: (_ frame: Frame, _ moreWaiting: Bool) -> Void
     ) -> WireError? {
         var decoder = FrameDecoder()
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         let milliseconds = interval.map { Int32(max(1, $0.seconds * 1000)) }
         var lastTick = DispatchTime.now()
         do throws(WireError) {
+            // One blocking receive per wait, bounded by the tick interval: no poll before it.
+            if let milliseconds { try socket.limitReceiveWait(milliseconds: milliseconds) }
             while true {
-                while let frame = try decoder.next() { onFrame(frame) }
+                var next = try decoder.next()
+                while let frame = next {
+                    next = try decoder.next()
+                    onFrame(frame, next != nil)
+                }
+                let count = try socket.receive(into: &buffer)
                 if let milliseconds {
-                    let readable = try socket.waitReadable(milliseconds: milliseconds)
                     let now = DispatchTime.now()
                     if now.uptimeNanoseconds - lastTick.uptimeNanoseconds >= UInt64(milliseconds) * 1_000_000 {
                         lastTick = now
                         tick()
                     }
-                    guard readable else { continue }
                 }
-                let count = try socket.receive(into: &buffer)
+                guard let count else { continue }
                 guard count > 0 else { return decoder.hasPartialFrame ? .closed : nil }
                 decoder.append(buffer[0..<count])
             }

@@ -49,7 +49,7 @@ public final class MultiplexedClient: Sendable {
     /// (`nil`: the peer closed it cleanly), after every waiting request has failed.
     public func start(onEvent: @escaping @Sendable (Frame) -> Void, onEnd: @escaping @Sendable (WireError?) -> Void) {
         let thread = Thread { [self] in
-            let error = connection.read(tick: expire, every: .milliseconds(100)) { frame in
+            let error = connection.read(tick: expire, every: .milliseconds(100)) { frame, _ in
                 if frame.stream == Frame.unsolicited {
                     onEvent(frame)
                 } else {

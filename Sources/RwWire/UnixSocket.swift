@@ -87,14 +87,24 @@ public final class UnixSocket: Sendable {
     }
 
     /// Reads what has arrived, up to `buffer.count` bytes, waiting for at least one; 0 at the
-    /// end of the stream.
-    public func receive(into buffer: inout [UInt8]) throws(WireError) -> Int {
+    /// end of the stream, `nil` when the wait set with ``limitReceiveWait(milliseconds:)``
+    /// passed first.
+    public func receive(into buffer: inout [UInt8]) throws(WireError) -> Int? {
         while true {
             let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
             if received >= 0 { return received }
             if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
             if errno == ECONNRESET { return 0 }
             throw .system("recv", errno)
+        }
+    }
+
+    /// Makes each ``receive(into:)`` wait at most `milliseconds` for bytes.
+    public func limitReceiveWait(milliseconds: Int32) throws(WireError) {
+        var limit = timeval(tv_sec: Int(milliseconds / 1000), tv_usec: Int(milliseconds % 1000) * 1000)
+        guard setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+            throw .system("setsockopt(SO_RCVTIMEO)", errno)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import RwState
 import RwWire
 import Testing
@@ -107,5 +108,30 @@ import Testing
         }
         #expect(LoadOutcome.loaded.failure == nil)
         #expect(LoadOutcome.refused(reason: "deps abc").failure == "deps abc")
+    }
+
+    /// Frames that arrived together are delivered in order, each saying whether another one has
+    /// already arrived after it; a bounded wait ticks while nothing arrives and reading goes on.
+    @Test func aReaderSeesWhichFramesHaveOthersWaitingBehindThem() throws {
+        let (reading, writing) = try UnixSocket.pair()
+        let frames = [Frame(.request, stream: 1, Array("a".utf8)), Frame(.request, stream: 2, []), Frame(.load, stream: 3, [])]
+        try writing.send(frames.flatMap(\.bytes))
+        var seen: [(UInt32, Bool)] = []
+        var ticks = 0
+        let outcome = FrameConnection(reading).read(tick: { ticks += 1 }, every: .milliseconds(20)) { frame, moreWaiting in
+            seen.append((frame.stream, moreWaiting))
+            if frame.stream == 3 {
+                // Sent after the reader has waited (and ticked) with nothing to read.
+                Thread {
+                    Thread.sleep(forTimeInterval: 0.1)  // leaves the reader idle for several ticks
+                    try? writing.send(Frame(.request, stream: 4, []).bytes)
+                    writing.shutdown()
+                }.start()
+            }
+        }
+        #expect(outcome == nil)
+        #expect(seen.map(\.0) == [1, 2, 3, 4])
+        #expect(seen.map(\.1) == [true, true, false, false])
+        #expect(ticks >= 2, "the reader ticked \(ticks) times while waiting 100 ms at 20 ms")
     }
 }

@@ -16,7 +16,7 @@ import Testing
             let (stream, sink) = AsyncStream.makeStream(of: Frame.self)
             received = stream
             Thread { [connection] in
-                _ = connection.read { sink.yield($0) }
+                _ = connection.read { frame, _ in sink.yield(frame) }
                 sink.finish()
             }.start()
         }

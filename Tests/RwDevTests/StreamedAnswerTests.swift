@@ -24,7 +24,7 @@ import Testing
             let (stream, sink) = AsyncStream.makeStream(of: Frame.self)
             requests = stream
             Thread { [connection, credits] in
-                _ = connection.read { frame in
+                _ = connection.read { frame, _ in
                     switch frame.kind {
                     case .credit: credits.grant((try? frame.decode(StreamCredit.self).bytes) ?? 0, to: frame.stream)
                     case .cancel: credits.cancel(frame.stream)

@@ -169,6 +169,12 @@ final class DevSession: Sendable {
             let loaded = await runner.load(image, depsHash: deps.hash)
             if let message = loaded.outcome.failure {
                 record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .loadFailed, deps.hash) { _ in }
+                // swiftc may have read a file while it was being saved again and compiled what it
+                // saw (an image missing a symbol); the next reload, already queued, decides.
+                if shared.withLock({ !$0.pendingFiles.isEmpty }) {
+                    terminal.info("… gen \(generation) · \(trigger) · load failed while files were saved again; building again")
+                    return false
+                }
                 terminal.error("✗ gen \(generation) · \(trigger) · load failed: \(message)")
                 await liveReload.error(title: "Load failed: generation \(generation)", message: message)
                 return false

@@ -57,7 +57,9 @@ public enum DevServer {
             terminal.warning("⚠ listening on \(options.host): anyone who can reach this machine can use the dev server")
         }
         // Before any build: finding out only after minutes of compiling would waste them.
-        try PortAvailability.requireFree(host: options.host, port: options.port)
+        if PortAvailability.isInUse(host: options.host, port: options.port) {
+            throw RwError(PortAvailability.inUseMessage(host: options.host, port: options.port))
+        }
         let package = try DevPackage(path: options.packagePath, target: options.target)
         // The runner inherits the environment: `asset(_:)` fingerprints files of the folder the
         // front serves.

@@ -4,26 +4,27 @@ import Foundation
     import Glibc
 #endif
 
-/// Whether the dev server can listen on a TCP port, and which process holds it when it cannot.
-public enum PortAvailability {
+/// Whether a server can listen on a TCP port, and which process holds it when it cannot: the dev
+/// server checks before it builds anything, and both servers name the holder when listening fails.
+package enum PortAvailability {
     /// A process listening on a port.
-    public struct Holder: Sendable, Equatable {
+    package struct Holder: Sendable, Equatable {
         /// Its process id.
-        public let pid: Int32
+        package let pid: Int32
         /// Its program name (the first command-line argument's last path component).
-        public let name: String
+        package let name: String
     }
 
-    /// Returns normally when `port` on `host` can be bound now (or is 0, or `host` does not
-    /// resolve: listening reports that itself); otherwise fails with ``inUseMessage(host:port:)``.
-    /// It binds the address `host` resolves to first, as the server will, and closes it at once.
-    public static func requireFree(host: String, port: Int) throws {
-        guard port > 0, port < 65536, isInUse(host: host, port: port) else { return }
-        throw RwError(inUseMessage(host: host, port: port))
+    /// Whether `port` on `host` cannot be bound now (`false` for port 0, or when `host` does not
+    /// resolve: listening reports that itself). It binds the address `host` resolves to first,
+    /// as the server will, and closes it at once.
+    package static func isInUse(host: String, port: Int) -> Bool {
+        guard port > 0, port < 65536 else { return false }
+        return bindFails(host: host, port: port)
     }
 
     /// One line naming the port and, when /proc tells, the process listening on it.
-    public static func inUseMessage(host: String, port: Int) -> String {
+    package static func inUseMessage(host: String, port: Int) -> String {
         let holders = listeners(port: port)
         let by = holders.isEmpty ? "" : " by " + holders.map { "pid \($0.pid) (\($0.name))" }.joined(separator: ", ")
         return "port \(port) on \(host) is already in use\(by); stop it or pick another port with --port (0 picks a free one)"
@@ -31,7 +32,7 @@ public enum PortAvailability {
 
     /// The processes this user can see listening on TCP `port` (any address, IPv4 or IPv6),
     /// found from the listening sockets' inodes in /proc/net/tcp{,6} and the links in /proc/*/fd.
-    public static func listeners(port: Int) -> [Holder] {
+    package static func listeners(port: Int) -> [Holder] {
         let inodes = listeningInodes(port: port)
         guard !inodes.isEmpty, let pids = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
         var holders: [Holder] = []
@@ -49,7 +50,7 @@ public enum PortAvailability {
         return holders
     }
 
-    private static func isInUse(host: String, port: Int) -> Bool {
+    private static func bindFails(host: String, port: Int) -> Bool {
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -35,9 +35,24 @@ public func serve(_ app: App, options: ServeOptions) async throws {
 /// Reads ``ServeOptions`` from the environment (`RW_HOST`, `RW_PORT` …) and the process's
 /// command-line arguments (which win) and serves `app`; prints usage and exits on invalid
 /// arguments or variables.
+///
+/// When the server cannot listen or stops with an error, it writes one line to standard error
+/// (for a port in use: the port and, when the system tells, the process holding it) and exits
+/// with status 1, instead of the trap that an error thrown from top-level code would be. It does
+/// not throw; it is `throws` so that `try await serve(app)` entry points stay valid.
 public func serve(_ app: App) async throws {
     let options = ServeOptions.parseOrExit(environment: ProcessInfo.processInfo.environment)
-    try await serve(app, options: options)
+    let problem: String
+    do {
+        try await serve(app, options: options)
+        return
+    } catch let error as IOError where error.errnoCode == EADDRINUSE {
+        problem = PortAvailability.inUseMessage(host: options.host, port: options.port)
+    } catch {
+        problem = "the server stopped: \(error)"
+    }
+    FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
+    exit(1)
 }
 
 extension ServeOptions {

@@ -87,6 +87,33 @@ final class FaultServer: @unchecked Sendable {
         return FaultServer(process: process, output: output, errorLog: errorLog, port: port, root: root)
     }
 
+    /// Runs the executable with `arguments` added to `--host 127.0.0.1 --public <empty folder>`
+    /// until it exits by itself (a server that cannot start); returns how it ended and what it
+    /// wrote to standard error.
+    static func runToExit(_ arguments: [String]) async throws -> (
+        reason: Process.TerminationReason, status: Int32, standardError: String
+    ) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rw-fault-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["--host", "127.0.0.1", "--public", folder.path] + arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let standardError = await withCheckedContinuation { continuation in
+            Thread {
+                let data = errors.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }.start()
+        }
+        return (process.terminationReason, process.terminationStatus, standardError)
+    }
+
     struct StartFailure: Error, CustomStringConvertible {
         var description: String { "rw-fault-server did not print its address" }
     }

@@ -140,6 +140,9 @@ final class DevSession: Sendable {
         if loaded { await liveReload.reload() }
     }
 
+    /// Whether files were saved since the current reload took its files: a reload is queued.
+    private var savedAgain: Bool { shared.withLock { !$0.pendingFiles.isEmpty } }
+
     /// Builds and loads one generation behind the closed gate; `true` when it is serving.
     private func buildAndLoad(_ generation: Int, started: Date, trigger: String, cause: ReloadCause) async -> Bool {
         let built: Result<AppImage, BuildFailure>
@@ -154,7 +157,7 @@ final class DevSession: Sendable {
         case .failure(let failure):
             // A save made during the build may have caused the failure (swiftc refuses an input
             // modified while it compiles); the next reload, already queued, decides.
-            let superseded = shared.withLock { !$0.pendingFiles.isEmpty }
+            let superseded = savedAgain
             record(generation, started, trigger, failure.buildMilliseconds, 0, .buildFailed, deps.hash) {
                 if !superseded { $0.lastFailure = failure }
             }
@@ -171,7 +174,7 @@ final class DevSession: Sendable {
                 record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .loadFailed, deps.hash) { _ in }
                 // swiftc may have read a file while it was being saved again and compiled what it
                 // saw (an image missing a symbol); the next reload, already queued, decides.
-                if shared.withLock({ !$0.pendingFiles.isEmpty }) {
+                if savedAgain {
                     terminal.info("… gen \(generation) · \(trigger) · load failed while files were saved again; building again")
                     return false
                 }

@@ -46,7 +46,7 @@ final class RequestRun: Sendable {
     /// Attaches the handler's task, cancelling it at once if the request has already timed out.
     func attach(_ task: Task<Void, Never>) {
         handler.withLock { $0 = task }
-        if phase.withLock({ if case .running = $0 { false } else { true } }) { task.cancel() }
+        if phase.withLock({ if case .timedOut = $0 { true } else { false } }) { task.cancel() }
     }
 
     /// Whether the handler has not returned, although its request timed out.

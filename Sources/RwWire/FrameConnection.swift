@@ -21,8 +21,9 @@ public final class FrameConnection: Sendable {
 
     /// Reads frames on the calling thread until the connection ends, calling `onFrame` with
     /// each in arrival order (and whether more frames have already arrived after it), and `tick`
-    /// at least every `interval` (when given) whether frames arrive or not. Returns `nil` when the peer closed the connection between frames, or why
-    /// reading stopped: ``WireError/closed`` in the middle of a frame, ``WireError/malformed(_:)``.
+    /// at least every `interval` (when given) whether frames arrive or not. Returns `nil` when
+    /// the peer closed the connection between frames, or why reading stopped:
+    /// ``WireError/closed`` in the middle of a frame, ``WireError/malformed(_:)``.
     public func read(
         tick: () -> Void = {}, every interval: Duration? = nil, onFrame: (_ frame: Frame, _ moreWaiting: Bool) -> Void
     ) -> WireError? {

@@ -111,7 +111,9 @@ final class RunnerSupervisor: Sendable {
         } catch {
             // The run this request went to, even when a new one has started since. Writing a
             // backtrace takes seconds on a busy machine.
-            return .crashed(await life.crash(within: .seconds(60)), cause: "\(error)")
+            let crash = await life.crash(within: .seconds(60))
+            retire(life)
+            return .crashed(crash, cause: "\(error)")
         }
     }
 
@@ -168,6 +170,18 @@ final class RunnerSupervisor: Sendable {
         Task {
             guard case .crashed(let crash) = await life.exit(), !state.withLock({ $0.stopping }) else { return }
             await restart(after: crash)
+        }
+    }
+
+    /// Stops sending to `life` once it has exited, unless a newer runner serves already; the
+    /// restart that follows every crash makes a runner ready again.
+    ///
+    /// A request answered with the crash must not let the next one reach the dead runner: the
+    /// task that watches `life` exit and starts the restart may not have run yet.
+    private func retire(_ life: RunnerProcess) {
+        guard !life.isRunning else { return }
+        state.withLock { state in
+            if state.life === life { state.ready = false }
         }
     }
 

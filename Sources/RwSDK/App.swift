@@ -209,13 +209,15 @@ public struct App: Sendable {
         return finish(RwResponse(status: 303, headers: ["Location": back]), info)
     }
 
-    /// The path of `referer` as a redirect target that stays on this site: still percent-encoded
-    /// (a decoded `%2F%2Fevil.example` would read as another host) and with one leading slash
+    /// The path and query of `referer` as a redirect target that stays on this site, so a form
+    /// on `/search?q=swift` leads back there: still percent-encoded (a decoded
+    /// `%2F%2Fevil.example` would read as another host) and with one leading slash
     /// (`//evil.example` is another host to a browser); `/` when there is none.
     static func localPath(ofReferer referer: String?) -> String {
-        guard let referer, let path = URLComponents(string: referer)?.percentEncodedPath else { return "/" }
-        let rest = path.drop { $0 == "/" || $0 == "\\" }
-        return "/" + rest
+        guard let referer, let components = URLComponents(string: referer) else { return "/" }
+        let rest = components.percentEncodedPath.drop { $0 == "/" || $0 == "\\" }
+        let query = components.percentEncodedQuery.map { "?" + $0 } ?? ""
+        return "/" + rest + query
     }
 
     /// Applies the status and headers handlers chose through ``requestInfo``: a chosen field

@@ -44,7 +44,7 @@ struct Sum: Codable, Sendable { let a: Int; let b: Int }
             body: "name=J%C3%BCrgen+K"
         )
         #expect(response.status == 303)
-        #expect(response.headers["Location"] == "/page")
+        #expect(response.headers["Location"] == "/page?x=1")
         #expect(response.headers["X-Hello"] == "Jürgen K")
     }
 

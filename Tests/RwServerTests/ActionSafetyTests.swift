@@ -69,13 +69,14 @@ import Testing
     }
 
     /// A form posted from a page whose URL starts with `//host` (or hides it as `%2F%2Fhost`)
-    /// is sent back to a path on this site, never to that host.
+    /// is sent back to a path on this site, never to that host; the page's query is kept.
     @Test func redirectBackAfterAFormStaysOnTheSite() async throws {
         try await FaultServer.with { server in
             let site = "http://127.0.0.1:\(server.port)"
             let cases = [
-                ("\(site)/page?x=1", "/page"),
+                ("\(site)/page?x=1&q=a%20b", "/page?x=1&q=a%20b"),
                 ("\(site)//evil.example/x", "/evil.example/x"),
+                ("\(site)//evil.example/x?y=//other.example", "/evil.example/x?y=//other.example"),
                 ("\(site)/%2F%2Fevil.example", "/%2F%2Fevil.example"),
                 ("\(site)/%5C%5Cevil.example", "/%5C%5Cevil.example"),
                 ("\(site)/\\evil.example", "/%5Cevil.example"),

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import RwSDK
 public import RwServer
 
@@ -96,7 +97,9 @@ public enum DevServer {
         var logger = Logger(label: "rw.dev")
         logger.logLevel = options.verbose ? .info : .warning
         // The production server's assembly: the same limits, idle timeout, closing and public
-        // files, around the dev responder.
+        // files, around the dev responder. The front serves one developer's requests while the
+        // runner does the work, so one event loop thread serves them (see `EventLoopExecutor`).
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let application = ServerAssembly.application(
             responder: DevResponder(session: session, gateTimeout: options.gateTimeout, maxBodySize: options.maxBodySize),
             host: options.host,
@@ -104,13 +107,17 @@ public enum DevServer {
             publicDirectory: package.directory.appendingPathComponent("public").path,
             idleTimeout: ServeOptions.idleTimeLimit(seconds: options.idleTimeout),
             serverName: "rw-dev",
+            eventLoopGroup: .shared(eventLoops),
             logger: logger,
             onListening: { port in
                 terminal.success("➜ listening on http://\(options.host):\(port)/  (state: /_rw/state)")
             }
         )
+        defer { eventLoops.shutdownGracefully { _ in } }
         do {
-            try await application.runService()
+            try await withTaskExecutorPreference(EventLoopExecutor(eventLoops.next())) {
+                try await application.runService()
+            }
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw RwError(PortAvailability.inUseMessage(host: options.host, port: options.port))
         }

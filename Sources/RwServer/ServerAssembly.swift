@@ -12,8 +12,9 @@ package import NIOCore
 /// the 413 for an oversized body, which the responders enforce), and serves files from
 /// `publicDirectory` for GET and HEAD requests `responder` answers with 404.
 package enum ServerAssembly {
-    /// The application serving `responder` on `host`:`port`; `onListening` gets the port
-    /// actually bound (the chosen one when `port` is 0) once it listens.
+    /// The application serving `responder` on `host`:`port` with the event loops of
+    /// `eventLoopGroup`; `onListening` gets the port actually bound (the chosen one when `port`
+    /// is 0) once it listens.
     package static func application<Inner: HTTPResponder>(
         responder: Inner,
         host: String,
@@ -21,6 +22,7 @@ package enum ServerAssembly {
         publicDirectory: String,
         idleTimeout: TimeAmount?,
         serverName: String,
+        eventLoopGroup: EventLoopGroupProvider = .singleton,
         logger: Logger,
         onListening: @escaping @Sendable (_ port: Int) -> Void
     ) -> Application<PublicFilesResponder<Inner>> where Inner.Context == BasicRequestContext {
@@ -29,6 +31,7 @@ package enum ServerAssembly {
             server: .http1(configuration: .init(additionalChannelHandlers: [CloseAfterResponseHandler()], idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
+            eventLoopGroupProvider: eventLoopGroup,
             logger: logger
         )
     }

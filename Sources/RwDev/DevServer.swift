@@ -59,7 +59,7 @@ public enum DevServer {
         }
         // Before any build: finding out only after minutes of compiling would waste them.
         if PortAvailability.isInUse(host: options.host, port: options.port) {
-            throw RwError(PortAvailability.inUseMessage(host: options.host, port: options.port))
+            throw PortInUseError(host: options.host, port: options.port)
         }
         let package = try DevPackage(path: options.packagePath, target: options.target)
         // The runner inherits the environment: `asset(_:)` fingerprints files of the folder the
@@ -98,7 +98,8 @@ public enum DevServer {
         logger.logLevel = options.verbose ? .info : .warning
         // The production server's assembly: the same limits, idle timeout, closing and public
         // files, around the dev responder. The front serves one developer's requests while the
-        // runner does the work, so one event loop thread serves them (see `EventLoopExecutor`).
+        // runner does the work: one event loop thread serves them, and a runner's answer wakes
+        // only that thread (see `EventLoopExecutor`).
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let application = ServerAssembly.application(
             responder: DevResponder(session: session, gateTimeout: options.gateTimeout, maxBodySize: options.maxBodySize),
@@ -114,12 +115,8 @@ public enum DevServer {
             }
         )
         defer { eventLoops.shutdownGracefully { _ in } }
-        do {
-            try await withTaskExecutorPreference(EventLoopExecutor(eventLoops.next())) {
-                try await application.runService()
-            }
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw RwError(PortAvailability.inUseMessage(host: options.host, port: options.port))
+        try await withTaskExecutorPreference(EventLoopExecutor(eventLoops)) {
+            try await ServerAssembly.run(application, host: options.host, port: options.port)
         }
     }
 }

@@ -29,7 +29,7 @@ public func serve(_ app: App, options: ServeOptions) async throws {
             FileHandle.standardOutput.write(Data("listening on http://\(options.host):\(port)\n".utf8))
         }
     )
-    try await application.runService()
+    try await ServerAssembly.run(application, host: options.host, port: options.port)
 }
 
 /// Reads ``ServeOptions`` from the environment (`RW_HOST`, `RW_PORT` …) and the process's
@@ -46,8 +46,8 @@ public func serve(_ app: App) async throws {
     do {
         try await serve(app, options: options)
         return
-    } catch let error as IOError where error.errnoCode == EADDRINUSE {
-        problem = PortAvailability.inUseMessage(host: options.host, port: options.port)
+    } catch let error as PortInUseError {
+        problem = error.description
     } catch {
         problem = "the server stopped: \(error)"
     }

@@ -1,3 +1,4 @@
+import Foundation
 package import Hummingbird
 package import Logging
 package import NIOCore
@@ -34,5 +35,15 @@ package enum ServerAssembly {
             eventLoopGroupProvider: eventLoopGroup,
             logger: logger
         )
+    }
+
+    /// Runs `application` until it stops; a port already in use ends it with ``PortInUseError``
+    /// (`port` as asked, so 0 never is).
+    package static func run(_ application: some ApplicationProtocol, host: String, port: Int) async throws {
+        do {
+            try await application.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw PortInUseError(host: host, port: port)
+        }
     }
 }

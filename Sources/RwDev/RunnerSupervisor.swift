@@ -14,6 +14,8 @@ final class RunnerSupervisor: Sendable {
         var life: RunnerProcess?
         /// Whether `life` is serving (not crashed, not restarting).
         var ready = false
+        /// `life` while it is ready and its process runs.
+        var serving: RunnerProcess? { ready && life?.isRunning == true ? life : nil }
         /// Why no runner serves, once a restart failed.
         var failure: String?
         var stopping = false
@@ -47,7 +49,7 @@ final class RunnerSupervisor: Sendable {
     }
 
     /// The serving runner's process id, if one serves.
-    var runnerPID: Int32? { state.withLock { $0.ready ? $0.life?.pid : nil } }
+    var runnerPID: Int32? { state.withLock { $0.serving?.pid } }
 
     /// Starts the runner; returns once it is ready.
     func start() async throws {
@@ -111,9 +113,7 @@ final class RunnerSupervisor: Sendable {
         } catch {
             // The run this request went to, even when a new one has started since. Writing a
             // backtrace takes seconds on a busy machine.
-            let crash = await life.crash(within: .seconds(60))
-            retire(life)
-            return .crashed(crash, cause: "\(error)")
+            return .crashed(await life.crash(within: .seconds(60)), cause: "\(error)")
         }
     }
 
@@ -144,11 +144,15 @@ final class RunnerSupervisor: Sendable {
 
     /// The runner to send to: at once when one serves, after the restart while one restarts,
     /// `nil` when none can.
+    ///
+    /// A runner whose process has exited is not sent to, even before the task that watches it
+    /// exit has started the restart: a request answered with a crash must not let the next one,
+    /// or a load, reach the dead runner.
     private func servingLife() async -> RunnerProcess? {
-        if let life = state.withLock({ $0.ready ? $0.life : nil }) { return life }
+        if let life = state.withLock({ $0.serving }) { return life }
         return await withCheckedContinuation { continuation in
             let life = state.withLock { state -> RunnerProcess?? in
-                if state.ready { return .some(state.life) }
+                if let life = state.serving { return .some(life) }
                 if state.failure != nil || state.stopping { return .some(nil) }
                 state.waiting.append(continuation)
                 return .none
@@ -170,18 +174,6 @@ final class RunnerSupervisor: Sendable {
         Task {
             guard case .crashed(let crash) = await life.exit(), !state.withLock({ $0.stopping }) else { return }
             await restart(after: crash)
-        }
-    }
-
-    /// Stops sending to `life` once it has exited, unless a newer runner serves already; the
-    /// restart that follows every crash makes a runner ready again.
-    ///
-    /// A request answered with the crash must not let the next one reach the dead runner: the
-    /// task that watches `life` exit and starts the restart may not have run yet.
-    private func retire(_ life: RunnerProcess) {
-        guard !life.isRunning else { return }
-        state.withLock { state in
-            if state.life === life { state.ready = false }
         }
     }
 

@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// The front process's HTTP handler: dev endpoints under `/_rw/`, everything else through the
 /// gate to the runner, with the live-reload script added to HTML pages.
 struct DevResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = ServerRequestContext
 
     let session: DevSession
     let gateTimeout: Duration

@@ -43,8 +43,8 @@ public struct App: Sendable {
         let route: Route
         init(_ route: Route) { self.route = route }
 
-        /// The route's parameters if it matches `path`.
-        func match(_ path: String) -> [String: String]? { route.pattern.match(path) }
+        /// The route's parameters if it matches the path split into `parts`.
+        func match(_ parts: [String]) -> [String: String]? { route.pattern.match(parts: parts) }
 
         /// Whether the route answers `method`.
         func answers(_ method: String) -> Bool { route.answers(method) }
@@ -61,7 +61,7 @@ public struct App: Sendable {
             var html = HTMLOutput(capacity: route.pageSize.capacity)
             html.append("<!DOCTYPE html>")
             route.wrap(page).render(into: &html)
-            route.pageSize.record(html.bytes.count)
+            route.pageSize.record(html.count)
             return html
         }
     }
@@ -112,6 +112,8 @@ public struct App: Sendable {
     private func dispatch(_ info: RequestInfo, environment: RwEnvironment) async throws -> RwResponse {
         let request = info.request
         let isAction = request.path.hasPrefix(ServerAction.pathPrefix)
+        // Split once; nil (an undecodable path) matches no route.
+        let parts = isAction ? nil : RoutePattern.parts(of: request.path)
         // The methods of routes whose pattern matched under another method.
         var allowed: Set<RequestMethod> = []
         for step in steps {
@@ -119,7 +121,7 @@ public struct App: Sendable {
             case .middleware(let run):
                 if let response = try await run(info) { return finish(response, info) }
             case .route(let step):
-                guard !isAction, let params = step.match(request.path) else { continue }
+                guard let parts, let params = step.match(parts) else { continue }
                 guard step.answers(request.method) else {
                     allowed.formUnion(step.methods)
                     continue

@@ -17,7 +17,7 @@ public struct ClientComponent<Props: Encodable & Sendable>: Sendable {
     public func callAsFunction(_ props: Props) -> Element {
         let json = (try? FlatJSON.encode(props))
             ?? (try? sharedJSONEncoder.encode(props)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-        return Element("div", [.data("rw-client", name), .data("rw-module", asset(module)), .data("rw-props", json)]) {
+        return Element(.div, [.data("rw-client", name), .data("rw-module", asset(module)), .data("rw-props", json)]) {
             renderBody(props)
         }
     }

@@ -10,7 +10,7 @@ public enum ErrorPage {
                 head {
                     meta(.charset("utf-8"))
                     RwSDK.title("\(status) \(title)")
-                    Element("style") { RawHTML(style) }
+                    Element(.style) { RawHTML(style) }
                 }
                 body {
                     main {

@@ -55,16 +55,32 @@ public struct RoutePattern: Sendable, Equatable, CustomStringConvertible {
     /// (and polynomial, never exponential, with more): a path of tens of thousands of segments
     /// cannot tie up the server.
     public func match(_ path: String) -> [String: String]? {
+        guard let parts = Self.parts(of: path) else { return nil }
+        return match(parts: parts)
+    }
+
+    /// The percent-decoded, non-empty segments of `path`, as ``match(parts:)`` takes them;
+    /// `nil` when a segment's percent-encoding is not valid UTF-8 (no pattern matches such a
+    /// path). A dispatcher splits a request's path once and matches every route against it.
+    static func parts(of path: String) -> [String]? {
         var parts: [String] = []
-        for raw in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if !raw.utf8.contains(UInt8(ascii: "%")) {
-                parts.append(String(raw))
+        for raw in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+            guard raw.contains(UInt8(ascii: "%")) else {
+                parts.append(String(Substring(raw)))
                 continue
             }
-            guard let decoded = raw.removingPercentEncoding else { return nil }
+            guard let decoded = Substring(raw).removingPercentEncoding else { return nil }
             parts.append(decoded)
         }
+        return parts
+    }
+
+    /// The parameters if the path split into `parts` (see ``parts(of:)``) matches, otherwise
+    /// `nil`.
+    func match(parts: [String]) -> [String: String]? {
         guard parts.count >= fixedCounts[0], wildcardFrom[0] || parts.count == fixedCounts[0] else { return nil }
+        // Most routes differ in their first segment: compared before any matcher state is made.
+        if case .literal(let text) = segments.first, parts[0] != text { return nil }
         var matcher = Matcher(pattern: self, parts: parts)
         return matcher.match(0, 0) ? matcher.params : nil
     }

@@ -154,5 +154,5 @@ public func form(
     _ attributes: Attribute...,
     @HTMLBuilder content: () -> Fragment
 ) -> Element {
-    Element("form", [.method("post"), .action(action.path)] + attributes, content)
+    Element(.form, [.method("post"), .action(action.path)] + attributes, content)
 }

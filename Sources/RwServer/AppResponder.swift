@@ -4,7 +4,7 @@ import RwSDK
 /// Answers HTTP requests with an RwSDK app: converts Hummingbird requests to `RwRequest`,
 /// enforces the body size limit, and converts the app's `RwResponse` back.
 struct AppResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = ServerRequestContext
 
     let app: App
     let environment: RwEnvironment

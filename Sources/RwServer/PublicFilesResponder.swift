@@ -8,8 +8,8 @@ import RwSDK
 /// file's content (200, 206, 304) replaces the 404: folders are not listed or redirected to (a
 /// redirect for `//folder` would send browsers to the host `folder`), and any failure to serve
 /// a file leaves the 404 in place.
-public struct PublicFilesResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == BasicRequestContext {
-    public typealias Context = BasicRequestContext
+public struct PublicFilesResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == ServerRequestContext {
+    public typealias Context = ServerRequestContext
 
     let files: FileMiddleware<Context, LocalFileSystem>
     let inner: Inner

@@ -26,10 +26,10 @@ package enum ServerAssembly {
         eventLoopGroup: EventLoopGroupProvider = .singleton,
         logger: Logger,
         onListening: @escaping @Sendable (_ port: Int) -> Void
-    ) -> Application<PublicFilesResponder<Inner>> where Inner.Context == BasicRequestContext {
+    ) -> Application<ConnectionClosingResponder<PublicFilesResponder<Inner>>> where Inner.Context == ServerRequestContext {
         Application(
-            responder: PublicFilesResponder(directory: publicDirectory, inner: responder, logger: logger),
-            server: .http1(configuration: .init(additionalChannelHandlers: [CloseAfterResponseHandler()], idleTimeout: idleTimeout)),
+            responder: ConnectionClosingResponder(PublicFilesResponder(directory: publicDirectory, inner: responder, logger: logger)),
+            server: .http1(configuration: .init(idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
             eventLoopGroupProvider: eventLoopGroup,

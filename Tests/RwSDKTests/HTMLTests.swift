@@ -34,6 +34,29 @@ import Testing
         #expect(html == "<ul class=\"list\"><li>a</li><li>&lt;b&gt;</li><li><input name=\"q\" required></li><li>42</li></ul>")
     }
 
+    /// Runs of plain bytes are found with the C library, which stops at NUL: a NUL is kept and
+    /// what follows it is still escaped; long runs, bridged strings and substrings' copies too.
+    @Test func escapingGoesOnPastNULAndOverLongRuns() {
+        #expect(p { "a\u{0}<b\u{0}" }.renderedHTML() == "<p>a\u{0}&lt;b\u{0}</p>")
+        #expect(p(.attr("title", "\u{0}\"")) { "" }.renderedHTML() == "<p title=\"\u{0}&quot;\"></p>")
+        let long = String(repeating: "x", count: 5000) + "&" + String(repeating: "y", count: 5000)
+        #expect(p { long }.renderedHTML() == "<p>" + String(repeating: "x", count: 5000) + "&amp;" + String(repeating: "y", count: 5000) + "</p>")
+        let sliced = String("--<i>--".dropFirst(2).dropLast(2))
+        #expect(span { sliced }.renderedHTML() == "<span>&lt;i&gt;</span>")
+    }
+
+    /// An output copied and then written to on both sides stays two independent values.
+    @Test func aCopiedOutputIsIndependent() {
+        var first = HTMLOutput(capacity: 16)
+        first.append(text: "shared ")
+        var second = first
+        first.append(text: "first")
+        second.append(text: "second, " + String(repeating: "z", count: 100))
+        #expect(String(decoding: first.bytes, as: UTF8.self) == "shared first")
+        #expect(String(decoding: second.bytes, as: UTF8.self) == "shared second, " + String(repeating: "z", count: 100))
+        #expect(first.count == 12)
+    }
+
     @Test func nonASCIITextIsKept() {
         #expect(span { "héllo → 世界 & 👋" }.renderedHTML() == "<span>héllo → 世界 &amp; 👋</span>")
     }

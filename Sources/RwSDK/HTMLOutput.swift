@@ -23,7 +23,7 @@ public struct HTMLOutput: @unchecked Sendable {
     private var base: UnsafeMutablePointer<UInt8>
     /// How many bytes `storage` has room for.
     private var capacity: Int
-    /// The number of bytes written.
+    /// The number of bytes of markup so far.
     public private(set) var count = 0
 
     /// Content still to be awaited, each with the offset in `bytes` where it goes, in order.
@@ -140,9 +140,8 @@ public struct HTMLOutput: @unchecked Sendable {
         let count = text.utf8.count
         guard count > 0 else { return }
         // Runs of bytes that need no entity are found by the C library's `strcspn` and appended
-        // whole: one call per run, not one step per byte (which, in the unoptimized builds
-        // `rw dev` loads, cost about 50 ns a byte). A NUL, where `strcspn` also stops, is
-        // copied as it is.
+        // whole: one call per run instead of Swift steps per byte, which the unoptimized builds
+        // `rw dev` loads run slowly. A NUL, where `strcspn` also stops, is copied as it is.
         text.withCString { string in
             string.withMemoryRebound(to: UInt8.self, capacity: count) { base in
                 // The bytes to escape, as a C string (a static string's bytes end with a NUL).

@@ -137,22 +137,22 @@ public struct HTMLOutput: @unchecked Sendable {
     }
 
     private mutating func appendEscaped(_ text: String, quotes: Bool) {
-        let count = text.utf8.count
-        guard count > 0 else { return }
+        let length = text.utf8.count
+        guard length > 0 else { return }
         // Runs of bytes that need no entity are found by the C library's `strcspn` and appended
         // whole: one call per run instead of Swift steps per byte, which the unoptimized builds
         // `rw dev` loads run slowly. A NUL, where `strcspn` also stops, is copied as it is.
         text.withCString { string in
-            string.withMemoryRebound(to: UInt8.self, capacity: count) { base in
+            string.withMemoryRebound(to: UInt8.self, capacity: length) { base in
                 // The bytes to escape, as a C string (a static string's bytes end with a NUL).
                 let set: StaticString = quotes ? "&<>\"'" : "&<>"
                 let specials = UnsafeRawPointer(set.utf8Start).assumingMemoryBound(to: CChar.self)
                 var start = 0
-                while start < count {
+                while start < length {
                     let run = strcspn(string + start, specials)
                     if run > 0 { append(bytes: UnsafeBufferPointer(start: base + start, count: run)) }
                     start += run
-                    guard start < count else { return }
+                    guard start < length else { return }
                     switch base[start] {
                     case 0x26: append("&amp;")
                     case 0x3C: append("&lt;")

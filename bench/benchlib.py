@@ -17,9 +17,9 @@ def log(message):
 
 # MARK: - HTTP
 
-def get(url, timeout=30):
+def get(url, timeout=30, headers=None):
     try:
-        with opener.open(url, timeout=timeout) as response:
+        with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=timeout) as response:
             return response.read().decode()
     except Exception:
         return None

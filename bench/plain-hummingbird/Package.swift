@@ -2,6 +2,7 @@
 import PackageDescription
 
 // Baselines for benchmarks: plain Hummingbird handlers. PlainHummingbird returns fixed bytes;
+// PlainHelloWorld does hello-world's work by hand (the page, the session cookie, the action);
 // PlainGuestbook renders the guestbook's list page from the same queries with the same drivers.
 let package = Package(
     name: "plain-hummingbird",
@@ -11,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .executableTarget(
@@ -20,9 +22,20 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        .target(name: "PlainHTML"),
+        .executableTarget(
+            name: "PlainHelloWorld",
+            dependencies: [
+                "PlainHTML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "PlainGuestbook",
             dependencies: [
+                "PlainHTML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

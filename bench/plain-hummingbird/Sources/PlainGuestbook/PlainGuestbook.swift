@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PlainHTML
 import PostgresNIO
 import SQLiteNIO
 
@@ -60,23 +61,6 @@ struct PostgresStore: Store {
         }
         return 0
     }
-}
-
-/// `text` with `&`, `<` and `>` (and in attributes, quotes) as entities.
-func escaped(_ text: String, quotes: Bool = false) -> String {
-    var result = ""
-    result.reserveCapacity(text.utf8.count)
-    for character in text.unicodeScalars {
-        switch character {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"" where quotes: result += "&quot;"
-        case "'" where quotes: result += "&#39;"
-        default: result.unicodeScalars.append(character)
-        }
-    }
-    return result
 }
 
 func render(page: Int, pageSize: Int, messages: [Message], count: Int, liveCountModule: String) -> String {

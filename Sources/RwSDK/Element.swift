@@ -60,12 +60,12 @@ public struct Element: HTML {
 
     /// Creates an element with children.
     public init(_ name: String, _ attributes: [Attribute] = [], @HTMLBuilder _ content: () -> Fragment = { Fragment([]) }) {
-        self.init(Tag(name), attributes, content)
+        self.init(Tag.named(name), attributes, content)
     }
 
     /// Creates a void element (no children, no closing tag).
     public init(void name: String, _ attributes: [Attribute]) {
-        self.init(void: Tag(name), attributes)
+        self.init(void: Tag.named(name), attributes)
     }
 
     init(_ tag: Tag, _ attributes: [Attribute] = [], @HTMLBuilder _ content: () -> Fragment = { Fragment([]) }) {
@@ -81,8 +81,7 @@ public struct Element: HTML {
     }
 
     public func render(into output: inout HTMLOutput) {
-        output.append(byte: UInt8(ascii: "<"))
-        output.append(markup: tag.name)
+        tag.markup.withUnsafeBufferPointer { output.append(bytes: UnsafeBufferPointer(rebasing: $0[..<tag.closingStart])) }
         for index in attributes.indices {
             output.append(byte: UInt8(ascii: " "))
             output.append(markup: attributes[index].name)
@@ -95,15 +94,31 @@ public struct Element: HTML {
         output.append(byte: UInt8(ascii: ">"))
         guard let children else { return }
         children.render(into: &output)
-        output.append("</")
-        output.append(markup: tag.name)
-        output.append(byte: UInt8(ascii: ">"))
+        tag.markup.withUnsafeBufferPointer { output.append(bytes: UnsafeBufferPointer(rebasing: $0[tag.closingStart...])) }
     }
 
-    /// An element's tag name. The element functions below use one shared tag per name.
+    /// An element's tag name, with its markup written once: `<name` and `</name>`, one after the
+    /// other in `markup`. The element functions below use one shared tag per name, and so do
+    /// elements made by name with one of those names (``named(_:)``).
     final class Tag: Sendable {
         let name: String
-        init(_ name: String) { self.name = name }
+        /// `<name</name>`: the opening tag's start, then from `closingStart` the closing tag.
+        let markup: [UInt8]
+        let closingStart: Int
+
+        init(_ name: String) {
+            self.name = name
+            markup = Array("<\(name)</\(name)>".utf8)
+            closingStart = name.utf8.count + 1
+        }
+
+        /// The shared tag of `name` when there is one, otherwise a new tag.
+        static func named(_ name: String) -> Tag { shared[name] ?? Tag(name) }
+
+        private static let shared: [String: Tag] = Dictionary(uniqueKeysWithValues: [
+            html, head, body, title, meta, link, script, style, main, header, footer, nav, section, div, span, p,
+            h1, h2, h3, a, ul, ol, li, pre, code, strong, em, button, label, form, input, br, table, tr, th, td,
+        ].map { ($0.name, $0) })
 
         static let html = Tag("html"), head = Tag("head"), body = Tag("body"), title = Tag("title")
         static let meta = Tag("meta"), link = Tag("link"), script = Tag("script"), style = Tag("style")

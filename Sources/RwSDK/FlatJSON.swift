@@ -11,20 +11,16 @@ enum FlatJSON {
         let encoder = FlatEncoder()
         try value.encode(to: encoder)
         guard encoder.state.opened else { throw Unsupported() }
-        return encoder.state.output + "}"
+        encoder.state.output += "}"
+        return encoder.state.output
     }
 
     final class State {
-        var output: String = {
-            // Room for a small object, so appending rarely regrows it.
-            var output = "{"
-            output.reserveCapacity(128)
-            return output
-        }()
+        /// The text so far. Not reserved ahead: up to 15 bytes (`{"start":0}`) stay in the
+        /// string itself, without an allocation.
+        var output = "{"
         var opened = false
         var first = true
-        /// The keys written so far (few: a linear search costs less than hashing into a set).
-        var keys: [String] = []
     }
 
     struct FlatEncoder: Encoder {
@@ -61,14 +57,31 @@ enum FlatJSON {
         var codingPath: [any CodingKey] { [] }
 
         private func key(_ key: Key) throws {
-            // A repeated key, a second container or a nested one: leave it to JSONEncoder.
-            let name = key.stringValue
-            guard !unsupported, !state.keys.contains(name) else { throw Unsupported() }
-            state.keys.append(name)
+            // A second container or a nested one: leave it to JSONEncoder.
+            guard !unsupported else { throw Unsupported() }
+            let before = state.output.utf8.count
             if !state.first { state.output += "," }
-            state.first = false
-            FlatJSON.appendString(name, to: &state.output)
+            FlatJSON.appendString(key.stringValue, to: &state.output)
             state.output += ":"
+            // A repeated key too: the key just written, `"name":`, is then found earlier in the
+            // text. Values cannot make a false match: `":` ends only keys (after a value's
+            // closing quote comes `,` or `}`; inside a string a quote is escaped). A key holding
+            // an escaped quote can (`"x\"name":`); JSONEncoder then writes the object, which is
+            // only slower.
+            if !state.first, state.output.withUTF8({ Self.repeats($0, from: before + 1, before: before) }) {
+                throw Unsupported()
+            }
+            state.first = false
+        }
+
+        /// Whether `text[suffixStart...]` also occurs in `text[..<end]`.
+        private static func repeats(_ text: UnsafeBufferPointer<UInt8>, from suffixStart: Int, before end: Int) -> Bool {
+            let suffix = UnsafeBufferPointer(rebasing: text[suffixStart...])
+            guard suffix.count <= end else { return false }
+            for start in 0...(end - suffix.count) where text[start] == suffix[0] {
+                if memcmp(text.baseAddress! + start, suffix.baseAddress!, suffix.count) == 0 { return true }
+            }
+            return false
         }
 
         mutating func encodeNil(forKey key: Key) throws { throw Unsupported() }

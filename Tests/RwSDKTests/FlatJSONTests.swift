@@ -47,6 +47,31 @@ import Testing
         #expect(unsupported("text"))
     }
 
+    /// Writes `keys` in order, each with its index, into one keyed container.
+    struct Keys: Encodable {
+        let keys: [String]
+        struct Key: CodingKey {
+            let stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            for (index, key) in keys.enumerated() { try container.encode(index, forKey: Key(stringValue: key)) }
+        }
+    }
+
+    @Test func aRepeatedKeyIsLeftToJSONEncoder() throws {
+        #expect((try? FlatJSON.encode(Keys(keys: ["start", "start"]))) == nil)
+        #expect((try? FlatJSON.encode(Keys(keys: ["a", "b", "a"]))) == nil)
+        #expect((try? FlatJSON.encode(Keys(keys: ["a\"b", "c", "a\"b"]))) == nil)
+        // Keys inside other keys, or a key's text inside a value, are not repeats.
+        #expect(try FlatJSON.encode(Keys(keys: ["a", "ba", "ab", "b", "a:"])) == #"{"a":0,"ba":1,"ab":2,"b":3,"a:":4}"#)
+        struct Mixed: Encodable { let text: String; let a: Int }
+        #expect(try FlatJSON.encode(Mixed(text: #","a":"#, a: 1)) == #"{"text":",\"a\":","a":1}"#)
+    }
+
     @Test func clientComponentPropsAreTheSame() {
         struct CounterProps: Codable, Sendable { let start: Int }
         let counter = clientComponent("Counter", module: "/c.js") { (props: CounterProps) in button { "\(props.start)" } }

@@ -18,33 +18,13 @@ package enum AssetFingerprints {
     /// every call.
     private static let directoryVariableName: StaticString = "RW_PUBLIC"
 
-    /// The public folder `asset(_:)` reads. Looks up the one variable: `ProcessInfo`'s
-    /// `environment` copies every variable into a dictionary, which was 28 % of the production
-    /// server's CPU time on a page with a client component. The value is kept while the
-    /// variable's text stays the same, so a page does not copy it on every call.
-    static var directory: String {
-        let name = UnsafeRawPointer(directoryVariableName.utf8Start).assumingMemoryBound(to: CChar.self)
-        guard let raw = getenv(name) else { return "public" }
-        return directoryCache.withLock { cached in
-            if let cached, cached.raw.withUnsafeBufferPointer({ strcmp($0.baseAddress!, raw) }) == 0 {
-                return cached.value
-            }
-            let value = String(cString: raw)
-            cached = (Array(UnsafeBufferPointer(start: raw, count: strlen(raw) + 1)), value)
-            return value
-        }
-    }
-
-    /// The variable's text (with its terminating NUL) and its value, as last read.
-    private static let directoryCache = Mutex<(raw: [CChar], value: String)?>(nil)
-
-    /// A file of a folder, as the cache knows it.
-    private struct Key: Hashable {
-        let directory: String
-        let path: String
+    private static var directoryVariableCString: UnsafePointer<CChar> {
+        UnsafeRawPointer(directoryVariableName.utf8Start).assumingMemoryBound(to: CChar.self)
     }
 
     private struct Entry {
+        /// The folder the file is in.
+        let directory: String
         let size: Int
         let modified: Date
         let fingerprint: String
@@ -54,21 +34,68 @@ package enum AssetFingerprints {
         let checked: ContinuousClock.Instant
     }
 
+    /// What the fingerprints know, behind one lock: a page's `asset(_:)` takes it once.
+    private struct Cache {
+        /// The variable's text (with its terminating NUL) and its value, as last read.
+        var variable: (raw: [CChar], value: String)?
+        /// The files looked at, by path: one folder per path (another folder's file of the same
+        /// path replaces it).
+        var entries: [String: Entry] = [:]
+
+        /// The public folder `asset(_:)` reads, given the variable's current text (`getenv`: it
+        /// looks up the one variable, where `ProcessInfo`'s `environment` copies every variable
+        /// into a dictionary, which was 28 % of the production server's CPU time on a page with a
+        /// client component). The value is kept while the text stays the same, so a page does
+        /// not copy it on every call.
+        mutating func directory(named raw: UnsafePointer<CChar>?) -> String {
+            guard let raw else { return "public" }
+            if let variable, variable.raw.withUnsafeBufferPointer({ strcmp($0.baseAddress!, raw) }) == 0 {
+                return variable.value
+            }
+            let value = String(cString: raw)
+            variable = (Array(UnsafeBufferPointer(start: raw, count: strlen(raw) + 1)), value)
+            return value
+        }
+
+        /// The entry of `path` in `directory` when it was looked at less than
+        /// ``recheckInterval`` before `now`. Only plain paths (``isPlainPath(_:)``) have entries.
+        func fresh(_ path: String, in directory: String, at now: ContinuousClock.Instant) -> Entry? {
+            guard let entry = entries[path], entry.directory == directory, now - entry.checked < recheckInterval else { return nil }
+            return entry
+        }
+    }
+
+    /// What `url(of:)` found under the lock: the URL, or the public folder to look at the file in.
+    private enum Lookup {
+        case known(url: String)
+        case toLook(in: String)
+    }
+
     /// How long a looked-at file's fingerprint is used without looking again.
     static let recheckInterval = Duration.seconds(1)
 
-    private static let cache = Mutex<[Key: Entry]>([:])
+    private static let cache = Mutex(Cache())
 
     /// The fingerprint of the file at `path` (a URL path such as `/client/counter.js`) in
     /// `directory`, or `nil` when there is no such regular file (or `path` leaves the folder).
     package static func fingerprint(of path: String, in directory: String) -> String? {
-        entry(of: path, in: directory)?.fingerprint
+        let now = ContinuousClock.now
+        return cache.withLock { $0.fresh(path, in: directory, at: now)?.fingerprint } ?? look(at: path, in: directory, now: now)?.fingerprint
     }
 
-    /// `path` followed by `?v=` and the fingerprint of its file in `directory`, or `nil` when
-    /// there is no such regular file (or `path` leaves the folder).
-    static func url(of path: String, in directory: String) -> String? {
-        entry(of: path, in: directory)?.url
+    /// `path` followed by `?v=` and the fingerprint of its file in the public folder, or `nil`
+    /// when there is no such regular file (or `path` leaves the folder).
+    static func url(of path: String) -> String? {
+        let now = ContinuousClock.now
+        let variable = getenv(directoryVariableCString)
+        let lookup: Lookup = cache.withLock { cache in
+            let directory = cache.directory(named: variable)
+            return cache.fresh(path, in: directory, at: now).map { .known(url: $0.url) } ?? .toLook(in: directory)
+        }
+        switch lookup {
+        case .known(let url): return url
+        case .toLook(let directory): return look(at: path, in: directory, now: now)?.url
+        }
     }
 
     /// Whether `path` starts with `/` and holds neither `..` nor NUL (checked on its UTF-8
@@ -86,14 +113,11 @@ package enum AssetFingerprints {
         }
     }
 
-    private static func entry(of path: String, in directory: String) -> Entry? {
+    /// Looks at the file of `path` in `directory` (its size and modification time, its content
+    /// when they changed) and remembers it.
+    private static func look(at path: String, in directory: String, now: ContinuousClock.Instant) -> Entry? {
         guard isPlainPath(path) else { return nil }
-        let key = Key(directory: directory, path: path)
-        let now = ContinuousClock.now
-        let known = cache.withLock { $0[key] }
-        if let known, now - known.checked < recheckInterval {
-            return known
-        }
+        let known = cache.withLock { $0.entries[path] }.flatMap { $0.directory == directory ? $0 : nil }
         let file = directory + path
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
             attributes[.type] as? FileAttributeType == .typeRegular,
@@ -101,16 +125,18 @@ package enum AssetFingerprints {
             let modified = attributes[.modificationDate] as? Date
         else { return nil }
         if let known, known.size == size, known.modified == modified {
-            let entry = Entry(size: size, modified: modified, fingerprint: known.fingerprint, url: known.url, checked: now)
-            cache.withLock { $0[key] = entry }
+            let entry = Entry(
+                directory: directory, size: size, modified: modified, fingerprint: known.fingerprint, url: known.url, checked: now)
+            cache.withLock { $0.entries[path] = entry }
             return entry
         }
         guard let data = FileManager.default.contents(atPath: file) else { return nil }
         let fingerprint = SHA256.hash(data: data).prefix(8).map { byte in
             String(byte >> 4, radix: 16) + String(byte & 15, radix: 16)
         }.joined()
-        let entry = Entry(size: size, modified: modified, fingerprint: fingerprint, url: path + "?v=" + fingerprint, checked: now)
-        cache.withLock { $0[key] = entry }
+        let entry = Entry(
+            directory: directory, size: size, modified: modified, fingerprint: fingerprint, url: path + "?v=" + fingerprint, checked: now)
+        cache.withLock { $0.entries[path] = entry }
         return entry
     }
 }
@@ -121,5 +147,5 @@ package enum AssetFingerprints {
 /// new URL. `path` itself when the file does not exist. Client components load their modules
 /// through it.
 public func asset(_ path: String) -> String {
-    AssetFingerprints.url(of: path, in: AssetFingerprints.directory) ?? path
+    AssetFingerprints.url(of: path) ?? path
 }

@@ -80,7 +80,8 @@ package enum AssetFingerprints {
     /// `directory`, or `nil` when there is no such regular file (or `path` leaves the folder).
     package static func fingerprint(of path: String, in directory: String) -> String? {
         let now = ContinuousClock.now
-        return cache.withLock { $0.fresh(path, in: directory, at: now)?.fingerprint } ?? look(at: path, in: directory, now: now)?.fingerprint
+        if let known = cache.withLock({ $0.fresh(path, in: directory, at: now)?.fingerprint }) { return known }
+        return look(at: path, in: directory, now: now)?.fingerprint
     }
 
     /// `path` followed by `?v=` and the fingerprint of its file in the public folder, or `nil`

@@ -7,7 +7,7 @@ import PlainHTML
 // Usage: RW_SESSION_SECRETS=… PlainHelloWorld <port> <counter module URL>
 // Does by hand, per request, the work the hello-world playground does, written for speed with
 // Hummingbird, swift-crypto and a few byte-level helpers (Foundation's JSONEncoder, Base64 and
-// string replacing made a first version of the action 2.7 times slower):
+// string replacing made a first version of the action half as fast):
 // - GET / reads the session cookie (HMAC-SHA256 checked, expiry checked) and writes the page,
 //   escaping its dynamic parts and writing the counter's props as JSON;
 // - POST /_rw/action/greet refuses a cross-origin call, decodes the form, keeps the greeting in

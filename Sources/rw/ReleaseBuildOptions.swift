@@ -7,10 +7,19 @@ struct ReleaseBuildOptions: ParsableArguments {
     @Option(
         name: .customLong("scratch-path"),
         help: ArgumentHelp(
-            "SwiftPM's build folder (default: the package's .build).",
-            discussion: "Apps built into one scratch folder compile the dependencies they share, such as Hummingbird and SwiftNIO, once; useful for a CI cache. The build plan is made anew each time, as another app may have built there last. Build one app at a time in a folder, and pass the same folder to `rw preview`."),
+            "SwiftPM's build folder (default: $RW_SCRATCH_PATH, or else the package's .build).",
+            discussion: "Apps built into one scratch folder compile the dependencies they share, such as Hummingbird and SwiftNIO, once; useful for a CI cache (set RW_SCRATCH_PATH once for every `rw build` and `rw preview`). The build plan is made anew each time, as another app may have built there last. Build one app at a time in a folder, and pass the same folder to `rw preview`."),
         completion: .directory)
-    var scratchPath: String?
+    var scratchPathOption: String?
+
+    /// The variable that names the scratch folder when `--scratch-path` is not given.
+    static let environmentVariable = "RW_SCRATCH_PATH"
+
+    /// The scratch folder: `--scratch-path`, else a non-empty `RW_SCRATCH_PATH`, else `nil` (the
+    /// package's own `.build`).
+    var scratchPath: String? {
+        scratchPathOption ?? ProcessInfo.processInfo.environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     /// Removes SwiftPM's build plans (`*.yaml`) from the scratch folder, if one was given. SwiftPM
     /// keeps a plan while the sources it watches are unchanged, so after another app's build it

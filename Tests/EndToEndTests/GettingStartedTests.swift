@@ -67,6 +67,10 @@ struct GettingStartedTests {
                 "PATH": home.path + "/.local/bin:" + NewCommandTests.pathWithoutRw,
                 // scripts/install installs the rw built with the tests instead of building one.
                 "RW_INSTALL_BINARY": Paths.rw.path,
+                // `rw build` and `rw preview` use the scratch folder of the playgrounds' production
+                // builds, where SwiftNIO, Hummingbird and swift-crypto are compiled for release
+                // already: only RwSDK (from the installed sources) and the app are compiled.
+                "RW_SCRATCH_PATH": Paths.releaseScratch.path,
             ]
             let shell = Shell(directory: sandbox, home: home, environment: environment)
 
@@ -92,21 +96,24 @@ struct GettingStartedTests {
             #expect(manifest.contains(#".package(name: "RwSDK", path: "\#(installed.path)")"#))
 
             try await shell.run(blocks[2])
-            let built = try await shell.run(blocks[3])
+            let built = try await ReleaseBuilds.exclusively { try await shell.run(blocks[3]) }
             let buildOutput = try #require(built.first).output
             #expect(buildOutput.contains("; no Swift runtime"), "\(buildOutput)")
+            let binary = Paths.releaseScratch.appendingPathComponent("release/my-app")
+            #expect(buildOutput.contains("→ \(Paths.releaseScratch.path)/"), "built in RW_SCRATCH_PATH: \(buildOutput)")
 
-            try await Self.serveFromChroot(app: app, executable: "my-app", root: sandbox.appendingPathComponent("root"))
+            try await Self.serveFromChroot(app: app, binary: binary, root: sandbox.appendingPathComponent("root"))
         }
     }
 
-    /// Serves the release build of `app` from a root folder holding only the executable, its
-    /// `public/` folder, the libraries `ldd` lists and a mounted /proc, through `chroot`: the
-    /// page, an action and an asset. Prints the executable's size, what the root held and the time to the first 200.
-    static func serveFromChroot(app: URL, executable name: String, root: URL) async throws {
+    /// Serves `binary`, the release build of `app`, from a root folder holding only the
+    /// executable, its `public/` folder, the libraries `ldd` lists and a mounted /proc, through
+    /// `chroot`: the page, an action and an asset. Prints the executable's size, what the root held
+    /// and the time to the first 200.
+    static func serveFromChroot(app: URL, binary: URL, root: URL) async throws {
         try #require(getuid() == 0, "chroot needs root")
         let files = FileManager.default
-        let binary = app.appendingPathComponent(".build/release/\(name)")
+        let name = binary.lastPathComponent
         let ldd = try await CapturedRun.run(URL(fileURLWithPath: "/usr/bin/ldd"), [binary.path])
         try #require(ldd.status == 0, "\(ldd)")
         let libraries = ldd.output.split(separator: "\n").compactMap { line in

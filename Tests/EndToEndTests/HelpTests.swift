@@ -8,7 +8,7 @@ struct HelpTests {
         (["--help"], ["new", "dev", "build", "preview", "rw new my-app"]),
         (["help", "new"], ["<name>", "--path", "--sdk-path", "--sdk-url", "UpperCamelCase", ".gitignore", "Dockerfile"]),
         (["help", "dev"], ["--package-path", "--target", "--host", "--port", "--verbose", "/_rw/state"]),
-        (["help", "build"], ["--package-path", "--product", "--scratch-path", "release", "--static-swift-stdlib", "ldd"]),
+        (["help", "build"], ["--package-path", "--product", "--scratch-path", "RW_SCRATCH_PATH", "release", "--static-swift-stdlib", "ldd"]),
         (["--version"], ["RwSDK 0.1.0", "toolchain: Swift version ", "RwSDK sources: \(Paths.root.path)"]),
         (["help", "preview"], ["--package-path", "--product", "--scratch-path", "--host", "--port", "rw build"]),
         (["new", "--help"], ["--sdk-path"]),

@@ -8,9 +8,12 @@ import Testing
 /// The Getting Started guide followed as a newcomer would: its shell commands, read from the
 /// guide itself and run in order in a clean copy of this repository with a home folder of their
 /// own, so the guide cannot drift from what works. The copy is deleted once `rw` is installed:
-/// the installed `rw` creates, serves and builds the app from outside any checkout. The
-/// production build is then served from a chroot holding only the executable, `public/` and the
-/// shared libraries `ldd` lists: no Swift.
+/// the installed `rw` creates, serves and builds the app from outside any checkout. The guide's
+/// `rw build` and `rw preview` run with `RW_SCRATCH_PATH` set to the playgrounds' production
+/// scratch folder (one build there at a time, ``ReleaseBuilds``), so the release build compiles
+/// RwSDK and the app but not SwiftNIO, Hummingbird and swift-crypto again. The production build
+/// is then served from a chroot holding only the executable, `public/` and the shared libraries
+/// `ldd` lists: no Swift.
 @Suite(.serialized, .timeLimit(.minutes(40)))
 struct GettingStartedTests {
     static let guide = Paths.root.appendingPathComponent("Sources/RwSDK/RwSDK.docc/GettingStarted.md")

@@ -35,10 +35,7 @@ struct CapturedRun: Sendable, CustomStringConvertible {
         process.standardError = try FileHandle(forWritingTo: errorFile)
         try process.run()
         let status: Int32 = await withCheckedContinuation { continuation in
-            Thread {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }.start()
+            Thread { continuation.resume(returning: process.waitForExit()) }.start()
         }
         return CapturedRun(
             status: status,

@@ -95,10 +95,7 @@ final class ChildProcess: @unchecked Sendable {
     func stop(_ signal: Int32 = SIGTERM) async -> Int32 {
         if process.isRunning { kill(process.processIdentifier, signal) }
         return await withCheckedContinuation { continuation in
-            Thread {
-                self.process.waitUntilExit()
-                continuation.resume(returning: self.process.terminationStatus)
-            }.start()
+            Thread { continuation.resume(returning: self.process.waitForExit()) }.start()
         }
     }
 
@@ -109,11 +106,30 @@ final class ChildProcess: @unchecked Sendable {
         process.arguments = arguments
         try process.run()
         return await withCheckedContinuation { continuation in
-            Thread {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }.start()
+            Thread { continuation.resume(returning: process.waitForExit()) }.start()
         }
+    }
+}
+
+extension Process {
+    /// Blocks until the process has exited; returns its exit status, or the number of the signal
+    /// that ended it (what `terminationStatus` would say).
+    ///
+    /// Foundation learns of a child's exit when a socket the child inherited closes, and a child
+    /// started at the same moment from another thread can inherit that socket too: then
+    /// `waitUntilExit()` also waits for that other child, which may be a server running until the
+    /// end of its test (seen with two tests starting release servers at once). `waitid` with
+    /// `WNOWAIT` waits for this child alone and leaves it for Foundation to reap.
+    func waitForExit() -> Int32 {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(processIdentifier), &info, WEXITED | WNOWAIT) != 0 {
+            guard errno == EINTR else {
+                // ECHILD: Foundation has reaped it already, so it knows the status.
+                waitUntilExit()
+                return terminationStatus
+            }
+        }
+        return info._sifields._sigchld.si_status
     }
 }
 

@@ -115,11 +115,12 @@ extension Process {
     /// Blocks until the process has exited; returns its exit status, or the number of the signal
     /// that ended it (what `terminationStatus` would say).
     ///
-    /// Foundation learns of a child's exit when a socket the child inherited closes, and a child
-    /// started at the same moment from another thread can inherit that socket too: then
-    /// `waitUntilExit()` also waits for that other child, which may be a server running until the
-    /// end of its test (seen with two tests starting release servers at once). `waitid` with
-    /// `WNOWAIT` waits for this child alone and leaves it for Foundation to reap.
+    /// Foundation learns of every child's exit on one thread of its own, when a socket the child
+    /// inherited closes; the socket is not close-on-exec, so a child started at the same moment
+    /// from another thread may hold it too. With two tests starting release servers at once, that
+    /// thread stopped noticing exits altogether: killed servers and a finished `rw build` stayed
+    /// zombies, and `waitUntilExit()` never returned. `waitid` with `WNOWAIT` waits for this
+    /// child alone, by its pid, and leaves it for Foundation to reap.
     func waitForExit() -> Int32 {
         var info = siginfo_t()
         while waitid(P_PID, id_t(processIdentifier), &info, WEXITED | WNOWAIT) != 0 {

@@ -65,6 +65,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Child processes: start, collect output, wait for the exit with waitid; used by `rw`,
+        // `rw dev` and the tests.
+        .target(name: "RwSubprocess", swiftSettings: swiftSettings),
         // Frames between the dev server's front and runner processes.
         .target(name: "RwWire", dependencies: ["RwState"], swiftSettings: swiftSettings),
         // The data product: SQLite by default, PostgreSQL by DATABASE_URL; kept out of RwSDK,
@@ -88,7 +91,7 @@ let package = Package(
         .target(
             name: "RwDev",
             dependencies: [
-                "RwServer", "RwWire",
+                "RwServer", "RwWire", "RwSubprocess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,15 +103,17 @@ let package = Package(
         .executableTarget(
             name: "rw",
             dependencies: [
-                "RwDev",
+                "RwDev", "RwSubprocess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
+        .testTarget(name: "RwStateTests", dependencies: ["RwState", "RwSubprocess"]),
         .testTarget(name: "RwSDKTests", dependencies: ["RwSDK", "RwSDKTesting"]),
         // Throwaway PostgreSQL clusters for the database tests and the end-to-end tests. Tests only.
         .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
+        // What the tests share: child processes with bounded waits. Tests only.
+        .target(name: "RwTestSupport", dependencies: ["RwSubprocess"], path: "Tests/RwTestSupport"),
         .testTarget(name: "RwDataTests", dependencies: ["RwData", "RwSDKTesting", "PostgresTestSupport"]),
         .testTarget(name: "RwDevTests", dependencies: ["RwDev", "RwWire"]),
         // A tiny production server (`serve(app)`) that the fault-injection tests start as a child
@@ -119,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "RwServerTests",
             dependencies: [
-                "RwServer", "RwSDK", "rw-fault-server",
+                "RwServer", "RwSDK", "rw-fault-server", "RwTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -127,6 +132,7 @@ let package = Package(
             ]
         ),
         // Real processes and real HTTP: the deploy test and the dev server tests.
-        .testTarget(name: "EndToEndTests", dependencies: ["rw", "RwWire", "PostgresTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["rw", "RwWire", "RwSubprocess", "RwTestSupport", "PostgresTestSupport"], exclude: ["Fixtures"]),
     ]
 )

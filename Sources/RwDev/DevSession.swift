@@ -2,6 +2,7 @@ import Foundation
 import RwSDK
 import RwWire
 import Synchronization
+import RwSubprocess
 
 /// The state of one `rw dev` session: the deps image, the runner, the serving generation and
 /// the reload history. Reloads run one at a time, in order, on the session's job loop; the
@@ -29,7 +30,11 @@ final class DevSession: Sendable {
     let gate = Gate()
     let liveReload = LiveReload()
     private let builder: AppImageBuilder
-    private let depsBuilder: DepsImageBuilder
+    /// A deps builder for the package as the session knows it now (Package.swift may have
+    /// changed its path dependencies, whose sources decide when SwiftPM's plan is stale).
+    private var depsBuilder: DepsImageBuilder {
+        DepsImageBuilder(package: shared.withLock { $0.package }, terminal: terminal)
+    }
     private let shared: Mutex<Shared>
     private let jobs: AsyncStream<Job>.Continuation
     private let jobStream: AsyncStream<Job>
@@ -48,12 +53,12 @@ final class DevSession: Sendable {
     init(package: DevPackage, terminal: Terminal, requestTimeout: Duration? = nil) async throws {
         self.terminal = terminal
         self.builder = AppImageBuilder(package: package)
-        self.depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
         let dependencies = try await DependencyMap.of(package)
         guard let sdk = dependencies.sdkDirectory else {
             throw RwError("the app package does not depend on the RwSDK package (no dependency provides the RwSDK and RwState products)")
         }
         let roots = try Self.depsRoots(package, dependencies)
+        let depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
         let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots), replanning: true)
         let state = try await StateLibrary.link(from: manifest, into: depsBuilder.stateDirectory)
         let (deps, _) = try await depsBuilder.link(roots: roots, from: manifest, onto: nil)

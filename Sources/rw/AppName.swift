@@ -13,10 +13,11 @@ struct AppName: Equatable {
     /// The executable target, named as the package.
     var executable: String { package }
 
-    /// Names that would clash with a module or product of RwSDK's package graph, or that cannot be
-    /// imported.
+    /// Names that would clash with a module or product of RwSDK's package graph (every target of
+    /// RwSDK's package that is not a test), or that cannot be imported.
     static let reserved: Set<String> = [
-        "rw", "rw-runner", "RwSDK", "RwState", "RwServer", "RwWire", "RwDev", "RwRunner",
+        "rw", "rw-runner", "RwSDK", "RwState", "RwServer", "RwWire", "RwDev", "RwRunner", "RwData", "RwSDKTesting",
+        "RwSubprocess", "PostgresTestSupport", "RwTestSupport", "rw-fault-server", "FaultServer",
         "Hummingbird", "Logging", "ArgumentParser", "Foundation", "Swift", "Self", "Any", "Type", "Protocol",
     ]
 

@@ -1,5 +1,6 @@
 import Foundation
 import RwDev
+import RwSubprocess
 
 /// An app package on disk and what SwiftPM reports about it.
 struct AppPackage {

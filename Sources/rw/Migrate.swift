@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RwDev
+import RwSubprocess
 
 extension Rw {
     /// `rw migrate`: applies the app's pending migrations and exits.
@@ -36,8 +37,8 @@ extension Rw {
             environment["RW_MIGRATE_ONLY"] = "1"
             process.environment = environment
             try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw ExitCode(process.terminationStatus) }
+            let status = process.waitForExit()
+            guard status == 0 else { throw ExitCode(status) }
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RwDev
+import RwSubprocess
 
 /// The shared libraries an executable needs at run time, as `ldd` lists them.
 struct RuntimeNeeds: Equatable {

@@ -1,5 +1,6 @@
 import RwDev
 import Foundation
+import RwSubprocess
 
 /// Runs child processes whose output goes straight to the terminal.
 enum Shell {
@@ -7,9 +8,9 @@ enum Shell {
     static func run(_ arguments: [String], in directory: URL? = nil) throws {
         let process = makeProcess(arguments, in: directory)
         try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw RwError("`\(arguments.joined(separator: " "))` failed with exit status \(process.terminationStatus)")
+        let status = process.waitForExit()
+        guard status == 0 else {
+            throw RwError("`\(arguments.joined(separator: " "))` failed with exit status \(status)")
         }
     }
 

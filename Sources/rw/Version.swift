@@ -1,5 +1,6 @@
 import Foundation
 import RwDev
+import RwSubprocess
 
 /// What `rw --version` reports: the RwSDK release this `rw` belongs to, the compiler that built
 /// it, the toolchain on PATH that builds apps, and where the RwSDK sources are.

@@ -1,4 +1,6 @@
 import Foundation
+import RwSubprocess
+import RwTestSupport
 
 /// A finished child process: its exit status and both output streams.
 struct CapturedRun: Sendable, CustomStringConvertible {

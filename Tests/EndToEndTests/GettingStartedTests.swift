@@ -1,4 +1,6 @@
 import Foundation
+import RwSubprocess
+import RwTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)

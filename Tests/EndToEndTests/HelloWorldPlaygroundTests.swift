@@ -1,4 +1,6 @@
 import Foundation
+import RwSubprocess
+import RwTestSupport
 import Testing
 
 /// The hello-world playground built for production with `rw build` and served by `rw preview`

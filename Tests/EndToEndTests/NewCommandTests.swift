@@ -144,6 +144,30 @@ struct NewCommandTests {
         }
     }
 
+    /// Every target of RwSDK's own package but its tests is a name an app cannot take: SwiftPM
+    /// refuses two targets of one name in a package graph.
+    @Test func refusesTheNameOfEveryTargetOfRwSDK() async throws {
+        // A scratch folder of its own: the tests' build holds the lock on .build.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("rw-dump-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let manifest = try await CapturedRun.swift(["package", "--package-path", Paths.root.path, "--scratch-path", scratch.path, "dump-package"])
+        try #require(manifest.status == 0, "\(manifest)")
+        let description = try JSONSerialization.jsonObject(with: Data(manifest.output.utf8)) as? [String: Any]
+        let targets = (description?["targets"] as? [[String: Any]] ?? []).filter { $0["type"] as? String != "test" }
+        let names = targets.compactMap { $0["name"] as? String }
+        try #require(names.contains("RwData") && names.contains("rw"), "no targets in \(manifest.output.prefix(200))")
+        try await withTemporaryDirectory { parent in
+            for name in names {
+                let refused = try await CapturedRun.rw(["new", name, "--path", parent.path])
+                #expect(refused.status != 0 && refused.errors.contains("already a module or product of RwSDK"), "rw new \(name): \(refused)")
+            }
+            // The kebab-case spelling of a module name is refused too: its module would be that name.
+            let kebab = try await CapturedRun.rw(["new", "rw-data", "--path", parent.path])
+            #expect(kebab.status != 0 && kebab.errors.contains("RwData is already a module"), "\(kebab)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: parent.path).isEmpty)
+        }
+    }
+
     @Test func refusesBothSDKOptions() async throws {
         try await withTemporaryDirectory { parent in
             let refused = try await CapturedRun.rw(

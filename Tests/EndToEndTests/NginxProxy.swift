@@ -1,4 +1,6 @@
 import Foundation
+import RwSubprocess
+import RwTestSupport
 import PostgresTestSupport
 
 /// nginx from Debian's `nginx` package as a round-robin load balancer in front of servers on

@@ -1,4 +1,6 @@
 import Foundation
+import RwSubprocess
+import RwTestSupport
 
 /// Production builds into ``Paths/releaseScratch``, one at a time, and each playground's once per
 /// test run. `rw build` removes the folder's plan before SwiftPM starts, since SwiftPM would go on

@@ -1,4 +1,6 @@
 import Foundation
+import RwSubprocess
+import RwTestSupport
 import Testing
 
 /// The requestInfo playground in headless Chromium: under `rw dev` while its three

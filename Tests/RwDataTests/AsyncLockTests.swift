@@ -5,7 +5,7 @@ import Testing
 
 /// The lock SQLite's backend lends its connection under: statements share it, transactions and
 /// migrations hold it alone, and waiters are let in by arrival order.
-@Suite struct AsyncLockTests {
+@Suite(.timeLimit(.minutes(10))) struct AsyncLockTests {
     /// Waits (yielding, never sleeping) until `lock` has `count` waiters.
     static func waitForWaiters(_ lock: AsyncLock, _ count: Int) async {
         while lock.waiterCount < count { await Task.yield() }

@@ -1,7 +1,7 @@
 import Testing
 @testable import RwData
 
-@Suite struct ConfigurationTests {
+@Suite(.timeLimit(.minutes(10))) struct ConfigurationTests {
     @Test func withoutDatabaseURLTheDefaultIsAnSQLiteFileInTheAppFolder() throws {
         #expect(try DatabaseConfiguration.fromEnvironment([:], folder: "/apps/guestbook") == .sqlite(path: "/apps/guestbook/db.sqlite"))
         #expect(try DatabaseConfiguration.fromEnvironment(["DATABASE_URL": ""], folder: "/a") == .sqlite(path: "/a/db.sqlite"))

@@ -1,7 +1,7 @@
 import Testing
 @testable import RwData
 
-@Suite struct SQLTests {
+@Suite(.timeLimit(.minutes(10))) struct SQLTests {
     @Test func interpolatedValuesAreBoundNeverPasted() {
         let name = "Robert'); DROP TABLE students;--"
         let limit = 10

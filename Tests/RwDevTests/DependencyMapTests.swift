@@ -3,7 +3,7 @@ import Testing
 
 @testable import RwDev
 
-@Suite struct DependencyMapTests {
+@Suite(.timeLimit(.minutes(5))) struct DependencyMapTests {
     @Test func mapsImportedModulesToDeclaredProducts() {
         let map = DependencyMap(
             productForModule: ["RwSDK": "RwSDK", "Algorithms": "Algorithms", "my_lib": "MyLib"],

@@ -3,7 +3,7 @@ import Testing
 
 @testable import RwDev
 
-@Suite struct DevOptionsTests {
+@Suite(.timeLimit(.minutes(5))) struct DevOptionsTests {
     /// An upload that `rw dev` accepts is one production accepts too.
     @Test func theDevBodyLimitIsProductions() throws {
         let production = try ServeOptions.parse([])

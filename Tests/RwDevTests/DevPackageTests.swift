@@ -4,7 +4,7 @@ import Testing
 @testable import RwDev
 
 /// How `rw dev` finds the app target and the local targets below it, from SwiftPM's description.
-@Suite struct DevPackageTests {
+@Suite(.timeLimit(.minutes(5))) struct DevPackageTests {
     typealias Target = PackageDescription.Target
 
     static func library(_ name: String, targets: [String] = [], products: [String] = []) -> Target {

@@ -3,7 +3,7 @@ import RwState
 import RwWire
 import Testing
 
-@Suite struct FrameCodecTests {
+@Suite(.timeLimit(.minutes(5))) struct FrameCodecTests {
     @Test func framesRoundTripWhateverTheChunksTheyArriveIn() throws {
         let frames = [
             Frame(.request, stream: 1, Array("first".utf8)),

@@ -2,7 +2,7 @@ import Testing
 
 @testable import RwDev
 
-@Suite struct ImportScannerTests {
+@Suite(.timeLimit(.minutes(5))) struct ImportScannerTests {
     @Test func findsEveryFormOfImport() {
         let source = """
             import Foundation

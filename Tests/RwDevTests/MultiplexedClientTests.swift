@@ -5,7 +5,7 @@ import Testing
 
 /// The front's end of the runner connection against a peer on a socket pair that answers as
 /// the test says.
-@Suite struct MultiplexedClientTests {
+@Suite(.timeLimit(.minutes(5))) struct MultiplexedClientTests {
     /// A peer reading frames on a thread of its own and handing them to the test.
     final class Peer: Sendable {
         let connection: FrameConnection

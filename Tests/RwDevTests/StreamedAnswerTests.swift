@@ -8,7 +8,7 @@ import Testing
 /// arrive in order as a body stream, the peer never gets further ahead of the reader than its
 /// credit window, a failure and a lost connection end the body with an error, and a reader that
 /// goes away cancels the producer.
-@Suite struct StreamedAnswerTests {
+@Suite(.timeLimit(.minutes(5))) struct StreamedAnswerTests {
     /// The runner's side: answers the first request with a streamed response whose pieces
     /// `produce` gives, under `credits`, reading credit and cancel frames as the runner does.
     final class Producer: Sendable {

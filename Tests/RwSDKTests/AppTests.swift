@@ -13,7 +13,7 @@ func TestDocument(_ content: any HTML) -> Fragment {
 
 struct Failure: Error {}
 
-@Suite struct AppTests {
+@Suite(.timeLimit(.minutes(5))) struct AppTests {
     let app = defineApp {
         middleware { info in info.ctx["requestID"] = "req-\(info.request.path.count)" }
         interrupter { info in
@@ -95,7 +95,7 @@ struct Failure: Error {}
     }
 }
 
-@Suite struct RequestInfoTests {
+@Suite(.timeLimit(.minutes(5))) struct RequestInfoTests {
     @Test func requestInfoIsVisibleInNestedAsyncCallsAndChildTasks() async {
         @Sendable func deep(_ level: Int) async -> String {
             if level == 0 { return requestInfo.request.path }

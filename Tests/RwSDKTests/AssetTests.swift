@@ -3,7 +3,7 @@ import Testing
 
 @testable import RwSDK
 
-@Suite struct AssetTests {
+@Suite(.timeLimit(.minutes(5))) struct AssetTests {
     @Test func fingerprintsFollowTheContent() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rw-assets-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("client"), withIntermediateDirectories: true)

@@ -3,7 +3,7 @@ import Testing
 
 @testable import RwSDK
 
-@Suite struct CookieTests {
+@Suite(.timeLimit(.minutes(5))) struct CookieTests {
     @Test func everyAttributeIsWritten() {
         let cookie = Cookie(
             name: "id", value: "a1", path: "/app", domain: "example.com", maxAge: 3600,

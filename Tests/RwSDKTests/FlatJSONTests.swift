@@ -3,7 +3,7 @@ import Testing
 
 @testable import RwSDK
 
-@Suite struct FlatJSONTests {
+@Suite(.timeLimit(.minutes(5))) struct FlatJSONTests {
     struct Props: Codable, Equatable {
         let start: Int
         let label: String

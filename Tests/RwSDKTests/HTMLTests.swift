@@ -2,7 +2,7 @@ import Testing
 
 @testable import RwSDK
 
-@Suite struct HTMLTests {
+@Suite(.timeLimit(.minutes(5))) struct HTMLTests {
     @Test func textIsEscaped() {
         let html = p { "<script>alert('x') & \"y\"</script>" }.renderedHTML()
         #expect(html == "<p>&lt;script&gt;alert('x') &amp; \"y\"&lt;/script&gt;</p>")

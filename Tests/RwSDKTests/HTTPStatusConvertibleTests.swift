@@ -3,7 +3,7 @@ import Testing
 @testable import RwSDK
 
 /// Errors of a library that choose their status through `HTTPStatusConvertible`.
-@Suite struct HTTPStatusConvertibleTests {
+@Suite(.timeLimit(.minutes(5))) struct HTTPStatusConvertibleTests {
     /// An error that is unavailable (503) or, in its other case, leaves the status to the framework.
     enum StoreError: Error, HTTPStatusConvertible {
         case down(host: String)

@@ -14,7 +14,7 @@ func AdminLayout(_ content: any HTML) -> Fragment {
     section { content }
 }
 
-@Suite struct LayoutTests {
+@Suite(.timeLimit(.minutes(5))) struct LayoutTests {
     let app = defineApp {
         render(TestDocument) {
             layout(SiteLayout) {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import RwSDK
 
-@Suite struct MethodRoutingTests {
+@Suite(.timeLimit(.minutes(5))) struct MethodRoutingTests {
     let app = defineApp {
         render(TestDocument) {
             route("/") { h1 { "Home" } }
@@ -66,7 +66,7 @@ import Testing
     }
 }
 
-@Suite struct MethodShorthandTests {
+@Suite(.timeLimit(.minutes(5))) struct MethodShorthandTests {
     @Test func eachShorthandAnswersItsMethodOnly() async {
         let app = defineApp {
             get("/x") { RwResponse(text: "get") }

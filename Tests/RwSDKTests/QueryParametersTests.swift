@@ -2,7 +2,7 @@ import Testing
 
 @testable import RwSDK
 
-@Suite struct QueryParametersTests {
+@Suite(.timeLimit(.minutes(5))) struct QueryParametersTests {
     @Test func valuesAreReadByNameAndDecoded() {
         let request = RwRequest(method: "GET", target: "/search?q=swift+server&page=2&tag=a&tag=b%20c&empty=&flag&caf%C3%A9=%E2%9C%93")
         #expect(request.query["q"] == "swift server")

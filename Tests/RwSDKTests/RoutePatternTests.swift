@@ -2,7 +2,7 @@ import Testing
 
 @testable import RwSDK
 
-@Suite struct RoutePatternTests {
+@Suite(.timeLimit(.minutes(5))) struct RoutePatternTests {
     @Test func staticSegmentsMatchExactly() {
         let pattern = RoutePattern("/about/team")
         #expect(pattern.match("/about/team") == [:])

@@ -5,7 +5,7 @@ import Testing
 
 struct Sum: Codable, Sendable { let a: Int; let b: Int }
 
-@Suite struct ServerActionTests {
+@Suite(.timeLimit(.minutes(5))) struct ServerActionTests {
     static let add = serverAction("math.add") { input in
         let sum = try input.decode(Sum.self)
         requestInfo.response.headers["X-Result"] = "\(sum.a + sum.b)"
@@ -88,7 +88,7 @@ struct Sum: Codable, Sendable { let a: Int; let b: Int }
     }
 }
 
-@Suite struct ClientComponentTests {
+@Suite(.timeLimit(.minutes(5))) struct ClientComponentTests {
     struct Props: Codable, Sendable { let label: String }
 
     @Test func rendersServerHTMLWithModuleAndEscapedProps() {

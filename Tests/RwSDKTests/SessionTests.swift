@@ -20,7 +20,7 @@ private struct CookieJar {
     }
 }
 
-@Suite struct SessionTests {
+@Suite(.timeLimit(.minutes(5))) struct SessionTests {
     static func app(_ options: SessionOptions) -> App {
         defineApp(sessions: options) {
             route("/set/:value") { info in
@@ -135,7 +135,7 @@ private struct CookieJar {
     }
 }
 
-@Suite struct Base64URLTests {
+@Suite(.timeLimit(.minutes(5))) struct Base64URLTests {
     @Test func theURLAlphabetWithoutPaddingRoundTrips() throws {
         #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
         #expect(Base64URL.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw")
@@ -151,7 +151,7 @@ private struct CookieJar {
     }
 }
 
-@Suite struct CookieSessionPayloadTests {
+@Suite(.timeLimit(.minutes(5))) struct CookieSessionPayloadTests {
     @Test func anyValuesRoundTripThroughTheCookie() async throws {
         let store = CookieSessionStore(signer: SessionSigner(secrets: [String(repeating: "k", count: 32)]))
         let values = ["quote\"back\\slash": "line\nbreak\ttab/\u{1}", "ünïcode 🎉": "", "a": "<b>&"]

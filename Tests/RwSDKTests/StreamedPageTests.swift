@@ -5,7 +5,7 @@ import Testing
 
 /// Pages with `Await` content: what is sent first, the order of the pieces, nested awaits,
 /// `requestInfo` inside awaited content, and failures after the first byte.
-@Suite struct StreamedPageTests {
+@Suite(.timeLimit(.minutes(5))) struct StreamedPageTests {
     struct Failure: Error {}
 
     @Test func markupBeforeTheFirstAwaitIsTheFirstBodyAndTheRestStreamsInOrder() async throws {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import RwSDK
 
-@Suite struct TestClientTests {
+@Suite(.timeLimit(.minutes(5))) struct TestClientTests {
     let app = defineApp {
         route("/login", methods: [.post]) { info in
             requestInfo.session["user"] = String(decoding: info.request.body, as: UTF8.self)

@@ -2,7 +2,7 @@ import Testing
 
 /// Bodies over `--max-body-size`: answered with 413 and the connection closed, the body is never
 /// held in memory, and the server goes on. A body within the limit arrives whole.
-@Suite struct BodyLimitTests {
+@Suite(.timeLimit(.minutes(10))) struct BodyLimitTests {
     static let hundredMiB = 100 << 20
 
     @Test(arguments: [false, true])

@@ -2,7 +2,7 @@ import Testing
 
 /// The development server's own endpoints (state inspector, live-reload events and script)
 /// do not exist in production: 404, nothing of the app's state, no event stream.
-@Suite struct DevEndpointsTests {
+@Suite(.timeLimit(.minutes(10))) struct DevEndpointsTests {
     @Test func devOnlyEndpointsAre404InProduction() async throws {
         try await FaultServer.with { server in
             for path in ["/_rw/state", "/_rw/state.json", "/_rw/state/", "/_rw/events", "/_rw/live.js", "/_rw/state?format=json"] {

@@ -3,7 +3,7 @@ import Testing
 /// The refusal check of the fault tests (a 400 with `Connection: close`, then the close and
 /// nothing more) run against deliberately broken servers: each misbehaviour the check exists to
 /// catch must fail it, as the route fuzzing is kept honest by ``ReferenceRouteMatcher``.
-@Suite struct FaultCheckTests {
+@Suite(.timeLimit(.minutes(10))) struct FaultCheckTests {
     static let garbage = Array("GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n".utf8)
 
     static let misbehaviours: [(String, MisbehavingServer.Behaviour)] = [

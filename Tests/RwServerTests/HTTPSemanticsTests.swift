@@ -3,7 +3,7 @@ import Testing
 /// HTTP semantics checked on the wire with raw sockets: what the bytes say, not what a lenient
 /// client makes of them. Each check pipelines a second request behind the one under test, so a
 /// body where none may be (HEAD, 304) would show up as garbage in front of the second response.
-@Suite struct HTTPSemanticsTests {
+@Suite(.timeLimit(.minutes(10))) struct HTTPSemanticsTests {
     @Test func headHasTheGetHeadersAndNoBody() async throws {
         try await FaultServer.with { server in
             let connection = try RawConnection(port: server.port)

@@ -3,7 +3,7 @@ import Testing
 /// Bytes that are not UTF-8 in every part of a request: the server never crashes; raw bytes in
 /// the request line get 400, percent-encoded ones a 404 or are passed on as written, and invalid
 /// bytes in header values and bodies reach the app repaired (U+FFFD) or are refused with a 4xx.
-@Suite struct InvalidUTF8Tests {
+@Suite(.timeLimit(.minutes(10))) struct InvalidUTF8Tests {
     static let json = [("Accept", "application/json")]
 
     @Test func rawInvalidBytesInTheRequestLineGet400() async throws {

@@ -3,7 +3,7 @@ import Testing
 
 /// A production server that cannot listen ends with one clear line and exit status 1, not with
 /// the trap of an error thrown from top-level code (`try await serve(app)`).
-@Suite struct ListenFailureTests {
+@Suite(.timeLimit(.minutes(10))) struct ListenFailureTests {
     @Test func aPortInUseNamesThePortAndItsHolderAndExitsWithStatus1() async throws {
         try await FaultServer.with { server in
             let ended = try await FaultServer.runToExit(["--port", "\(server.port)"])

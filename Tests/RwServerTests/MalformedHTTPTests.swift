@@ -4,7 +4,7 @@ import Testing
 /// `Connection: close`, then the connection closes with nothing more sent, and the server keeps
 /// serving the next request. `FaultCheckTests` shows the check failing against servers that drop
 /// the connection without an answer, leave it open, or hang.
-@Suite struct MalformedHTTPTests {
+@Suite(.timeLimit(.minutes(10))) struct MalformedHTTPTests {
     static let garbage: [(String, [UInt8])] = [
         ("binary garbage", (0..<512).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }),
         ("a request line without a version", Array("GET /\r\n\r\n".utf8)),

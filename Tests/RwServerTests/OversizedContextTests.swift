@@ -3,7 +3,7 @@ import Testing
 /// Large request heads that are still within the limits, large values kept in `ctx`, and large
 /// response headers: served whole, nothing truncated; just past the limits a 400. Per-request
 /// state is released after each request, so a long run of such requests does not grow memory.
-@Suite struct OversizedContextTests {
+@Suite(.timeLimit(.minutes(10))) struct OversizedContextTests {
     @Test func headerJustUnderTheLimitReachesCtxAndTheResponseWhole() async throws {
         try await FaultServer.with { server in
             let value = String(repeating: "t", count: 70_000)

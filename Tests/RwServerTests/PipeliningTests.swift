@@ -3,7 +3,7 @@ import Testing
 /// A client that pipelines requests and does not read the responses: the server stops handling
 /// them once its responses back up (memory stays bounded), serves other clients meanwhile, and
 /// every response then arrives, in order.
-@Suite struct PipeliningTests {
+@Suite(.timeLimit(.minutes(10))) struct PipeliningTests {
     /// What a pipeline of unread requests did to the server.
     struct Outcome {
         /// The most requests of the pipeline the app had begun while the client read nothing.

@@ -13,7 +13,7 @@ import Testing
 /// bodies, body limits and framings. The conversion keeps everything it is given or refuses an
 /// oversized body; the app then answers every request with the status ``expectedStatus(method:path:fields:)``
 /// derives from the routes, independently of the router.
-@Suite struct RequestConversionFuzzTests {
+@Suite(.timeLimit(.minutes(10))) struct RequestConversionFuzzTests {
     enum Framing: CaseIterable, Sendable { case contentLength, chunked, none }
 
     static let methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "PURGE", "X-CUSTOM"]

@@ -6,7 +6,7 @@ import Testing
 /// Property-based fuzzing of route matching: random patterns against random paths full of
 /// percent signs, dots, empty segments, NULs and non-ASCII text. Bounded to a few hundred cases
 /// each, well under a second.
-@Suite struct RoutePatternFuzzTests {
+@Suite(.timeLimit(.minutes(10))) struct RoutePatternFuzzTests {
     static let pathTokens = [
         "a", "b", "x", "edit", "users", "", "", ".", "..", "%", "%2", "%2F", "%2f", "%FF", "%C3%A9", "%C3", "%00",
         "é", "日本", "*", ":id", "a%20b", ";", "\\", "\u{0}", "%252F", "+", "~",

@@ -2,7 +2,7 @@ import RwServer
 import Testing
 
 /// Server settings from environment variables under the command line's flags.
-@Suite struct ServeOptionsTests {
+@Suite(.timeLimit(.minutes(10))) struct ServeOptionsTests {
     @Test func variablesSetOptionsAndFlagsWin() throws {
         let environment = ["RW_HOST": "0.0.0.0", "RW_PORT": "9000", "RW_PUBLIC": "static", "RW_MAX_BODY_SIZE": "1024", "RW_IDLE_TIMEOUT": "5"]
         let fromEnvironment = try ServeOptions.parse([], environment: environment)

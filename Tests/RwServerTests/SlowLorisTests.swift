@@ -4,7 +4,7 @@ import Testing
 
 /// Clients that send a request a byte at a time and never finish it, or connect and say nothing:
 /// other clients are served meanwhile, and the idle timeout closes the slow connections.
-@Suite struct SlowLorisTests {
+@Suite(.timeLimit(.minutes(10))) struct SlowLorisTests {
     /// Sends `prefix`, then one more byte every `pace`, until the server closes the connection
     /// or `limit` passes; returns when the connection was opened and when its close was noticed,
     /// or `nil` for the close if it outlived `limit`.

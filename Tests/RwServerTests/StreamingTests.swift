@@ -4,7 +4,7 @@ import Testing
 /// the awaited part still waits (on a latch the test opens with a request of its own), in chunks
 /// of the chunked coding, and a failure after the first byte ends the response visibly and
 /// without its last chunk.
-@Suite struct StreamingTests {
+@Suite(.timeLimit(.minutes(10))) struct StreamingTests {
     @Test func theFirstPartArrivesBeforeTheAwaitedPartEnds() async throws {
         try await FaultServer.with { server in
             let connection = try RawConnection(port: server.port)

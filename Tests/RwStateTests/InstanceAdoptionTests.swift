@@ -3,7 +3,7 @@ import Testing
 /// Instances kept in RwState across three real generations of an app module (see
 /// ``GenerationsFixture``): adopted when their layout is the same, with the new generation's
 /// code running on them; otherwise migrated or re-initialized with one warning naming the change.
-@Suite struct InstanceAdoptionTests {
+@Suite(.timeLimit(.minutes(10))) struct InstanceAdoptionTests {
     let output: GenerationsFixture.Output
 
     init() async throws {

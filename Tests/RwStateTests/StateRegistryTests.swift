@@ -8,7 +8,7 @@ final class RunCounter: Sendable {
     let value = Atomic<Int>(0)
 }
 
-@Suite struct StateRegistryTests {
+@Suite(.timeLimit(.minutes(10))) struct StateRegistryTests {
     @Test func initializerRunsOnceAndLaterCallsReturnTheStoredValue() {
         let registry = StateRegistry()
         var runs = 0
@@ -123,7 +123,7 @@ final class RunCounter: Sendable {
     }
 }
 
-@Suite struct HeadersTests {
+@Suite(.timeLimit(.minutes(10))) struct HeadersTests {
     @Test func lookupIsCaseInsensitiveAndOrderIsKept() {
         var headers: Headers = ["Content-Type": "text/html", "Set-Cookie": "a=1"]
         headers.add(name: "set-cookie", value: "b=2")

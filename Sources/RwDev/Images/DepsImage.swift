@@ -1,4 +1,5 @@
 public import Foundation
+import RwSubprocess
 
 /// The deps image of a generation: a stack of layers holding RwSDK and the packages the app
 /// imports (never RwState), linked from SwiftPM's debug objects. The first layer holds what the

@@ -1,4 +1,5 @@
 import Foundation
+import RwSubprocess
 
 /// Links object files into a shared library with `swiftc -emit-library`.
 enum ImageLinker {

@@ -1,4 +1,5 @@
 import Foundation
+import RwSubprocess
 
 /// The dev runner executable, compiled optimized from the runner's sources of the RwSDK package
 /// the app depends on, against the session's `libRwState.so`, and kept between sessions while

@@ -1,4 +1,5 @@
 import Foundation
+import RwSubprocess
 
 /// Compiles one local target into object files, incrementally, with the Swift driver's own
 /// incremental mode: an output file map and dependency files kept in the target's folder

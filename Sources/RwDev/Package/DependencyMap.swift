@@ -1,4 +1,5 @@
 import Foundation
+import RwSubprocess
 
 /// Which library product of the app package's dependencies provides each importable module.
 struct DependencyMap: Sendable, Equatable, Codable {

@@ -1,4 +1,5 @@
 public import Foundation
+import RwSubprocess
 
 /// The app package `rw dev` serves: its app target, the local library targets below it, and the
 /// packages it depends on by path.

@@ -1,4 +1,5 @@
 import Foundation
+import RwTestSupport
 import Testing
 
 /// The `rw-fault-server` executable (Tests/FaultServer) running as a child process: the
@@ -81,8 +82,8 @@ final class FaultServer: @unchecked Sendable {
 
         let line = await firstLine(of: output, containing: "listening on http://")
         guard let line, let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
-            process.terminate()
-            throw StartFailure()
+            kill(process.processIdentifier, SIGKILL)
+            throw StartFailure(log: errorLog.text)
         }
         return FaultServer(process: process, output: output, errorLog: errorLog, port: port, root: root)
     }
@@ -104,18 +105,17 @@ final class FaultServer: @unchecked Sendable {
         let errors = Pipe()
         process.standardError = errors
         try process.run()
-        let standardError = await withCheckedContinuation { continuation in
-            Thread {
-                let data = errors.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
-            }.start()
-        }
+        // Standard error closes when the process exits (or is killed at the bound below).
+        let reading = Task.detached { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        _ = await process.exitStatus(within: 60, waitingFor: "rw-fault-server \(arguments.joined(separator: " ")) to exit by itself")
+        let standardError = await reading.value
         return (process.terminationReason, process.terminationStatus, standardError)
     }
 
     struct StartFailure: Error, CustomStringConvertible {
-        var description: String { "rw-fault-server did not print its address" }
+        /// The end of what the server wrote to standard error.
+        let log: String
+        var description: String { "rw-fault-server did not print its address within 60 s; its standard error ended with:\n\(log)" }
     }
 
     /// The process id.
@@ -138,23 +138,21 @@ final class FaultServer: @unchecked Sendable {
         return kiB * 1024
     }
 
-    /// Sends SIGTERM and waits for the exit; returns the exit status. Removes the temporary folder.
+    /// Sends SIGTERM and waits (at most 60 s, then SIGKILL and an issue) for the exit; returns
+    /// the exit status. Removes the temporary folder.
     func stop() async -> Int32 {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        let status = await withCheckedContinuation { continuation in
-            Thread {
-                self.process.waitUntilExit()
-                continuation.resume(returning: self.process.terminationStatus)
-            }.start()
-        }
+        let status = await process.exitStatus(within: 60, waitingFor: "rw-fault-server to exit after SIGTERM")
         try? FileManager.default.removeItem(at: root)
         return status
     }
 
-    /// Reads `pipe` until a line contains `marker`; keeps draining it afterwards (on the same
-    /// thread) so the server never blocks writing its log.
+    /// Reads `pipe` until a line contains `marker` (at most 60 s: then `nil`); keeps draining it
+    /// afterwards (on the same thread) so the server never blocks writing its log.
     private static func firstLine(of pipe: Pipe, containing marker: String) async -> String? {
-        await withCheckedContinuation { continuation in
+        await withCheckedContinuation { (waiting: CheckedContinuation<String?, Never>) in
+            let continuation = ResumeOnce(waiting)
+            DispatchQueue.global().asyncAfter(deadline: .now() + 60) { continuation.resume(returning: nil) }
             Thread {
                 var buffer = Data()
                 var found = false
@@ -175,6 +173,22 @@ final class FaultServer: @unchecked Sendable {
                 }
                 if !found { continuation.resume(returning: nil) }
             }.start()
+        }
+    }
+
+    /// A continuation resumed by whichever comes first: the line, the end of the output, or the
+    /// bound.
+    private final class ResumeOnce: @unchecked Sendable {
+        private let lock = NSLock()
+        private var continuation: CheckedContinuation<String?, Never>?
+
+        init(_ continuation: CheckedContinuation<String?, Never>) { self.continuation = continuation }
+
+        func resume(returning value: String?) {
+            lock.withLock {
+                continuation?.resume(returning: value)
+                continuation = nil
+            }
         }
     }
 

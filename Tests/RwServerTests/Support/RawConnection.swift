@@ -31,11 +31,15 @@ final class RawConnection: @unchecked Sendable {
             Glibc.close(fd)
             throw SocketError(operation: "connect", code: code)
         }
+        // A send the server does not read for 60 s fails (EAGAIN) instead of blocking forever.
+        var bound = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { Glibc.close(fd) }
 
-    /// Sends all of `bytes`; `false` when the peer closed or reset the connection first.
+    /// Sends all of `bytes`; `false` when the peer closed or reset the connection first, or read
+    /// nothing for 60 s.
     @discardableResult
     func send(_ bytes: [UInt8]) async -> Bool {
         await onThread {

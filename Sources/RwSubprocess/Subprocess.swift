@@ -1,21 +1,22 @@
 public import Foundation
 import Synchronization
 
-/// Runs child processes and collects their output.
-public enum Subprocess {
+/// Runs child processes and collects their output: the one place RwSDK's tools start a child and
+/// wait for it (`rw dev`'s builders, `rw`'s commands, and the tests).
+package enum Subprocess {
     /// The outcome of a finished child process.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// The exit status (or signal number when it was killed).
-        public let status: Int32
+        package let status: Int32
         /// Standard output.
-        public let output: String
+        package let output: String
         /// Standard error.
-        public let errors: String
+        package let errors: String
         /// Wall-clock duration in milliseconds.
-        public let milliseconds: Double
+        package let milliseconds: Double
 
         /// Whether the process exited with status 0.
-        public var succeeded: Bool { status == 0 }
+        package var succeeded: Bool { status == 0 }
     }
 
     /// Runs `arguments` (looked up on PATH) in `directory`, collecting both output streams.
@@ -25,7 +26,7 @@ public enum Subprocess {
     /// a run loop (an epoll, an eventfd and a timerfd) on the launching thread, and on a
     /// long-lived thread, such as one of the cooperative pool's, those descriptors were never
     /// closed: rw dev leaked three with every re-optimization.
-    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    package static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
         let outcome = Mutex<Swift.Result<Result, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Thread {
@@ -54,9 +55,9 @@ public enum Subprocess {
         }
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         errorReader.wait()
-        process.waitUntilExit()
+        let status = process.waitForExit()
         return Result(
-            status: process.terminationStatus,
+            status: status,
             output: String(decoding: outputData, as: UTF8.self),
             errors: String(decoding: errorData, as: UTF8.self),
             milliseconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
@@ -65,36 +66,55 @@ public enum Subprocess {
 
     /// Runs `arguments` and returns standard output; throws ``SubprocessError`` with the error
     /// output when the process fails.
-    public static func capture(_ arguments: [String], in directory: URL? = nil) throws -> String {
+    package static func capture(_ arguments: [String], in directory: URL? = nil) throws -> String {
         let result = try run(arguments, in: directory)
         guard result.succeeded else { throw SubprocessError(arguments: arguments, result: result) }
         return result.output
     }
 
-    /// Runs `arguments` off the cooperative thread pool; cancelling the task terminates the
-    /// process.
-    public static func run(_ arguments: [String], in directory: URL? = nil) async throws -> Result {
+    /// Runs `arguments` off the cooperative thread pool, in a process group of its own;
+    /// cancelling the task terminates the whole group (SIGTERM, then SIGKILL after 3 s), so the
+    /// compilers a `swift build` started end with it instead of outliving it.
+    package static func run(_ arguments: [String], in directory: URL? = nil) async throws -> Result {
         let running = Process()
+        let grouped = FileManager.default.isExecutableFile(atPath: setsid) ? [setsid] + arguments : arguments
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 Thread {
-                    continuation.resume(with: Swift.Result { try run(arguments, in: directory, process: running) })
+                    continuation.resume(with: Swift.Result { try run(grouped, in: directory, process: running) })
                 }.start()
             }
         } onCancel: {
-            if running.isRunning { running.terminate() }
+            guard running.isRunning else { return }
+            let pid = running.processIdentifier
+            // `setsid` made the child the leader of a new session and process group (it is never
+            // a group leader when started, so setsid execs in place: the group's id is its pid).
+            let group = grouped.first == setsid ? -pid : pid
+            kill(group, SIGTERM)
+            Thread {
+                Thread.sleep(forTimeInterval: 3)
+                if running.isRunning { kill(group, SIGKILL) }
+            }.start()
         }
     }
+
+    /// util-linux's `setsid`, on every Debian system.
+    private static let setsid = "/usr/bin/setsid"
 }
 
 /// A child process that failed.
-public struct SubprocessError: Error, CustomStringConvertible {
+package struct SubprocessError: Error, CustomStringConvertible {
     /// The command.
-    public let arguments: [String]
+    package let arguments: [String]
     /// What it did.
-    public let result: Subprocess.Result
+    package let result: Subprocess.Result
 
-    public var description: String {
+    package init(arguments: [String], result: Subprocess.Result) {
+        self.arguments = arguments
+        self.result = result
+    }
+
+    package var description: String {
         let output = (result.errors + result.output).trimmingCharacters(in: .whitespacesAndNewlines)
         if let mismatch = Self.toolsVersionMismatch(in: output) { return mismatch }
         return "`\(arguments.joined(separator: " "))` failed (status \(result.status))" + (output.isEmpty ? "" : ":\n\(output)")

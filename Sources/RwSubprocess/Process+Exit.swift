@@ -1,0 +1,24 @@
+public import Foundation
+
+extension Process {
+    /// Blocks until the process has exited and returns its exit status, or the number of the
+    /// signal that ended it (what `terminationStatus` would say).
+    ///
+    /// Foundation learns of every child's exit on one thread of its own, when a socket the child
+    /// inherited closes; the socket is not close-on-exec, so a child started at the same moment
+    /// from another thread may hold it too, and with children started from several threads at
+    /// once that thread was seen to stop noticing exits altogether (killed servers and finished
+    /// builds stayed zombies, and `waitUntilExit()` never returned). `waitid` with `WNOWAIT`
+    /// waits for this child alone, by its pid, and leaves it for Foundation to reap.
+    package func waitForExit() -> Int32 {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(processIdentifier), &info, WEXITED | WNOWAIT) != 0 {
+            guard errno == EINTR else {
+                // ECHILD: Foundation has reaped it already, so it knows the status.
+                waitUntilExit()
+                return terminationStatus
+            }
+        }
+        return info._sifields._sigchld.si_status
+    }
+}

@@ -32,6 +32,8 @@ final class RunnerProcess: Sendable {
         let connectionEnded = DispatchSemaphore(value: 0)
         /// Signalled when the process has ended (and then again by every waiter).
         let ended = DispatchSemaphore(value: 0)
+        /// The run, for the termination handler to report the exit to; cleared once the exit is
+        /// recorded, so an ended run and its connection are freed with their last owner.
         let life = Mutex<RunnerProcess?>(nil)
     }
 
@@ -224,6 +226,7 @@ final class RunnerProcess: Sendable {
             return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume(returning: exit) }
+        shared.life.withLock { $0 = nil }
     }
 
     /// Calls `body` with each line read from `handle` until end of file, on a thread of its own.

@@ -1,6 +1,7 @@
 import Foundation
 import RwSubprocess
 import RwTestSupport
+import Testing
 import PostgresTestSupport
 
 /// nginx from Debian's `nginx` package as a round-robin load balancer in front of servers on

@@ -1,6 +1,7 @@
 import Foundation
 import RwSubprocess
 import RwTestSupport
+import Testing
 
 /// Production builds into ``Paths/releaseScratch``, one at a time, and each playground's once per
 /// test run. `rw build` removes the folder's plan before SwiftPM starts, since SwiftPM would go on

@@ -72,34 +72,27 @@ package enum Subprocess {
         return result.output
     }
 
-    /// Runs `arguments` off the cooperative thread pool, in a process group of its own;
-    /// cancelling the task terminates the whole group (SIGTERM, then SIGKILL after 3 s), so the
-    /// compilers a `swift build` started end with it instead of outliving it.
+    /// Runs `arguments` off the cooperative thread pool; cancelling the task terminates the
+    /// child's whole process group (SIGTERM, then SIGKILL after 3 s), so the compilers a
+    /// `swift build` started end with it instead of outliving it. (Foundation starts every child
+    /// as the leader of a process group of its own: the group's id is the child's pid.)
     package static func run(_ arguments: [String], in directory: URL? = nil) async throws -> Result {
         let running = Process()
-        let grouped = FileManager.default.isExecutableFile(atPath: setsid) ? [setsid] + arguments : arguments
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 Thread {
-                    continuation.resume(with: Swift.Result { try run(grouped, in: directory, process: running) })
+                    continuation.resume(with: Swift.Result { try run(arguments, in: directory, process: running) })
                 }.start()
             }
         } onCancel: {
             guard running.isRunning else { return }
-            let pid = running.processIdentifier
-            // `setsid` made the child the leader of a new session and process group (it is never
-            // a group leader when started, so setsid execs in place: the group's id is its pid).
-            let group = grouped.first == setsid ? -pid : pid
+            let group = -running.processIdentifier
             kill(group, SIGTERM)
-            Thread {
-                Thread.sleep(forTimeInterval: 3)
+            DispatchQueue.global().asyncAfter(deadline: .now() + 3) {
                 if running.isRunning { kill(group, SIGKILL) }
-            }.start()
+            }
         }
     }
-
-    /// util-linux's `setsid`, on every Debian system.
-    private static let setsid = "/usr/bin/setsid"
 }
 
 /// A child process that failed.

@@ -58,6 +58,8 @@ public enum DevServer {
             terminal.warning("⚠ listening on \(options.host): anyone who can reach this machine can use the dev server")
         }
         // Before any build: finding out only after minutes of compiling would waste them.
+        let lock = try SessionLock.acquire(packageDirectory: URL(fileURLWithPath: options.packagePath).standardizedFileURL)
+        defer { withExtendedLifetime(lock) {} }
         if PortAvailability.isInUse(host: options.host, port: options.port) {
             throw PortInUseError(host: options.host, port: options.port)
         }

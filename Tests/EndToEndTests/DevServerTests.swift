@@ -106,6 +106,13 @@ struct DevServerTests {
         for index in 0..<count {
             #expect(replies[index] == "request \(index) finished \(count - index)")
         }
+        // A second rw dev on the same folder refuses at once, naming the first one's pid, and
+        // the first one goes on serving.
+        let second = try await CapturedRun.rw(["dev", "--package-path", DevFixture.directory.path, "--port", "0"])
+        #expect(second.status == 1)
+        #expect(
+            second.errors.contains("another rw dev (pid \(dev.child.process.processIdentifier)) is already serving"), "\(second)")
+        #expect(try await dev.http.send("GET", "/").text == "marker=v0")
         await dev.stop()
     }
 

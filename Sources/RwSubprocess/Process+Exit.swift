@@ -9,7 +9,9 @@ extension Process {
     /// from another thread may hold it too, and with children started from several threads at
     /// once that thread was seen to stop noticing exits altogether (killed servers and finished
     /// builds stayed zombies, and `waitUntilExit()` never returned). `waitid` with `WNOWAIT`
-    /// waits for this child alone, by its pid, and leaves it for Foundation to reap.
+    /// waits for this child alone, by its pid, and leaves it for Foundation to reap. Foundation
+    /// closes the descriptors it keeps for the child only once it has noticed the exit itself:
+    /// a long-lived process calls `waitUntilExit()` after this.
     package func waitForExit() -> Int32 {
         var info = siginfo_t()
         while waitid(P_PID, id_t(processIdentifier), &info, WEXITED | WNOWAIT) != 0 {

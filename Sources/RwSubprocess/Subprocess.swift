@@ -56,6 +56,10 @@ package enum Subprocess {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         errorReader.wait()
         let status = process.waitForExit()
+        // The child has ended. Waiting for Foundation to notice as well lets it close the
+        // descriptors it keeps for each child: without it every run left one or two open, which
+        // a long `rw dev` session (a compile and a link per save) would pile up.
+        process.waitUntilExit()
         return Result(
             status: status,
             output: String(decoding: outputData, as: UTF8.self),

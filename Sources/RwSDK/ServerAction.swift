@@ -80,12 +80,13 @@ public struct ActionInput: Sendable {
         return object[field] as? String
     }
 
-    /// Decodes the payload as `T`: a JSON body directly, form fields as an object of strings.
+    /// Decodes the payload as `T`: a JSON body directly, form fields each converted to its
+    /// property's type (as `request.decode(_:)` reads them).
     /// Throws ``HTTPStatusError`` 400 naming the problem when the payload does not fit.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
-        let data = isJSON ? Data(body) : (try? JSONEncoder().encode(form)) ?? Data()
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            if isJSON { return try JSONDecoder().decode(T.self, from: Data(body)) }
+            return try FormDecoder(fields: form, keys: .asDeclared).decode(T.self)
         } catch {
             throw HTTPStatusError(400, "The action's input is not a valid \(T.self): \(Self.describe(error))")
         }

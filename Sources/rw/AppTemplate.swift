@@ -1,3 +1,5 @@
+import Foundation
+
 /// The files of a new app package: the hello-world playground (playground/hello-world) with the
 /// names derived from the app's name. The sources are the playground's, byte for byte, when the
 /// name is "hello-world".
@@ -53,13 +55,19 @@ struct AppTemplate {
     }
 
     var packageManifest: String {
-        let dependency: String
+        var dependency: String
         let packageID = sdk.packageIdentity
         switch sdk {
         case .url(let url, let version):
             dependency = #".package(url: \#(Self.swiftStringLiteral(url)), from: \#(Self.swiftStringLiteral(version)))"#
         case .path(let path):
             dependency = #".package(name: "RwSDK", path: \#(Self.swiftStringLiteral(path)))"#
+            // SwiftPM names a package depended on by path after its folder in its messages
+            // ("'main' depends on …"), whatever name the manifest gives it.
+            let folder = (path as NSString).lastPathComponent
+            if folder.lowercased() != "rwsdk" {
+                dependency = "// RwSDK; SwiftPM's messages call it '\(folder)', the name of its folder.\n        " + dependency
+            }
         }
         return #"""
             // swift-tools-version: 6.0

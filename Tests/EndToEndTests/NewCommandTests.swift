@@ -54,6 +54,58 @@ struct NewCommandTests {
         }
     }
 
+    /// An app of `rw new` that also depends on jwt-kit 5 (which needs swift-crypto 4) resolves:
+    /// RwSDK accepts swift-crypto 3 and 4. Only resolved, not built, so it stays cheap.
+    @Test func anAppDependingOnJWTKit5Resolves() async throws {
+        try await withTemporaryDirectory { parent in
+            let created = try await CapturedRun.rw(["new", "tokens", "--path", parent.path, "--sdk-path", Paths.root.path])
+            try #require(created.status == 0, "\(created)")
+            let app = parent.appendingPathComponent("tokens")
+            let manifestFile = app.appendingPathComponent("Package.swift")
+            var manifest = try String(contentsOf: manifestFile, encoding: .utf8)
+            let folder = Paths.root.lastPathComponent
+            if folder.lowercased() != "rwsdk" {
+                #expect(manifest.contains("// RwSDK; SwiftPM's messages call it '\(folder)', the name of its folder."), "\(manifest)")
+            }
+            let dependencies = "dependencies: [\n"
+            let product = #"dependencies: [.product(name: "RwSDK", package: "RwSDK")]"#
+            try #require(manifest.contains(dependencies) && manifest.contains(product), "\(manifest)")
+            manifest = manifest.replacingOccurrences(
+                of: dependencies, with: dependencies + #"        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),"# + "\n")
+            manifest = manifest.replacingOccurrences(
+                of: product,
+                with: #"dependencies: [.product(name: "RwSDK", package: "RwSDK"), .product(name: "JWTKit", package: "jwt-kit")]"#)
+            try manifest.write(to: manifestFile, atomically: true, encoding: .utf8)
+
+            let resolved = try await CapturedRun.swift([
+                "package", "--package-path", app.path, "--scratch-path", Self.jwtScratch.path, "resolve",
+            ])
+            try #require(resolved.status == 0, "\(resolved)")
+            let pins = try String(contentsOf: app.appendingPathComponent("Package.resolved"), encoding: .utf8)
+            let versions = try Self.pinnedVersions(pins)
+            #expect(versions["jwt-kit"]?.hasPrefix("5.") == true, "\(pins)")
+            #expect(versions["swift-crypto"]?.hasPrefix("4.") == true, "\(pins)")
+        }
+    }
+
+    /// SwiftPM's scratch folder for the jwt-kit app, kept in the repository's .build so a rerun
+    /// resolves from what is already there.
+    static let jwtScratch = Paths.root.appendingPathComponent(".build/rw-new-jwt-app")
+
+    /// The pinned version of each package in a `Package.resolved` file, by identity.
+    static func pinnedVersions(_ text: String) throws -> [String: String] {
+        struct Resolved: Decodable {
+            struct Pin: Decodable {
+                struct State: Decodable { let version: String? }
+                let identity: String
+                let state: State
+            }
+            let pins: [Pin]
+        }
+        let resolved = try JSONDecoder().decode(Resolved.self, from: Data(text.utf8))
+        return Dictionary(resolved.pins.compactMap { pin in pin.state.version.map { (pin.identity, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
     @Test(arguments: [
         ("blog", "BlogApp"), ("my-shop_2", "MyShop2"), ("todo_list", "TodoList"), ("todoList", "TodoListApp"),
     ])

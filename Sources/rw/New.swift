@@ -10,7 +10,8 @@ extension Rw {
             discussion: """
                 Writes a ready app package in a new folder named <name>: the hello-world app (a \
                 page, a server action and a client component) with a library target holding the \
-                app (<name> in UpperCamelCase, e.g. my-app → MyApp), an executable target <name> \
+                app (<name> in UpperCamelCase, e.g. my-app → MyApp; with App appended when that \
+                differs from <name> only in case, e.g. blog → BlogApp), an executable target <name> \
                 serving it in production, public/client/counter.js and a .gitignore for .build/, \
                 .rw/ and Package.resolved, and a Dockerfile (multi-stage: built in the Swift \
                 image, run on a slim Debian image) with its .dockerignore. Then prints the \

@@ -70,8 +70,10 @@ struct NewCommandTests {
             let dependencies = "dependencies: [\n"
             let product = #"dependencies: [.product(name: "RwSDK", package: "RwSDK")]"#
             try #require(manifest.contains(dependencies) && manifest.contains(product), "\(manifest)")
-            manifest = manifest.replacingOccurrences(
-                of: dependencies, with: dependencies + #"        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),"# + "\n")
+            // The package's dependencies come first in the manifest; the targets' lists after.
+            let packageDependencies = try #require(manifest.range(of: dependencies))
+            manifest.replaceSubrange(
+                packageDependencies, with: dependencies + #"        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),"# + "\n")
             manifest = manifest.replacingOccurrences(
                 of: product,
                 with: #"dependencies: [.product(name: "RwSDK", package: "RwSDK"), .product(name: "JWTKit", package: "jwt-kit")]"#)

@@ -125,7 +125,7 @@ public struct App: Sendable {
     /// Runs `body` with the app's JSON options as the current ones, when it has its own.
     private func withOptions<T: Sendable>(_ body: () async -> T) async -> T {
         guard let json else { return await body() }
-        return await JSONOptions.$current.withValue(json, operation: body)
+        return await JSONOptions.$appOptions.withValue(json, operation: body)
     }
 
     /// Answers `request` with `error` without running its routes or plain middleware: for a
@@ -385,7 +385,7 @@ public struct App: Sendable {
         if request.prefersJSON {
             var fields = ["error": error.message]
             if let detail { fields["detail"] = detail }
-            let body = (try? JSONEncoder().encode(fields)) ?? Data()
+            let body = (try? sharedJSONEncoder.encode(fields)) ?? Data()
             return RwResponse(status: error.status, headers: ["Content-Type": "application/json"], body: Array(body))
         }
         return ErrorPage.response(status: error.status, title: reason(error.status), message: error.message, detail: detail)

@@ -110,6 +110,18 @@ import Testing
         }
     }
 
+    @Test func serverActionsUseTheAppsJSONOptions() async {
+        struct Input: Decodable { let firstName: String }
+        struct Output: Encodable { let greetingText: String }
+        let greet = serverAction("greet") { input in Output(greetingText: "Hello, \(try input.decode(Input.self).firstName)") }
+        let app = defineApp(json: JSONOptions(keys: .snakeCase)) { greet }
+        await app.test { client in
+            #expect(await client.post(greet.path, json: #"{"first_name":"Ann"}"#).text == #"{"greeting_text":"Hello, Ann"}"#)
+            #expect(await client.post(greet.path, form: ["first_name": "Bob"], headers: ["Accept": "application/json"]).text
+                == #"{"greeting_text":"Hello, Bob"}"#)
+        }
+    }
+
     /// Broken and mistyped bodies, as JSON and as forms: never a 500, always 200, 400 or 422
     /// with a problem naming what is wrong.
     @Test func brokenBodiesNeverGive500() async {

@@ -68,9 +68,12 @@ public struct JSONOptions: Sendable {
     /// The default options, shared.
     static let standard = JSONOptions()
 
-    /// The options of the app handling the current task's request (bound by the app when it
-    /// has options of its own).
-    @TaskLocal static var current: JSONOptions = .standard
+    /// The options of the app handling the current task's request, when it has options of its
+    /// own (`defineApp(json:)`); `nil` otherwise.
+    @TaskLocal static var appOptions: JSONOptions?
+
+    /// The options of the app handling the current task's request: its own, or the defaults.
+    static var current: JSONOptions { appOptions ?? .standard }
 
     /// `value` encoded as JSON bytes.
     func encode(_ value: any Encodable) throws -> [UInt8] {

@@ -20,6 +20,11 @@ import Testing
         let createdAt: Date
     }
 
+    struct Optionals: Codable, Sendable {
+        let count: Int?
+        let note: String?
+    }
+
     static let createdAt = Date(timeIntervalSince1970: 1_765_000_000)
 
     static func app(json: JSONOptions? = nil) -> App {
@@ -34,6 +39,7 @@ import Testing
             }
             route("/echo", methods: [.post]) { info in try await info.request.decode(NewArticle.self) }
             get("/page") { _ in "a page" }
+            post("/optional") { info in try await info.request.decode(Optionals.self) }
         }
     }
 
@@ -58,6 +64,10 @@ import Testing
             let echoed = await client.post("/echo", form: ["title": "Hi there", "wordCount": "12", "draft": "on"])
             #expect(echoed.status == 200, "\(echoed.text)")
             #expect((try? JSONDecoder().decode(NewArticle.self, from: Data(echoed.body))) == NewArticle(title: "Hi there", wordCount: 12, draft: true, tags: nil))
+            // A blank optional field is nil.
+            let blank = await client.post("/optional", form: ["count": "", "note": ""])
+            #expect(blank.text == "{}", "\(blank.text)")
+            #expect(await client.post("/optional", form: ["count": "3"]).text == #"{"count":3}"#)
             let bad = await client.post("/echo", form: ["title": "Hi", "wordCount": "twelve", "draft": "on"], headers: ["Accept": "application/json"])
             #expect(bad.status == 422)
             #expect((try? JSONDecoder().decode(DecodingProblem.self, from: Data(bad.body))) == DecodingProblem(error: "field \"wordCount\" is not an integer", field: "wordCount"))

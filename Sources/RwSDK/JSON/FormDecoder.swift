@@ -3,8 +3,9 @@ import Foundation
 /// Decodes a `Decodable` value from the fields of an `application/x-www-form-urlencoded` body
 /// (as parsed by ``ActionInput``): each property is read from the field of its name, and text is
 /// converted to the property's type (numbers, `true`/`false`/`on`, types that decode from one
-/// string such as `String`-backed enums). Nested objects and arrays are not supported: they fail
-/// as a type mismatch naming the field.
+/// string such as `String`-backed enums); an optional property is `nil` when its field is missing
+/// or empty (a blank input). Nested objects and arrays are not supported: they fail as a type
+/// mismatch naming the field.
 struct FormDecoder {
     let fields: [String: String]
     let keys: JSONOptions.Keys
@@ -53,7 +54,8 @@ struct FormDecoder {
 
         func contains(_ key: Key) -> Bool { fields[name(key)] != nil }
 
-        func decodeNil(forKey key: Key) throws -> Bool { fields[name(key)] == nil }
+        /// A missing field, and an empty one (a blank input), is `nil` for an optional property.
+        func decodeNil(forKey key: Key) throws -> Bool { fields[name(key)]?.isEmpty ?? true }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
             guard let text = fields[name(key)] else {

@@ -24,13 +24,29 @@ struct AppTemplate {
         }
     }
 
+    /// What kind of app the package holds.
+    enum Kind: String, CaseIterable {
+        /// The hello-world app: a page, a server action and a client component.
+        case html
+        /// A JSON API: accounts with bearer tokens, articles, JSON errors, CORS.
+        case api
+    }
+
     let name: AppName
     let sdk: SDKReference
     /// The Swift version of the image the Dockerfile builds with (the toolchain's, such as "6.3.1").
     let swiftVersion: String
 
+    /// What kind of app the package holds.
+    var kind: Kind = .html
+
     /// Every file of the package, as (path relative to the package, contents).
     var files: [(path: String, contents: String)] {
+        kind == .api ? apiFiles : htmlFiles
+    }
+
+    /// The files of the hello-world app.
+    var htmlFiles: [(path: String, contents: String)] {
         [
             ("Package.swift", packageManifest),
             (".gitignore", gitignore),

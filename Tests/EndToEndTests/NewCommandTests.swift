@@ -90,6 +90,36 @@ struct NewCommandTests {
         }
     }
 
+    /// `--template api` writes a JSON API whose sources and tests type-check against the RwSDK
+    /// modules built with these tests (no package build, so it stays cheap).
+    @Test func theAPITemplateTypeChecksAgainstRwSDK() async throws {
+        try await withTemporaryDirectory { parent in
+            let created = try await CapturedRun.rw(["new", "conduit", "--template", "api", "--path", parent.path, "--sdk-path", Paths.root.path])
+            try #require(created.status == 0, "\(created)")
+            let app = parent.appendingPathComponent("conduit")
+            #expect(
+                try Self.files(in: app) == [
+                    ".dockerignore", ".gitignore", "Dockerfile", "Package.swift", "Sources/ConduitApp/App.swift", "Sources/ConduitApp/Auth.swift",
+                    "Sources/ConduitApp/Store.swift", "Sources/conduit/main.swift", "Tests/ConduitAppTests/ConduitAppTests.swift", "public/.gitkeep",
+                ])
+            let source = try String(contentsOf: app.appendingPathComponent("Sources/ConduitApp/App.swift"), encoding: .utf8)
+            #expect(source.contains("guarded(by: requireUser)") && source.contains("cors(CORSOptions())"))
+
+            let modules = Paths.products.appendingPathComponent("Modules").path
+            let library = try FileManager.default.contentsOfDirectory(atPath: app.appendingPathComponent("Sources/ConduitApp").path)
+                .sorted().map { app.appendingPathComponent("Sources/ConduitApp/\($0)").path }
+            let emitted = try await CapturedRun.run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                ["swiftc", "-emit-module", "-module-name", "ConduitApp", "-enable-testing", "-I", modules,
+                 "-emit-module-path", parent.appendingPathComponent("ConduitApp.swiftmodule").path] + library)
+            try #require(emitted.status == 0, "\(emitted)")
+            let tests = try await CapturedRun.run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                ["swiftc", "-typecheck", "-I", parent.path, "-I", modules, app.appendingPathComponent("Tests/ConduitAppTests/ConduitAppTests.swift").path])
+            #expect(tests.status == 0, "\(tests)")
+        }
+    }
+
     /// SwiftPM's scratch folder for the jwt-kit app, kept in the repository's .build so a rerun
     /// resolves from what is already there.
     static let jwtScratch = Paths.root.appendingPathComponent(".build/rw-new-jwt-app")

@@ -3,7 +3,7 @@ import Foundation
 extension Row {
     /// The row decoded as `T`, each property read from the column of its name: the name as
     /// declared (`createdAt`), else its snake-case form (`created_at`). Values convert as
-    /// ``decode(_:as:)`` converts them (so dates are milliseconds since 1970 and booleans 0 or
+    /// `decode(_:as:)` converts them (so dates are milliseconds since 1970 and booleans 0 or
     /// 1); an optional property is `nil` for NULL or a missing column, and a type that decodes
     /// from one value (a `String`- or `Int`-backed enum) from that column. Throws
     /// ``DatabaseError/decoding(column:reason:)`` naming the column when one does not fit.

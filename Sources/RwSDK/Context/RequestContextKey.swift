@@ -10,7 +10,7 @@ import Foundation
 /// let user = try info.require(CurrentUser.self) // in the handler
 /// ```
 ///
-/// Values live in ``RequestInfo/ctx`` under the key type's full name, next to the values stored
+/// Values live in `RequestInfo.ctx` under the key type's full name, next to the values stored
 /// by name; a request that spans a reload of the app's code does not see values of the types of
 /// the older code.
 public protocol RequestContextKey {

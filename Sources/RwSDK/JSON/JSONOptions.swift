@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// How an app writes and reads JSON: the values its routes return, the bodies
 /// `request.decode(_:)` reads and the bodies of its errors. Set once for the app with

@@ -24,8 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        // Signing of session cookies (HMAC-SHA256).
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Signing of session cookies (HMAC-SHA256). Versions 3 and 4 both do, so an app may add
+        // packages that need either (jwt-kit 5 needs 4).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // Documentation only: `swift package generate-documentation` (scripts/docs).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // RwData's drivers: SQLite (embedded) and PostgreSQL.
@@ -33,7 +34,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // TLS settings of PostgreSQL connections (postgres-nio depends on it too).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.36.0"),
-        // Tests only: property-based fuzzing of the router and the request conversion.
+        // Tests only: property-based fuzzing of the router, the request conversion and body decoding.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
@@ -108,8 +109,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RwStateTests", dependencies: ["RwState", "RwSubprocess"]),
-        .testTarget(name: "RwSDKTests", dependencies: ["RwSDK", "RwSDKTesting"]),
+        .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
+        .testTarget(
+            name: "RwSDKTests",
+            dependencies: ["RwSDK", "RwSDKTesting", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         // Throwaway PostgreSQL clusters for the database tests and the end-to-end tests. Tests only.
         .target(name: "PostgresTestSupport", path: "Tests/PostgresTestSupport"),
         // What the tests share: child processes with bounded waits. Tests only.

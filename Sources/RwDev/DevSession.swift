@@ -170,7 +170,9 @@ final class DevSession: Sendable {
                 terminal.info("… gen \(generation) · \(trigger) · build failed while files were saved again; building again")
                 return false
             }
-            terminal.error("✗ gen \(generation) · \(trigger) · build failed in \(Int(failure.buildMilliseconds)) ms; still serving the last good generation\n\(failure.diagnostics)")
+            let serving = shared.withLock { $0.serving != nil }
+            let consequence = serving ? "still serving the last good generation" : "nothing to serve yet: requests get this error until a build succeeds"
+            terminal.error("✗ gen \(generation) · \(trigger) · build failed in \(Int(failure.buildMilliseconds)) ms; \(consequence)\n\(failure.diagnostics)")
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
             return false
         case .success(let image):

@@ -11,13 +11,19 @@ public struct App: Sendable {
     let steps: [Step]
     let actions: [String: ServerAction]
     let sessions: SessionOptions
+    /// The app's JSON options, `nil` for the defaults (then nothing is bound per request).
+    let json: JSONOptions?
+    let onError: ErrorHandler?
     private let logger = Logger(label: "rw.app")
 
-    init(_ entry: AppEntry, sessions: SessionOptions = SessionOptions()) {
+    init(_ entry: AppEntry, sessions: SessionOptions = SessionOptions(), json: JSONOptions? = nil, onError: ErrorHandler? = nil) {
         self.sessions = sessions
+        self.json = json
+        self.onError = onError
         steps = entry.steps.compactMap {
             switch $0 {
             case .middleware(let run): .middleware(run)
+            case .around(let run): .around(run)
             case .route(let route): .route(RouteStep(route))
             case .action: nil
             }
@@ -34,6 +40,7 @@ public struct App: Sendable {
     /// one reference per route instead of each of its fields.
     enum Step: Sendable {
         case middleware(@Sendable (RequestInfo) async throws -> RwResponse?)
+        case around(AroundMiddleware)
         case route(RouteStep)
     }
 
@@ -54,6 +61,9 @@ public struct App: Sendable {
 
         /// The route's handler.
         var handler: @Sendable (RequestInfo) async throws -> Route.Output { route.handler }
+
+        /// The route's guards, outermost first.
+        var guards: [RouteGuard] { route.guards }
 
         /// `page` inside the route's layouts and document, rendered straight into bytes (no
         /// String, no copy): `"<!DOCTYPE html>"` and the markup, with awaited content recorded.
@@ -96,30 +106,77 @@ public struct App: Sendable {
             )
         }
         let info = RequestInfo(request: request)
-        return await withRequestInfo(info) {
-            do {
-                let token = request.cookies[sessions.cookieName]
-                if let token, let values = try await sessions.store.load(token) {
-                    _ = info.session(orMake: { Session(values: values, token: token) })
+        return await withOptions {
+            await withRequestInfo(info) {
+                do {
+                    let token = request.cookies[sessions.cookieName]
+                    if let token, let values = try await sessions.store.load(token) {
+                        _ = info.session(orMake: { Session(values: values, token: token) })
+                    }
+                    let response = await answer(info, environment: environment, from: 0, allowed: [], rejection: nil)
+                    return try await finishSession(response, info, cookie: token)
+                } catch {
+                    return await errorResponse(for: error, info: info, environment: environment)
                 }
-                return try await finishSession(try await dispatch(info, environment: environment), info, cookie: token)
-            } catch {
-                return errorResponse(for: error, info: info, environment: environment)
             }
         }
     }
 
-    private func dispatch(_ info: RequestInfo, environment: RwEnvironment) async throws -> RwResponse {
+    /// Runs `body` with the app's JSON options as the current ones, when it has its own.
+    private func withOptions<T: Sendable>(_ body: () async -> T) async -> T {
+        guard let json else { return await body() }
+        return await JSONOptions.$appOptions.withValue(json, operation: body)
+    }
+
+    /// Answers `request` with `error` without running its routes or plain middleware: for a
+    /// request a server refuses before the app sees it, such as one whose body is over the size
+    /// limit (413). The app's `middleware { info, next in … }` entries and its `onError` handler
+    /// see the error response and may change it. The request's body is not read.
+    package func reject(_ request: RwRequest, with error: HTTPStatusError, environment: RwEnvironment = .production) async -> RwResponse {
+        let info = RequestInfo(request: request)
+        return await withOptions {
+            await withRequestInfo(info) {
+                await answer(info, environment: environment, from: 0, allowed: [], rejection: error)
+            }
+        }
+    }
+
+    /// Runs the steps from `start` on, and answers an error they throw with the error response.
+    /// `allowed` holds the methods of routes that matched the path under other methods so far.
+    /// A `rejection` skips plain middleware and routes: only `around` middleware runs, and the
+    /// rejection is the answer.
+    private func answer(
+        _ info: RequestInfo, environment: RwEnvironment, from start: Int, allowed: Set<RequestMethod>, rejection: HTTPStatusError?
+    ) async -> RwResponse {
+        do {
+            return try await dispatch(info, environment: environment, from: start, allowed: allowed, rejection: rejection)
+        } catch {
+            return await errorResponse(for: error, info: info, environment: environment)
+        }
+    }
+
+    private func dispatch(
+        _ info: RequestInfo, environment: RwEnvironment, from start: Int, allowed: Set<RequestMethod>, rejection: HTTPStatusError?
+    ) async throws -> RwResponse {
         let request = info.request
         let isAction = request.path.hasPrefix(ServerAction.pathPrefix)
-        // Split once; nil (an undecodable path) matches no route.
-        let parts = isAction ? nil : RoutePattern.parts(of: request.path)
+        // Split once; nil (an undecodable path, or a rejected request) matches no route.
+        let parts = isAction || rejection != nil ? nil : RoutePattern.parts(of: request.path)
         // The methods of routes whose pattern matched under another method.
-        var allowed: Set<RequestMethod> = []
-        for step in steps {
-            switch step {
+        var allowed = allowed
+        var index = start
+        while index < steps.count {
+            defer { index += 1 }
+            switch steps[index] {
             case .middleware(let run):
+                guard rejection == nil else { continue }
                 if let response = try await run(info) { return finish(response, info) }
+            case .around(let run):
+                let rest = index + 1
+                let allowedSoFar = allowed
+                return try await run(info) {
+                    await self.answer(info, environment: environment, from: rest, allowed: allowedSoFar, rejection: rejection)
+                }
             case .route(let step):
                 guard let parts, let params = step.match(parts) else { continue }
                 guard step.answers(request.method) else {
@@ -127,9 +184,17 @@ public struct App: Sendable {
                     continue
                 }
                 info.params = params
+                for check in step.guards {
+                    if let response = try await check(info) { return finish(response, info) }
+                }
                 switch try await step.handler(info) {
                 case .response(let response):
                     return finish(response, info)
+                case .convertible(let value):
+                    return finish(try value.response(json: json ?? .standard), info)
+                case .json(let value):
+                    let body = try (json ?? .standard).encode(value)
+                    return finish(RwResponse(headers: ["Content-Type": "application/json"], body: body), info)
                 case .page(let page):
                     let html = step.render(page)
                     var response = RwResponse(headers: ["Content-Type": "text/html; charset=utf-8"], body: html.bytes)
@@ -142,6 +207,7 @@ public struct App: Sendable {
                 }
             }
         }
+        if let rejection { throw rejection }
         if isAction { return try await runAction(info) }
         if !allowed.isEmpty {
             if allowed.contains(.get) { allowed.insert(.head) }
@@ -203,7 +269,7 @@ public struct App: Sendable {
         }
         let input = ActionInput(body: request.body, contentType: request.headers["Content-Type"])
         let json = try await action.run(input)
-        if Self.wantsJSON(request) || info.response.headers["Location"] != nil {
+        if request.prefersJSON || info.response.headers["Location"] != nil {
             return finish(RwResponse(headers: ["Content-Type": "application/json"], body: json), info)
         }
         // A form submitted without JavaScript: go back to the page it came from.
@@ -225,11 +291,14 @@ public struct App: Sendable {
     /// Applies the status and headers handlers chose through ``requestInfo``: a chosen field
     /// replaces the response's fields of that name, every chosen field is kept (so two fields of
     /// one name both arrive), and `Set-Cookie` fields are added to the response's own.
-    private func finish(_ response: RwResponse, _ info: RequestInfo) -> RwResponse {
+    ///
+    /// An error response (`keepStatus`) keeps its own status and gets the chosen headers, so a
+    /// header that middleware set survives an error.
+    private func finish(_ response: RwResponse, _ info: RequestInfo, keepStatus: Bool = false) -> RwResponse {
         let choices = info.response
-        guard choices.status != nil || choices.headers.count > 0 else { return response }
+        guard (choices.status != nil && !keepStatus) || choices.headers.count > 0 else { return response }
         var response = response
-        if let status = choices.status { response.status = status }
+        if let status = choices.status, !keepStatus { response.status = status }
         let fields = choices.headers.fields
         for index in fields.indices {
             let name = fields[index].name
@@ -267,41 +336,59 @@ public struct App: Sendable {
         return response
     }
 
-    private func errorResponse(for error: Error, info: RequestInfo, environment: RwEnvironment) -> RwResponse {
+    /// The response for `error`: the app's `onError` answer if it gives one, else the default
+    /// (see ``defaultErrorResponse(for:request:environment:)``); either way with the header fields
+    /// of the error and those chosen through ``requestInfo``, and the error's status unless the
+    /// handler chose another.
+    private func errorResponse(for error: Error, info: RequestInfo, environment: RwEnvironment) async -> RwResponse {
         let request = info.request
-        let statusError: HTTPStatusError?
+        var statusError: HTTPStatusError
         if let error = error as? HTTPStatusError {
             statusError = error
         } else if let convertible = error as? any HTTPStatusConvertible, let converted = convertible.httpStatusError {
             logger.warning("\(request.method) \(request.path) answered \(converted.status): \(error)")
             statusError = converted
+            statusError.cause = error
         } else {
-            statusError = nil
+            logger.error("\(request.method) \(request.path) failed: \(String(reflecting: error))")
+            statusError = HTTPStatusError(500, "The server could not handle \(request.method) \(request.path).")
+            statusError.cause = error
         }
-        if let error = statusError {
-            var response: RwResponse
-            if Self.wantsJSON(request) {
-                let body = (try? JSONEncoder().encode(["error": error.message])) ?? Data()
-                response = RwResponse(status: error.status, headers: ["Content-Type": "application/json"], body: Array(body))
-            } else {
-                response = ErrorPage.response(status: error.status, title: Self.reason(error.status), message: error.message)
+        if let onError {
+            do {
+                if var response = try await onError(statusError, info) {
+                    for field in statusError.headers where response.headers[field.name] == nil {
+                        response.headers.add(name: field.name, value: field.value)
+                    }
+                    return finish(response, info, keepStatus: true)
+                }
+            } catch {
+                logger.error("\(request.method) \(request.path): the error handler failed: \(String(reflecting: error))")
             }
-            for field in error.headers { response.headers.add(name: field.name, value: field.value) }
-            return response
         }
-        logger.error("\(request.method) \(request.path) failed: \(String(reflecting: error))")
-        let detail = environment == .development ? String(reflecting: error) : nil
-        return ErrorPage.response(
-            status: 500,
-            title: "Internal Server Error",
-            message: "The server could not handle \(request.method) \(request.path).",
-            detail: detail
-        )
+        var response = Self.defaultErrorResponse(for: statusError, request: request, json: json ?? .standard, environment: environment)
+        for field in statusError.headers { response.headers.add(name: field.name, value: field.value) }
+        return finish(response, info, keepStatus: true)
     }
 
-    private static func wantsJSON(_ request: RwRequest) -> Bool {
-        // Searched in the UTF-8 bytes (Foundation's `contains` goes through `NSString`).
-        request.headers["Accept"]?.containsBytes(of: "application/json") ?? false
+    /// The framework's answer to `error` without the error's header fields: its `body` as JSON,
+    /// unless the client asks for HTML only; `{"error": message}` for a client that prefers JSON
+    /// (see `RwRequest.prefersJSON`); an HTML error page otherwise. A 500 shows what went wrong
+    /// (its `cause`) only in `.development`.
+    static func defaultErrorResponse(
+        for error: HTTPStatusError, request: RwRequest, json: JSONOptions, environment: RwEnvironment
+    ) -> RwResponse {
+        let detail = environment == .development && error.status == 500 ? error.cause.map { String(reflecting: $0) } : nil
+        if let body = error.body, !request.acceptsOnlyHTML, let bytes = try? json.encode(body) {
+            return RwResponse(status: error.status, headers: ["Content-Type": "application/json"], body: bytes)
+        }
+        if request.prefersJSON {
+            var fields = ["error": error.message]
+            if let detail { fields["detail"] = detail }
+            let body = (try? sharedJSONEncoder.encode(fields)) ?? Data()
+            return RwResponse(status: error.status, headers: ["Content-Type": "application/json"], body: Array(body))
+        }
+        return ErrorPage.response(status: error.status, title: reason(error.status), message: error.message, detail: detail)
     }
 
     private static func isSameOrigin(_ origin: String, host: String?) -> Bool {
@@ -343,6 +430,23 @@ public struct App: Sendable {
 ///
 /// `sessions` says where `requestInfo.session` is kept: by default in a signed cookie (see
 /// ``SessionOptions``).
-public func defineApp(sessions: SessionOptions = SessionOptions(), @AppBuilder _ entries: () -> AppEntry) -> App {
-    App(entries(), sessions: sessions)
+///
+/// `json` says how JSON is written and read (route values, `request.decode`, error bodies).
+///
+/// `onError` answers every error response: a thrown error, the framework's 404, 405 and 500, and
+/// a body over the server's size limit (413). It gets the error as an ``HTTPStatusError`` (an
+/// error of no status as a 500 whose `cause` is what was thrown) and returns the response, or
+/// `nil` for the default one. The response keeps the header fields chosen through
+/// ``requestInfo`` (such as CORS headers set by middleware).
+public func defineApp(
+    sessions: SessionOptions = SessionOptions(),
+    json: JSONOptions? = nil,
+    onError: ErrorHandler? = nil,
+    @AppBuilder _ entries: () -> AppEntry
+) -> App {
+    App(entries(), sessions: sessions, json: json, onError: onError)
 }
+
+/// An app's error handler (see ``defineApp(sessions:json:onError:_:)``): the response for an
+/// error, or `nil` for the framework's default.
+public typealias ErrorHandler = @Sendable (_ error: HTTPStatusError, _ info: RequestInfo) async throws -> RwResponse?

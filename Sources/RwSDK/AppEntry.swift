@@ -2,6 +2,7 @@
 public struct AppEntry: Sendable {
     enum Step: Sendable {
         case middleware(@Sendable (RequestInfo) async throws -> RwResponse?)
+        case around(AroundMiddleware)
         case route(Route)
         case action(ServerAction)
     }
@@ -16,6 +17,10 @@ struct Route: Sendable {
     enum Output {
         case page(any HTML)
         case response(RwResponse)
+        /// A value answered through the app's ``JSONOptions``.
+        case convertible(any ResponseConvertible)
+        /// A value answered as JSON with status 200.
+        case json(any Encodable & Sendable)
     }
 
     var pattern: RoutePattern
@@ -25,6 +30,8 @@ struct Route: Sendable {
     var document: DocumentLayout?
     /// The layouts around the page, outermost first.
     var layouts: [PageLayout] = []
+    /// The guards that run before the handler, outermost first (see ``guarded(by:_:)``).
+    var guards: [RouteGuard] = []
     /// How large the route's pages come out, so rendering reserves about that much at once.
     let pageSize = PageSizeHint()
 
@@ -48,6 +55,15 @@ public typealias DocumentLayout = @Sendable (_ content: any HTML) -> any HTML
 /// see ``layout(_:_:)``.
 public typealias PageLayout = @Sendable (_ content: any HTML) -> any HTML
 
+/// Middleware around the rest of the app: it gets the request's information and `next`, which
+/// runs everything declared after it and returns the response, the framework's error responses
+/// (404, 405, 413, 500 …) included.
+public typealias AroundMiddleware = @Sendable (_ info: RequestInfo, _ next: @Sendable () async -> RwResponse) async throws -> RwResponse
+
+/// A check run before a route's handler: returning a response (or throwing) answers the request
+/// and the handler does not run; returning `nil` lets the handler run. See ``guarded(by:_:)``.
+public typealias RouteGuard = @Sendable (_ info: RequestInfo) async throws -> RwResponse?
+
 /// Composes app entries from statements, `if` and `for`.
 @resultBuilder
 public enum AppBuilder {
@@ -64,6 +80,42 @@ public enum AppBuilder {
 /// route; it may read and change ``requestInfo`` (for example store values in `ctx`).
 public func middleware(_ body: @escaping @Sendable (RequestInfo) async throws -> Void) -> AppEntry {
     AppEntry([.middleware({ info in try await body(info); return nil })])
+}
+
+/// Middleware around everything declared after it: `body` calls `next()` to run the later
+/// middleware, routes and actions and gets their response, which it may change or replace.
+/// `next()` never throws: errors have become responses by then (through the app's `onError`
+/// handler), so this middleware sees and may rewrite every response, the framework's 404, 405,
+/// 413 and 500 included. An error `body` throws itself is answered like a handler's.
+///
+/// ```swift
+/// middleware { info, next in
+///     var response = await next()
+///     response.headers["X-Request-ID"] = info.ctx["requestID"] as? String
+///     return response
+/// }
+/// ```
+public func middleware(_ body: @escaping AroundMiddleware) -> AppEntry {
+    AppEntry([.around(body)])
+}
+
+/// Runs `check` before the handler of each enclosed route, when that route matches; a response
+/// from `check` (or an error it throws) answers the request and the route's handler never runs.
+/// The check may store values for the handler, such as the signed-in user in a typed context
+/// value. Guards nest: an outer guard runs first.
+///
+/// ```swift
+/// guarded(by: requireUser) {
+///     get("/user") { info in info[CurrentUser.self] }
+///     put("/user") { info in … }
+/// }
+/// ```
+public func guarded(by check: @escaping RouteGuard, @AppBuilder _ entries: () -> AppEntry) -> AppEntry {
+    AppEntry(entries().steps.map { step in
+        guard case .route(var route) = step else { return step }
+        route.guards.insert(check, at: 0)
+        return .route(route)
+    })
 }
 
 /// Middleware that may answer the request itself: returning a response ends handling there
@@ -112,6 +164,30 @@ public func route(
     _ handler: @escaping @Sendable (RequestInfo) async throws -> RwResponse
 ) -> AppEntry {
     AppEntry([.route(Route(pattern: RoutePattern(pattern), methods: methods, handler: { .response(try await handler($0)) }))])
+}
+
+/// A route answering with a value its handler returns: an `Encodable` value is sent as JSON
+/// (status 200, encoded with the app's ``JSONOptions``), for `methods` (GET, and so HEAD, by
+/// default). A type that is both ``HTML`` and `Encodable` is rendered as a page.
+@_disfavoredOverload
+public func route<Value: Encodable & Sendable>(
+    _ pattern: String,
+    methods: Set<RequestMethod> = [.get],
+    _ handler: @escaping @Sendable (RequestInfo) async throws -> Value
+) -> AppEntry {
+    AppEntry([.route(Route(pattern: RoutePattern(pattern), methods: methods, handler: { .json(try await handler($0)) }))])
+}
+
+/// A route answering with a ``ResponseConvertible`` value its handler returns, such as a
+/// ``JSONResponse`` with a status and header fields of its choice, for `methods` (GET, and so
+/// HEAD, by default).
+@_disfavoredOverload
+public func route<Value: ResponseConvertible>(
+    _ pattern: String,
+    methods: Set<RequestMethod> = [.get],
+    _ handler: @escaping @Sendable (RequestInfo) async throws -> Value
+) -> AppEntry {
+    AppEntry([.route(Route(pattern: RoutePattern(pattern), methods: methods, handler: { .convertible(try await handler($0)) }))])
 }
 
 /// Renders the pages of the enclosed routes inside `document`. An inner `render` wins.

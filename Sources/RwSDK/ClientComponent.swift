@@ -34,9 +34,11 @@ public func clientComponent<Props: Encodable & Sendable>(
 }
 
 /// The `<script>` that loads the client runtime; put it in the document's `<head>` when the app
-/// uses client components or calls server actions from JavaScript.
+/// uses client components or calls server actions from JavaScript. It carries the request's
+/// Content-Security-Policy nonce when ``securityHeaders(_:)`` made one.
 public func clientRuntimeScript() -> Element {
-    script(src: ClientRuntime.path)
+    guard let nonce = currentRequestInfo?[CSPNonce.self] else { return script(src: ClientRuntime.path) }
+    return Element(.script, [.type("module"), .src(ClientRuntime.path), .attr("nonce", nonce)])
 }
 
 /// The JavaScript served at ``path``: hydrates client components and calls server actions.

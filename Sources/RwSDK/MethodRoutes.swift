@@ -99,3 +99,68 @@ public func delete(_ pattern: String, _ handler: @escaping @Sendable () async th
 public func delete(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> RwResponse) -> AppEntry {
     route(pattern, methods: [.delete], handler)
 }
+
+/// A route answering GET (and so HEAD) requests with the `Encodable` value its handler returns, as JSON.
+@_disfavoredOverload
+public func get<Value: Encodable & Sendable>(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> Value) -> AppEntry {
+    route(pattern, methods: [.get], handler)
+}
+
+/// A route answering GET (and so HEAD) requests with the ``ResponseConvertible`` value its handler returns
+/// (a ``JSONResponse`` with a status and header fields of its choice).
+@_disfavoredOverload
+public func get<Value: ResponseConvertible>(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> Value) -> AppEntry {
+    route(pattern, methods: [.get], handler)
+}
+
+/// A route answering POST requests with the `Encodable` value its handler returns, as JSON.
+@_disfavoredOverload
+public func post<Value: Encodable & Sendable>(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> Value) -> AppEntry {
+    route(pattern, methods: [.post], handler)
+}
+
+/// A route answering POST requests with the ``ResponseConvertible`` value its handler returns
+/// (a ``JSONResponse`` with a status and header fields of its choice).
+@_disfavoredOverload
+public func post<Value: ResponseConvertible>(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> Value) -> AppEntry {
+    route(pattern, methods: [.post], handler)
+}
+
+/// A route answering PUT requests with the `Encodable` value its handler returns, as JSON.
+@_disfavoredOverload
+public func put<Value: Encodable & Sendable>(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> Value) -> AppEntry {
+    route(pattern, methods: [.put], handler)
+}
+
+/// A route answering PUT requests with the ``ResponseConvertible`` value its handler returns
+/// (a ``JSONResponse`` with a status and header fields of its choice).
+@_disfavoredOverload
+public func put<Value: ResponseConvertible>(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> Value) -> AppEntry {
+    route(pattern, methods: [.put], handler)
+}
+
+/// A route answering PATCH requests with the `Encodable` value its handler returns, as JSON.
+@_disfavoredOverload
+public func patch<Value: Encodable & Sendable>(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> Value) -> AppEntry {
+    route(pattern, methods: [.patch], handler)
+}
+
+/// A route answering PATCH requests with the ``ResponseConvertible`` value its handler returns
+/// (a ``JSONResponse`` with a status and header fields of its choice).
+@_disfavoredOverload
+public func patch<Value: ResponseConvertible>(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> Value) -> AppEntry {
+    route(pattern, methods: [.patch], handler)
+}
+
+/// A route answering DELETE requests with the `Encodable` value its handler returns, as JSON.
+@_disfavoredOverload
+public func delete<Value: Encodable & Sendable>(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> Value) -> AppEntry {
+    route(pattern, methods: [.delete], handler)
+}
+
+/// A route answering DELETE requests with the ``ResponseConvertible`` value its handler returns
+/// (a ``JSONResponse`` with a status and header fields of its choice).
+@_disfavoredOverload
+public func delete<Value: ResponseConvertible>(_ pattern: String, _ handler: @escaping @Sendable (RequestInfo) async throws -> Value) -> AppEntry {
+    route(pattern, methods: [.delete], handler)
+}

@@ -36,8 +36,9 @@ public struct ServerAction: Sendable {
     }
 }
 
-/// Defines a server action with a stable `id`. Its result is sent to `fetch` callers as JSON;
-/// a plain form submission is redirected back to the page it came from.
+/// Defines a server action with a stable `id`. Its result is sent to `fetch` callers as JSON
+/// (encoded with the app's ``JSONOptions`` when it has its own); a plain form submission is
+/// redirected back to the page it came from.
 public func serverAction<Output: Encodable & Sendable>(
     _ id: String,
     _ body: @escaping @Sendable (ActionInput) async throws -> Output
@@ -46,6 +47,7 @@ public func serverAction<Output: Encodable & Sendable>(
     return ServerAction(id: id) { input in
         let output = try await body(input)
         do {
+            if let options = JSONOptions.appOptions { return try options.encode(output) }
             if let json = try? FlatJSON.encode(output) { return Array(json.utf8) }
             return Array(try sharedJSONEncoder.encode(output))
         } catch {
@@ -80,12 +82,15 @@ public struct ActionInput: Sendable {
         return object[field] as? String
     }
 
-    /// Decodes the payload as `T`: a JSON body directly, form fields as an object of strings.
+    /// Decodes the payload as `T`: a JSON body directly, form fields each converted to its
+    /// property's type (as `request.decode(_:)` reads them), with the app's ``JSONOptions`` when
+    /// it has its own.
     /// Throws ``HTTPStatusError`` 400 naming the problem when the payload does not fit.
     public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
-        let data = isJSON ? Data(body) : (try? JSONEncoder().encode(form)) ?? Data()
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            let options = JSONOptions.appOptions
+            if isJSON { return try (options?.decoder ?? JSONDecoder()).decode(T.self, from: Data(body)) }
+            return try FormDecoder(fields: form, keys: options?.keys ?? .asDeclared).decode(T.self)
         } catch {
             throw HTTPStatusError(400, "The action's input is not a valid \(T.self): \(Self.describe(error))")
         }

@@ -12,7 +12,7 @@ struct AppResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         guard let rwRequest = try await RwRequest(request, maxBodySize: maxBodySize) else {
-            return .contentTooLarge(limit: maxBodySize)
+            return await .contentTooLarge(request, limit: maxBodySize, app: app, environment: environment)
         }
         return Response(await app.handle(rwRequest, environment: environment))
     }

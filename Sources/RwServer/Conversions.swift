@@ -24,6 +24,12 @@ extension RwRequest {
                 return nil
             }
         }
+        self.init(headOf: request, body: body)
+    }
+
+    /// Converts a Hummingbird request's head, with `body` as its body (the request's own is not
+    /// read). The request's authority becomes its `Host` header.
+    public init(headOf request: Request, body: [UInt8] = []) {
         var fields: [Headers.Field] = []
         fields.reserveCapacity(request.headers.count + 1)
         // HTTP/1.1's Host header arrives as the request's authority, not among its fields; the
@@ -74,7 +80,18 @@ extension Response {
         self.init(status: HTTPResponse.Status(code: rwResponse.status), headers: fields, body: body)
     }
 
-    /// The 413 response for a body over `limit` bytes; it closes the connection.
+    /// The 413 response for `request`, whose body is over `limit` bytes: the app's answer to the
+    /// error (its `onError` handler and `middleware { info, next in … }` entries see it; the body
+    /// is not read). It closes the connection.
+    public static func contentTooLarge(_ request: Request, limit: Int, app: App, environment: RwEnvironment) async -> Response {
+        let error = HTTPStatusError(413, "Request body larger than \(limit) bytes.")
+        var response = await app.reject(RwRequest(headOf: request), with: error, environment: environment)
+        response.headers["Connection"] = "close"
+        return Response(response)
+    }
+
+    /// The 413 response for a body over `limit` bytes, made without an app; it closes the
+    /// connection.
     public static func contentTooLarge(limit: Int) -> Response {
         Response(
             status: .contentTooLarge,

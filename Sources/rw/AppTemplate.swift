@@ -1,3 +1,5 @@
+import Foundation
+
 /// The files of a new app package: the hello-world playground (playground/hello-world) with the
 /// names derived from the app's name. The sources are the playground's, byte for byte, when the
 /// name is "hello-world".
@@ -22,13 +24,29 @@ struct AppTemplate {
         }
     }
 
+    /// What kind of app the package holds.
+    enum Kind: String, CaseIterable {
+        /// The hello-world app: a page, a server action and a client component.
+        case html
+        /// A JSON API: accounts with bearer tokens, articles, JSON errors, CORS.
+        case api
+    }
+
     let name: AppName
     let sdk: SDKReference
     /// The Swift version of the image the Dockerfile builds with (the toolchain's, such as "6.3.1").
     let swiftVersion: String
 
+    /// What kind of app the package holds.
+    var kind: Kind = .html
+
     /// Every file of the package, as (path relative to the package, contents).
     var files: [(path: String, contents: String)] {
+        kind == .api ? apiFiles : htmlFiles
+    }
+
+    /// The files of the hello-world app.
+    var htmlFiles: [(path: String, contents: String)] {
         [
             ("Package.swift", packageManifest),
             (".gitignore", gitignore),
@@ -53,13 +71,19 @@ struct AppTemplate {
     }
 
     var packageManifest: String {
-        let dependency: String
+        var dependency: String
         let packageID = sdk.packageIdentity
         switch sdk {
         case .url(let url, let version):
             dependency = #".package(url: \#(Self.swiftStringLiteral(url)), from: \#(Self.swiftStringLiteral(version)))"#
         case .path(let path):
             dependency = #".package(name: "RwSDK", path: \#(Self.swiftStringLiteral(path)))"#
+            // SwiftPM names a package depended on by path after its folder in its messages
+            // ("'main' depends on …"), whatever name the manifest gives it.
+            let folder = (path as NSString).lastPathComponent
+            if folder.lowercased() != "rwsdk" {
+                dependency = "// RwSDK; SwiftPM's messages call it '\(folder)', the name of its folder.\n        " + dependency
+            }
         }
         return #"""
             // swift-tools-version: 6.0

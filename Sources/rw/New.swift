@@ -10,11 +10,16 @@ extension Rw {
             discussion: """
                 Writes a ready app package in a new folder named <name>: the hello-world app (a \
                 page, a server action and a client component) with a library target holding the \
-                app (<name> in UpperCamelCase, e.g. my-app → MyApp), an executable target <name> \
+                app (<name> in UpperCamelCase, e.g. my-app → MyApp; with App appended when that \
+                differs from <name> only in case, e.g. blog → BlogApp), an executable target <name> \
                 serving it in production, public/client/counter.js and a .gitignore for .build/, \
                 .rw/ and Package.resolved, and a Dockerfile (multi-stage: built in the Swift \
                 image, run on a slim Debian image) with its .dockerignore. Then prints the \
                 commands that start the dev server.
+
+                --template api writes a JSON API instead: accounts with bearer tokens, articles \
+                that belong to them, JSON errors, CORS and in-process tests (App.swift, Auth.swift, \
+                Store.swift), with an empty public/.
 
                 Until RwSDK has a published URL, the package depends by path on the RwSDK sources \
                 this rw comes from: the sources an installed rw ships in <prefix>/share/rwsdk \
@@ -38,6 +43,9 @@ extension Rw {
 
         @Option(help: "The folder to create the app's folder in.", completion: .directory)
         var path: String = "."
+
+        @Option(help: "The kind of app: html (a page, a server action, a client component) or api (a JSON API).")
+        var template: AppTemplate.Kind = .html
 
         @Option(
             name: .customLong("sdk-path"),
@@ -66,7 +74,7 @@ extension Rw {
             let directory = parent.appendingPathComponent(appName.package)
             try Self.requireEmptyOrMissing(directory)
             let swiftVersion = Version.toolchain().flatMap(Version.toolchainVersion) ?? Version.compiler
-            for file in AppTemplate(name: appName, sdk: sdk, swiftVersion: swiftVersion).files {
+            for file in AppTemplate(name: appName, sdk: sdk, swiftVersion: swiftVersion, kind: template).files {
                 let url = directory.appendingPathComponent(file.path)
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try file.contents.write(to: url, atomically: true, encoding: .utf8)
@@ -135,3 +143,5 @@ extension Rw {
         }
     }
 }
+
+extension AppTemplate.Kind: ExpressibleByArgument {}

@@ -54,6 +54,90 @@ struct NewCommandTests {
         }
     }
 
+    /// An app of `rw new` that also depends on jwt-kit 5 (which needs swift-crypto 4) resolves:
+    /// RwSDK accepts swift-crypto 3 and 4. Only resolved, not built, so it stays cheap.
+    @Test func anAppDependingOnJWTKit5Resolves() async throws {
+        try await withTemporaryDirectory { parent in
+            let created = try await CapturedRun.rw(["new", "tokens", "--path", parent.path, "--sdk-path", Paths.root.path])
+            try #require(created.status == 0, "\(created)")
+            let app = parent.appendingPathComponent("tokens")
+            let manifestFile = app.appendingPathComponent("Package.swift")
+            var manifest = try String(contentsOf: manifestFile, encoding: .utf8)
+            let folder = Paths.root.lastPathComponent
+            if folder.lowercased() != "rwsdk" {
+                #expect(manifest.contains("// RwSDK; SwiftPM's messages call it '\(folder)', the name of its folder."), "\(manifest)")
+            }
+            let dependencies = "dependencies: [\n"
+            let product = #"dependencies: [.product(name: "RwSDK", package: "RwSDK")]"#
+            try #require(manifest.contains(dependencies) && manifest.contains(product), "\(manifest)")
+            // The package's dependencies come first in the manifest; the targets' lists after.
+            let packageDependencies = try #require(manifest.range(of: dependencies))
+            manifest.replaceSubrange(
+                packageDependencies, with: dependencies + #"        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),"# + "\n")
+            manifest = manifest.replacingOccurrences(
+                of: product,
+                with: #"dependencies: [.product(name: "RwSDK", package: "RwSDK"), .product(name: "JWTKit", package: "jwt-kit")]"#)
+            try manifest.write(to: manifestFile, atomically: true, encoding: .utf8)
+
+            let resolved = try await CapturedRun.swift([
+                "package", "--package-path", app.path, "--scratch-path", Self.jwtScratch.path, "resolve",
+            ])
+            try #require(resolved.status == 0, "\(resolved)")
+            let pins = try String(contentsOf: app.appendingPathComponent("Package.resolved"), encoding: .utf8)
+            let versions = try Self.pinnedVersions(pins)
+            #expect(versions["jwt-kit"]?.hasPrefix("5.") == true, "\(pins)")
+            #expect(versions["swift-crypto"]?.hasPrefix("4.") == true, "\(pins)")
+        }
+    }
+
+    /// `--template api` writes a JSON API whose sources and tests type-check against the RwSDK
+    /// modules built with these tests (no package build, so it stays cheap).
+    @Test func theAPITemplateTypeChecksAgainstRwSDK() async throws {
+        try await withTemporaryDirectory { parent in
+            let created = try await CapturedRun.rw(["new", "conduit", "--template", "api", "--path", parent.path, "--sdk-path", Paths.root.path])
+            try #require(created.status == 0, "\(created)")
+            let app = parent.appendingPathComponent("conduit")
+            #expect(
+                try Self.files(in: app) == [
+                    ".dockerignore", ".gitignore", "Dockerfile", "Package.swift", "Sources/ConduitApp/App.swift", "Sources/ConduitApp/Auth.swift",
+                    "Sources/ConduitApp/Store.swift", "Sources/conduit/main.swift", "Tests/ConduitAppTests/ConduitAppTests.swift", "public/.gitkeep",
+                ])
+            let source = try String(contentsOf: app.appendingPathComponent("Sources/ConduitApp/App.swift"), encoding: .utf8)
+            #expect(source.contains("guarded(by: requireUser)") && source.contains("cors(CORSOptions())"))
+
+            let modules = Paths.products.appendingPathComponent("Modules").path
+            let library = try FileManager.default.contentsOfDirectory(atPath: app.appendingPathComponent("Sources/ConduitApp").path)
+                .sorted().map { app.appendingPathComponent("Sources/ConduitApp/\($0)").path }
+            let emitted = try await CapturedRun.run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                ["swiftc", "-emit-module", "-module-name", "ConduitApp", "-enable-testing", "-I", modules,
+                 "-emit-module-path", parent.appendingPathComponent("ConduitApp.swiftmodule").path] + library)
+            try #require(emitted.status == 0, "\(emitted)")
+            let tests = try await CapturedRun.run(
+                URL(fileURLWithPath: "/usr/bin/env"),
+                ["swiftc", "-typecheck", "-I", parent.path, "-I", modules, app.appendingPathComponent("Tests/ConduitAppTests/ConduitAppTests.swift").path])
+            #expect(tests.status == 0, "\(tests)")
+        }
+    }
+
+    /// SwiftPM's scratch folder for the jwt-kit app, kept in the repository's .build so a rerun
+    /// resolves from what is already there.
+    static let jwtScratch = Paths.root.appendingPathComponent(".build/rw-new-jwt-app")
+
+    /// The pinned version of each package in a `Package.resolved` file, by identity.
+    static func pinnedVersions(_ text: String) throws -> [String: String] {
+        struct Resolved: Decodable {
+            struct Pin: Decodable {
+                struct State: Decodable { let version: String? }
+                let identity: String
+                let state: State
+            }
+            let pins: [Pin]
+        }
+        let resolved = try JSONDecoder().decode(Resolved.self, from: Data(text.utf8))
+        return Dictionary(resolved.pins.compactMap { pin in pin.state.version.map { (pin.identity, $0) } }, uniquingKeysWith: { a, _ in a })
+    }
+
     @Test(arguments: [
         ("blog", "BlogApp"), ("my-shop_2", "MyShop2"), ("todo_list", "TodoList"), ("todoList", "TodoListApp"),
     ])

@@ -21,6 +21,56 @@ import Testing
         }
     }
 
+    /// Rows decoded into a `Decodable` type by column name, and `IN` lists bound value by value.
+    @Test(arguments: Backend.allCases)
+    func rowsDecodeByColumnNameAndInListsAreBound(backend: Backend) async throws {
+        struct Message: Decodable, Equatable {
+            enum Author: String, Decodable { case ann, bob }
+            let id: Int
+            let author: Author
+            let body: String
+            let postedAt: Date?
+            let score: Int16?
+        }
+        try await withDatabase(backend) { db, _ in
+            let second = Migration("002_messages_at", "ALTER TABLE messages ADD COLUMN posted_at BIGINT")
+            try await db.migrate([messagesMigration, second])
+            let at = Date(timeIntervalSince1970: 1_765_000_000.25)
+            for (author, body) in [("ann", "one"), ("bob", "two"), ("ann", "x') OR 1=1 --")] {
+                try await db.query("INSERT INTO messages (author, body, posted_at) VALUES (\(author), \(body), \(author == "bob" ? nil : at))")
+            }
+            let all = try await db.query("SELECT id, author, body, posted_at FROM messages ORDER BY id", as: Message.self)
+            #expect(all.map(\.body) == ["one", "two", "x') OR 1=1 --"])
+            #expect(all[0] == Message(id: 1, author: .ann, body: "one", postedAt: at, score: nil))
+            #expect(all[1].postedAt == nil && all[1].author == .bob)
+
+            let picked = try await db.query(
+                "SELECT id, author, body, posted_at FROM messages WHERE body IN \(list: ["two", "x') OR 1=1 --", "none"]) ORDER BY id",
+                as: Message.self)
+            #expect(picked.map(\.id) == [2, 3])
+            let byID = try await db.query("SELECT id, author, body FROM messages WHERE id IN \(list: [1, 3]) ORDER BY id", as: Message.self)
+            #expect(byID.map(\.id) == [1, 3])
+            let none = try await db.query("SELECT id, author, body FROM messages WHERE id IN \(list: [Int]()) ORDER BY id", as: Message.self)
+            #expect(none.isEmpty)
+
+            // A column that does not fit names itself.
+            struct Wrong: Decodable { let body: Int }
+            let error = await #expect(throws: DatabaseError.self) { try await db.first("SELECT body FROM messages", as: Wrong.self) }
+            guard case .decoding(let column, _) = error else {
+                Issue.record("expected a decoding error, got \(String(describing: error))")
+                return
+            }
+            #expect(column == "body")
+            struct Missing: Decodable { let title: String }
+            let missing = await #expect(throws: DatabaseError.self) { try await db.first("SELECT body FROM messages", as: Missing.self) }
+            guard case .decoding(let missingColumn, _) = missing else {
+                Issue.record("expected a decoding error, got \(String(describing: missing))")
+                return
+            }
+            #expect(missingColumn == "title")
+        }
+    }
+
     @Test(arguments: Backend.allCases)
     func migrationsRunInOrderOnceAndAreRecorded(backend: Backend) async throws {
         try await withDatabase(backend) { db, _ in

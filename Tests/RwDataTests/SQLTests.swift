@@ -19,6 +19,19 @@ import Testing
         #expect(sql.bindings == [.text("ann"), .integer(3)])
     }
 
+    @Test func inListsBindEachValueAndAnEmptyListMatchesNothing() {
+        let ids = [4, 8, 15]
+        let sql: SQL = "SELECT id FROM messages WHERE author = \("ann") AND id IN \(list: ids)"
+        #expect(sql.text(for: .postgres) == "SELECT id FROM messages WHERE author = $1 AND id IN ($2, $3, $4)")
+        #expect(sql.text(for: .sqlite) == "SELECT id FROM messages WHERE author = ? AND id IN (?, ?, ?)")
+        #expect(sql.bindings == [.text("ann"), .integer(4), .integer(8), .integer(15)])
+        let hostile = ["x') OR 1=1 --"]
+        #expect(SQL("body IN \(list: hostile)").bindings == [.text("x') OR 1=1 --")])
+        let empty: SQL = "id IN \(list: [Int]())"
+        #expect(empty.text(for: .postgres) == "id IN (NULL)")
+        #expect(empty.bindings.isEmpty)
+    }
+
     @Test func unsafeRawTextIsPastedAndSaysSo() {
         let table = "messages"
         let sql: SQL = "SELECT count(*) FROM \(unsafeRaw: table) WHERE body = \(Optional<String>.none)"

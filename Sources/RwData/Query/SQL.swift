@@ -64,6 +64,21 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation, CustomS
             parts.append(contentsOf: fragment.parts)
         }
 
+        /// Binds each of `values` as a parameter of a parenthesized list, for `IN`:
+        /// `"… WHERE id IN \(list: ids)"` becomes `WHERE id IN (?, ?, ?)`. An empty list is
+        /// `(NULL)`, which no value is `IN`, so the statement stays valid and matches nothing.
+        public mutating func appendInterpolation<Values: Sequence>(list values: Values) where Values.Element: SQLBindable {
+            parts.append(.text("("))
+            var first = true
+            for value in values {
+                if !first { parts.append(.text(", ")) }
+                parts.append(.value(value.sqlValue))
+                first = false
+            }
+            if first { parts.append(.text("NULL")) }
+            parts.append(.text(")"))
+        }
+
         /// Pastes `text` into the statement as is, unbound. Never pass a value a user chose.
         public mutating func appendInterpolation(unsafeRaw text: String) {
             parts.append(.text(text))

@@ -43,6 +43,18 @@ public struct BuildFailure: Error, Sendable, Equatable {
     public let diagnostics: String
     /// Milliseconds spent before the failure.
     public let buildMilliseconds: Double
+
+    /// `diagnostics` of the app target `target`, led by one clear line when the target defines
+    /// no `app` (the generated entry point then fails to find it), instead of errors in a file
+    /// the user never wrote.
+    static func explainingMissingApp(_ diagnostics: String, target: String) -> String {
+        let entryMissesApp = diagnostics.split(separator: "\n").contains {
+            $0.contains("rw-entry.swift") && $0.contains("cannot find 'app' in scope")
+        }
+        guard entryMissesApp else { return diagnostics }
+        return "The app target \(target) defines no `app`: one of its files must declare "
+            + "`public let app = defineApp { … }` (a file holding it emptied or renamed?).\n\n" + diagnostics
+    }
 }
 
 /// Builds generations of the app: every local target the app depends on is compiled
@@ -120,7 +132,8 @@ final class AppImageBuilder: @unchecked Sendable {
                 let saved = Set((changedFiles ?? []).filter(target.contains).map { URL(fileURLWithPath: $0).standardizedFileURL.path })
                 switch try await compiler.compile(sources: try target.sources(), extraSources: entry, saved: saved, deps: deps) {
                 case .failure(let failure):
-                    return .failure(BuildFailure(diagnostics: failure.diagnostics, buildMilliseconds: elapsed()))
+                    let diagnostics = isApp ? BuildFailure.explainingMissingApp(failure.diagnostics, target: target.name) : failure.diagnostics
+                    return .failure(BuildFailure(diagnostics: diagnostics, buildMilliseconds: elapsed()))
                 case .success(let built):
                     objects = built
                 }

@@ -6,9 +6,8 @@ public let app = defineApp(sessions: SessionOptions(store: DatabaseSessionStore(
     render(Document) {
         route("/") { info in try await HomePage(page: Int(info.request.query["page"] ?? "1") ?? 1) }
     }
-    route("/count.json") { _ in
-        RwResponse(status: 200, headers: ["Content-Type": "application/json"], text: "{\"count\":\(try await Messages.count())}")
-    }
+    // An Encodable value is answered as JSON: {"count":12}.
+    get("/count.json") { _ in ["count": try await Messages.count()] }
     signIn
     signOut
     postMessage

@@ -229,6 +229,8 @@ final class DevSession: Sendable {
         case .restartFailed(let error):
             terminal.error("✗ could not restart the runner: \(error)")
             restartHold.withLock { $0.take() }.map(gate.open)
+        case .unresponsive(let method, let path, let seconds):
+            terminal.error("✗ the runner did not answer \(method) \(path) within \(seconds) s; killing it")
         }
     }
 

@@ -7,8 +7,9 @@ import Synchronization
 /// listings on its connection, and restarts it when it crashes, loading again the last
 /// generation that had loaded.
 ///
-/// It reports what happened to the runner as ``events``; it never calls into its owner. While a
-/// crashed runner restarts, requests and loads wait for the new one.
+/// It reports what happened to the runner as ``events``; it never calls into its owner and
+/// prints nothing itself (only the runner's own output goes to the terminal, line by line). While
+/// a crashed runner restarts, requests and loads wait for the new one.
 final class RunnerSupervisor: Sendable {
     private struct State {
         var life: RunnerProcess?
@@ -106,7 +107,7 @@ final class RunnerSupervisor: Sendable {
         } catch WireError.timedOut {
             // Only the run this request went to: a restarted runner is not to blame.
             if life.isRunning {
-                terminal.error("✗ the runner did not answer \(request.method) \(request.path) within \(limit?.seconds ?? 0) s; killing it")
+                eventSink.yield(.unresponsive(method: request.method, path: request.path, seconds: limit?.seconds ?? 0))
                 life.kill()
             }
             return .unresponsive(seconds: limit?.seconds ?? 0)

@@ -1,0 +1,45 @@
+/// Keeps the global and static stored variables of reloaded images across generations: the
+/// entry point a dev runner calls around each `dlopen` of a generation.
+///
+/// Images of reloaded code are named `lib<Module>-<generation>.so` and live in one folder; the
+/// images a `dlopen` adds in that folder are the new generations of their modules (the app
+/// target's, and those of the local targets relinked with it), and each takes over the values of
+/// the newest earlier image of its module still loaded (images are never unloaded). Images
+/// elsewhere (the deps image, RwState) are never touched. See ``GlobalCarryOver`` for the rules.
+public enum ReloadedGlobals {
+    /// The paths of the images loaded now; pass them to ``carry(loadedSince:in:reinitialize:)``
+    /// after the `dlopen`.
+    public static func loadedImages() -> Set<String> {
+        Set(LoadedImages.current().map(\.path))
+    }
+
+    /// Carries the globals of every image loaded since `before` in `directory` over from the
+    /// newest earlier image of the same module. Call it after `dlopen` and before any code of the
+    /// new images runs. `reinitialize`: qualified names (`App.signingKey`) → why they must
+    /// initialize anew (their declaration changed).
+    public static func carry(loadedSince before: Set<String>, in directory: String, reinitialize: [String: String] = [:])
+        -> GlobalsReport
+    {
+        let folder = directory.hasSuffix("/") ? directory : directory + "/"
+        let images = LoadedImages.current().filter { $0.path.hasPrefix(folder) }
+        var report = GlobalsReport()
+        for image in images where !before.contains(image.path) {
+            let module = moduleName(of: image.path)
+            guard let previous = images.last(where: { before.contains($0.path) && moduleName(of: $0.path) == module }) else { continue }
+            report.merge(
+                GlobalCarryOver.carry(
+                    from: ImageGlobals(previous), to: ImageGlobals(image), reinitialize: reinitialize,
+                    isReloaded: { $0.hasPrefix(folder) }))
+        }
+        return report
+    }
+
+    /// `App` for `…/libApp-12.so`.
+    static func moduleName(of path: String) -> String {
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasPrefix("lib") { name.removeFirst(3) }
+        if name.hasSuffix(".so") { name.removeLast(3) }
+        if let dash = name.lastIndex(of: "-") { name = String(name[..<dash]) }
+        return name
+    }
+}

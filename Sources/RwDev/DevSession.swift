@@ -189,7 +189,11 @@ final class DevSession: Sendable {
             }
             let steps = image.steps.map { "\($0.kind) \($0.module) \(Int($0.milliseconds))" }.joined(separator: ", ")
             terminal.success(
-                "↻ gen \(generation) · \(trigger) · build \(Int(image.buildMilliseconds)) ms (\(steps)) · load \(Int(loaded.loadMilliseconds)) ms")
+                "↻ gen \(generation) · \(trigger) · build \(Int(image.buildMilliseconds)) ms (\(steps)) · load \(Int(loaded.loadMilliseconds)) ms"
+                    + GlobalsSummary.line(loaded.globals))
+            for reset in loaded.globals.reset where reset.losesState {
+                terminal.warning(GlobalsSummary.warning(reset))
+            }
             return true
         }
     }

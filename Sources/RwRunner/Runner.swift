@@ -155,15 +155,24 @@ final class Runner: Sendable {
 
     private func load(_ frame: Frame) -> LoadReply {
         let started = DispatchTime.now()
+        var globals = GlobalsReport()
         func reply(_ outcome: LoadOutcome) -> LoadReply {
-            LoadReply(outcome, loadMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
+            LoadReply(
+                outcome, loadMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6,
+                globals: globals)
         }
         guard let command = try? frame.decode(LoadCommand.self) else { return reply(.failed(reason: "malformed load command")) }
         StateRegistry.shared.currentGeneration = command.generation
+        let loadedBefore = ReloadedGlobals.loadedImages()
         // Images are never closed: Swift images cannot be unloaded safely.
         guard let handle = dlopen(command.appImage, RTLD_NOW | RTLD_LOCAL) else {
             return reply(.failed(reason: "dlopen(\(command.appImage)) failed: \(String(cString: dlerror()))"))
         }
+        // Before any code of the new images runs (a global initializes on first use): the new
+        // generation of each reloaded image takes over the values of its predecessor's globals.
+        globals = ReloadedGlobals.carry(
+            loadedSince: loadedBefore, in: URL(fileURLWithPath: command.appImage).deletingLastPathComponent().path,
+            reinitialize: command.reinitialize)
         guard let symbol = dlsym(handle, ImageEntry.symbol) else {
             return reply(.failed(reason: "\(command.appImage) does not export \(ImageEntry.symbol)"))
         }

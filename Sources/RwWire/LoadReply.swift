@@ -1,3 +1,5 @@
+public import RwState
+
 /// The runner's answer to a ``LoadCommand``.
 public struct LoadReply: Codable, Sendable, Equatable {
     /// Whether the generation is serving, and why not.

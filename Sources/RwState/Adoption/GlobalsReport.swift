@@ -39,3 +39,22 @@ public struct GlobalsReport: Codable, Sendable, Equatable {
     /// Whether nothing was carried or reset.
     public var isEmpty: Bool { kept.isEmpty && lazy.isEmpty && reset.isEmpty }
 }
+
+/// One global or static stored variable of the serving generation's reloaded images, for
+/// inspection tools.
+public struct GlobalEntry: Codable, Sendable, Equatable {
+    /// The qualified name (`App.signingKey`).
+    public var name: String
+    /// The declared type, as the demangler prints it.
+    public var typeName: String
+    /// Whether it holds a value (its initializer ran, or a kept value was carried in); `false`
+    /// while it is lazy.
+    public var initialized: Bool
+
+    /// Creates an entry.
+    public init(name: String, typeName: String, initialized: Bool) {
+        self.name = name
+        self.typeName = typeName
+        self.initialized = initialized
+    }
+}

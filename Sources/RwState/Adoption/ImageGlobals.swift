@@ -67,12 +67,15 @@ struct ImageGlobals {
         func address(_ offset: UInt64) -> UnsafeMutableRawPointer? {
             base.map { $0 + Int(offset) } ?? UnsafeMutableRawPointer(bitPattern: UInt(offset))
         }
-        accessors = symbols.filter { $0.key.hasSuffix("Ma") }
+        accessors = symbols.filter { $0.key.hasSuffix("Ma") }.mapValues(\.address)
         let tokens = Set(symbols.keys.filter { $0.hasSuffix("_Wz") })
         var ownTokens: Set<String> = []
         var found: [String: Variable] = [:]
         var withoutToken: [(symbol: String, offset: UInt64)] = []
-        for (symbol, offset) in symbols where symbol.hasSuffix("vp") || symbol.hasSuffix("vpZ") {
+        // Read-only storage holds constants the compiler computed (`let limit = 5`): the new
+        // image has the value its declaration says, and nothing may write there.
+        for (symbol, entry) in symbols where (symbol.hasSuffix("vp") || symbol.hasSuffix("vpZ")) && entry.isWritable {
+            let offset = entry.address
             let body = Self.body(of: symbol)
             // The longest prefix of the body that names a token of its own: context and name.
             var declaration: String?
@@ -91,7 +94,7 @@ struct ImageGlobals {
             let token = "$s\(declaration)_Wz"
             ownTokens.insert(token)
             found[symbol] = Self.variable(
-                symbol, declaration: declaration, storage: storage, token: symbols[token].flatMap(address), inPattern: false)
+                symbol, declaration: declaration, storage: storage, token: symbols[token].flatMap { address($0.address) }, inPattern: false)
         }
         // Tokens of patterns (`let (a, b) = …`) name each of their variables, each followed by `_`.
         let patterns = tokens.subtracting(ownTokens).map { String($0.dropFirst(2).dropLast(3)) }

@@ -45,14 +45,22 @@ enum ImageSymbols {
 
     private static let tables = Mutex<[String: [UInt64: String]]>([:])
 
+    /// A symbol of an image file.
+    struct Symbol {
+        /// The address relative to the image's load base.
+        let address: UInt64
+        /// Whether its section is writable (data that is not read-only).
+        let isWritable: Bool
+    }
+
     /// The defined data and function symbols of the image file at `path` whose names pass
-    /// `include`: name → address relative to the image's load base. Read anew on every call.
-    static func symbols(inFileAt path: String, where include: (String) -> Bool) -> [String: UInt64] {
+    /// `include`, by name. Read anew on every call.
+    static func symbols(inFileAt path: String, where include: (String) -> Bool) -> [String: Symbol] {
         guard let file = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return [:] }
-        var named: [String: UInt64] = [:]
+        var named: [String: Symbol] = [:]
         // STT_OBJECT (1) and STT_FUNC (2).
-        forEachSymbol(in: file, types: [1, 2]) { name, address in
-            if include(name) { named[name] = address }
+        forEachSymbol(in: file, types: [1, 2]) { name, address, isWritable in
+            if include(name) { named[name] = Symbol(address: address, isWritable: isWritable) }
         }
         return named
     }
@@ -68,14 +76,15 @@ enum ImageSymbols {
     /// of a shared object) → name.
     private static func functions(in file: Data) -> [UInt64: String] {
         var names: [UInt64: String] = [:]
-        forEachSymbol(in: file, types: [2]) { name, address in names[address] = name }
+        forEachSymbol(in: file, types: [2]) { name, address, _ in names[address] = name }
         return names
     }
 
-    /// Calls `body` with the name and address (relative to the load base of a shared object) of
-    /// every defined symbol of the given ELF types (`st_info & 0xF`) in an ELF64 little-endian
-    /// file's symbol table (`.symtab`, else `.dynsym`).
-    private static func forEachSymbol(in file: Data, types: Set<UInt8>, _ body: (String, UInt64) -> Void) {
+    /// Calls `body` with the name, the address (relative to the load base of a shared object)
+    /// and whether the section is writable of every defined symbol of the given ELF types
+    /// (`st_info & 0xF`) in an ELF64 little-endian file's symbol table (`.symtab`, else
+    /// `.dynsym`).
+    private static func forEachSymbol(in file: Data, types: Set<UInt8>, _ body: (String, UInt64, Bool) -> Void) {
         file.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             guard bytes.count > 64, bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]), bytes[4] == 2, bytes[5] == 1 else { return }
             func u16(_ at: Int) -> Int { Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
@@ -98,12 +107,15 @@ enum ImageSymbols {
             guard symbolStart + symbolBytes <= bytes.count, stringStart + stringBytes <= bytes.count else { return }
             for symbol in stride(from: symbolStart, to: symbolStart + symbolBytes - 23, by: 24) {
                 // Defined (st_shndx != 0) and of one of the asked types.
-                guard types.contains(bytes[symbol + 4] & 0xF), u16(symbol + 6) != 0 else { continue }
+                let section = u16(symbol + 6)
+                guard types.contains(bytes[symbol + 4] & 0xF), section != 0 else { continue }
+                // SHF_WRITE (1) in the section's flags; special indices (≥ 0xFF00) are not data.
+                let isWritable = section < sectionCount && u64(sections[section] + 8) & 1 != 0
                 let nameOffset = u32(symbol)
                 guard nameOffset < stringBytes else { continue }
                 let start = stringStart + nameOffset
                 guard let end = bytes[start..<(stringStart + stringBytes)].firstIndex(of: 0) else { continue }
-                body(String(decoding: bytes[start..<end], as: UTF8.self), UInt64(u64(symbol + 8)))
+                body(String(decoding: bytes[start..<end], as: UTF8.self), UInt64(u64(symbol + 8)), isWritable)
             }
         }
     }

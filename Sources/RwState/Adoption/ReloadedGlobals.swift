@@ -34,6 +34,21 @@ public enum ReloadedGlobals {
         return report
     }
 
+    /// The globals of the newest image of each module loaded from `directory`, sorted by name.
+    public static func list(in directory: String) -> [GlobalEntry] {
+        let folder = directory.hasSuffix("/") ? directory : directory + "/"
+        var newest: [String: LoadedImages.Image] = [:]
+        for image in LoadedImages.current() where image.path.hasPrefix(folder) {
+            newest[moduleName(of: image.path)] = image
+        }
+        return newest.values.flatMap { image in
+            ImageGlobals(image).variables.values.map {
+                GlobalEntry(name: $0.name, typeName: $0.typeText, initialized: $0.isInitialized)
+            }
+        }
+        .sorted { $0.name < $1.name }
+    }
+
     /// `App` for `…/libApp-12.so`.
     static func moduleName(of path: String) -> String {
         var name = path.split(separator: "/").last.map(String.init) ?? path

@@ -6,20 +6,24 @@ enum ValueContents: Equatable {
     case data
     /// A function or closure somewhere in the layout, named (`(Int) -> Int`).
     case code(String)
-    /// A reloaded app type below the top, named.
+    /// A reloaded app type below a top that is not one (an `Array` of app structs), named: the
+    /// new generation's version of the whole type cannot be built.
     case reloadedInside(String)
     /// Something this walk cannot prove free of code, in the author's words.
     case unknown(String)
 
-    /// Walks `type`. `isReloaded` says whether a nominal type belongs to reloaded app code; the
-    /// type itself may, and its own members are then compared by ``LayoutComparison``.
+    /// Walks `type`. `isReloaded` says whether a nominal type belongs to reloaded app code. When
+    /// `type` itself does, reloaded types below it are allowed: ``LayoutComparison`` compares
+    /// them (and refuses what it cannot adopt).
     static func inspect(_ type: Any.Type, isReloaded: (Any.Type) -> Bool) -> ValueContents {
         var visited: Set<ObjectIdentifier> = []
-        return walk(type, isTop: true, depth: 0, visited: &visited, isReloaded: isReloaded)
+        let flagsReloaded = !isReloaded(type)
+        return walk(type, isTop: true, depth: 0, visited: &visited, flagsReloaded: flagsReloaded, isReloaded: isReloaded)
     }
 
     private static func walk(
-        _ type: Any.Type, isTop: Bool, depth: Int, visited: inout Set<ObjectIdentifier>, isReloaded: (Any.Type) -> Bool
+        _ type: Any.Type, isTop: Bool, depth: Int, visited: inout Set<ObjectIdentifier>, flagsReloaded: Bool,
+        isReloaded: (Any.Type) -> Bool
     ) -> ValueContents {
         let metadata = TypeMetadata(type)
         guard visited.insert(metadata.identity).inserted else { return .data }
@@ -33,7 +37,7 @@ enum ValueContents: Equatable {
         var members: [Any.Type] = []
         switch metadata.kind {
         case .structure, .enumeration, .optional, .classType:
-            if !isTop, metadata.kind != .optional, isReloaded(type) { return .reloadedInside(metadata.displayName) }
+            if !isTop, flagsReloaded, metadata.kind != .optional, isReloaded(type) { return .reloadedInside(metadata.displayName) }
             if metadata.kind == .enumeration || metadata.kind == .optional {
                 guard let cases = metadata.cases else {
                     return .unknown("the cases of \(metadata.displayName) cannot be listed")
@@ -59,7 +63,7 @@ enum ValueContents: Equatable {
             return .data
         }
         for member in members {
-            let found = walk(member, isTop: false, depth: depth + 1, visited: &visited, isReloaded: isReloaded)
+            let found = walk(member, isTop: false, depth: depth + 1, visited: &visited, flagsReloaded: flagsReloaded, isReloaded: isReloaded)
             if found != .data { return found }
         }
         return .data
@@ -67,11 +71,12 @@ enum ValueContents: Equatable {
 }
 
 extension TypeMetadata {
-    /// The type arguments of a generic struct or enum (empty when it is not generic), `nil` when
-    /// they cannot be read (a generic class, packs, value parameters).
+    /// The type arguments of a generic struct or enum (empty when it is not generic, and for
+    /// classes, whose stored properties reflection lists with their arguments applied), `nil`
+    /// when they cannot be read (packs, value parameters).
     var genericTypeArguments: [Any.Type]? {
-        guard isGeneric else { return [] }
-        guard kind != .classType, let descriptor else { return nil }
+        guard isGeneric, kind != .classType else { return [] }
+        guard let descriptor else { return nil }
         // After the struct's or enum's fixed part (28 bytes) and the instantiation cache and
         // pattern: parameter count, requirement count, key argument count, flags; then one byte
         // per parameter (0x80: it has a key argument; low bits 0: a type).

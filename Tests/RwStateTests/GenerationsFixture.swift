@@ -291,9 +291,15 @@ enum GenerationsFixture {
         let lazyGlobal: Int = { lazyRuns += 1; return 42 }()
         #if GEN1
         nonisolated(unsafe) var retyped = 1
+        struct Settings: Sendable { var a = 0 }
         #else
         nonisolated(unsafe) var retyped = 1.5
+        struct Settings: Sendable { var a = 0; var b = 0 }
         #endif
+        nonisolated(unsafe) var globalPoint = Point(x: 0, y: 0)
+        nonisolated(unsafe) var settings = Settings()
+        nonisolated(unsafe) var points: [Point] = []
+        nonisolated(unsafe) var anything: any Sendable = 0
 
         func reportGlobals() async {
             globalCount += 1
@@ -310,6 +316,14 @@ enum GenerationsFixture {
             report("global.signingKey", signingKey.hits)
             report("global.closure", globalClosure())
             report("global.retyped", retyped)
+            globalPoint.x += 1
+            settings.a += 1
+            points.append(Point(x: generation, y: 0))
+            anything = (anything as? Int ?? -100) + 1
+            report("global.point", globalPoint.x)
+            report("global.settings", settings.a)
+            report("global.points", points.count)
+            report("global.anything", anything)
             if generation == 3 { report("global.lazy", "\(lazyGlobal) \(lazyRuns)") }
         }
 

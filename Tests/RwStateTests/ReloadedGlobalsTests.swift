@@ -52,4 +52,19 @@ import Testing
         #expect(output.value(2, "globals.lazy")?.contains("App.lazyGlobal") == true, "\(output.transcript)")
         #expect(output.value(3, "global.lazy") == "42 1")
     }
+
+    @Test func appStructKeepsItsContentsUntilItsLayoutChanges() {
+        #expect(values("global.point") == ["1", "2", "3"], "\(output.transcript)")
+        // Settings gained a stored property in generation 2 (and is not Codable): reset, a warning.
+        #expect(values("global.settings") == ["1", "1", "2"])
+        #expect(output.value(2, "globals.reset")?.contains("App.settings: Settings: stored property b added (lost)") == true)
+    }
+
+    @Test func valuesThatCannotBeCarriedStartAnewAndSayWhy() {
+        #expect(values("global.points") == ["1", "1", "1"], "\(output.transcript)")
+        #expect(output.value(2, "globals.reset")?.contains("App.points: holds Point, a type of the app, inside another type (lost)") == true)
+        // An existential may hold code: never carried.
+        #expect(values("global.anything") == ["1", "1", "1"])
+        #expect(output.value(2, "globals.reset")?.contains("App.anything: ") == true)
+    }
 }

@@ -300,6 +300,7 @@ enum GenerationsFixture {
         nonisolated(unsafe) var settings = Settings()
         nonisolated(unsafe) var points: [Point] = []
         nonisolated(unsafe) var anything: any Sendable = 0
+        let globalLock = Mutex<Int>(0)
 
         func reportGlobals() async {
             globalCount += 1
@@ -324,6 +325,7 @@ enum GenerationsFixture {
             report("global.settings", settings.a)
             report("global.points", points.count)
             report("global.anything", anything)
+            report("global.lock", globalLock.withLock { $0 += 1; return $0 })
             if generation == 3 { report("global.lazy", "\(lazyGlobal) \(lazyRuns)") }
         }
 

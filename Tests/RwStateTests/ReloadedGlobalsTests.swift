@@ -66,5 +66,8 @@ import Testing
         // An existential may hold code: never carried.
         #expect(values("global.anything") == ["1", "1", "1"])
         #expect(output.value(2, "globals.reset")?.contains("App.anything: ") == true)
+        // A non-copyable value (a lock) cannot be in two generations at once.
+        #expect(values("global.lock") == ["1", "1", "1"])
+        #expect(output.value(2, "globals.reset")?.contains("App.globalLock: ") == true)
     }
 }

@@ -64,6 +64,10 @@ enum GlobalCarryOver {
         }
         if let reason = reinitialize[variable.name] { return .reset(reason, losesState: false) }
         guard let type = variable.type else { return .reset("its type \(variable.typeText) cannot be read", losesState: true) }
+        if TypeMetadata(type).isNonCopyable {
+            // Both generations would hold one lock or one unique value: put it in a class.
+            return .reset("\(TypeMetadata(type).displayName) cannot be copied (keep it in a class or with defineRwState)", losesState: true)
+        }
         func isReloadedType(_ type: Any.Type) -> Bool {
             guard let path = TypeMetadata(type).descriptor.flatMap(ImageSymbols.imagePath(containing:)) else { return false }
             return isReloaded(path)

@@ -21,9 +21,10 @@
 /// never sees. Objects are shared, so writes through them are seen by both.
 enum GlobalCarryOver {
     /// Carries `old`'s values into `new`'s storage. `reinitialize`: qualified names → reason, for
-    /// declarations that changed. `isReloaded`: whether a file is an image of reloaded code.
+    /// declarations that changed. `isReloaded`: whether an address (a type's descriptor) lies in
+    /// an image of reloaded code.
     static func carry(
-        from old: ImageGlobals, to new: ImageGlobals, reinitialize: [String: String], isReloaded: (String) -> Bool
+        from old: ImageGlobals, to new: ImageGlobals, reinitialize: [String: String], isReloaded: (UnsafeRawPointer) -> Bool
     ) -> GlobalsReport {
         var report = GlobalsReport()
         let oldByDeclaration = Dictionary(
@@ -57,20 +58,23 @@ enum GlobalCarryOver {
 
     private static func carry(
         _ previous: ImageGlobals.Variable, to variable: ImageGlobals.Variable, old: ImageGlobals, new: ImageGlobals,
-        reinitialize: [String: String], isReloaded: (String) -> Bool
+        reinitialize: [String: String], isReloaded: (UnsafeRawPointer) -> Bool
     ) -> Outcome {
         if previous.inPattern || variable.inPattern {
             return .reset("declared with others in one pattern", losesState: true)
         }
         if let reason = reinitialize[variable.name] { return .reset(reason, losesState: false) }
+        // A function type anywhere in the declared type (which the tuple reading cannot always
+        // resolve): code.
+        if variable.typeText.contains(" -> ") { return .reset("holds code (\(variable.typeText))", losesState: false) }
         guard let type = variable.type else { return .reset("its type \(variable.typeText) cannot be read", losesState: true) }
         if TypeMetadata(type).isNonCopyable {
             // Both generations would hold one lock or one unique value: put it in a class.
             return .reset("\(TypeMetadata(type).displayName) cannot be copied (keep it in a class or with defineRwState)", losesState: true)
         }
         func isReloadedType(_ type: Any.Type) -> Bool {
-            guard let path = TypeMetadata(type).descriptor.flatMap(ImageSymbols.imagePath(containing:)) else { return false }
-            return isReloaded(path)
+            guard let descriptor = TypeMetadata(type).descriptor else { return false }
+            return isReloaded(descriptor)
         }
         let reloadedType = isReloadedType(type)
         switch ValueContents.inspect(type, isReloaded: { isReloadedType($0) }) {

@@ -14,7 +14,21 @@ import Synchronization
 /// and name become labels of a tuple whose last element is `T`, so that the substitutions in
 /// `T`'s mangling keep their meaning; the result is checked against the symbol's demangled text,
 /// and a variable whose type cannot be read this way has none.
-struct ImageGlobals {
+struct ImageGlobals: @unchecked Sendable {
+    // Unchecked: the pointers point into images that are never unloaded, and tokens are only
+    // read and written atomically.
+
+    /// The globals of `image`, read once per image for the life of the process (images are never
+    /// unloaded, and a variable's storage and token stay where they are).
+    static func of(_ image: LoadedImages.Image) -> ImageGlobals {
+        if let known = known.withLock({ $0[image] }) { return known }
+        let read = ImageGlobals(image)
+        known.withLock { $0[image] = read }
+        return read
+    }
+
+    private static let known = Mutex<[LoadedImages.Image: ImageGlobals]>([:])
+
     /// One stored global or static variable.
     struct Variable {
         /// The storage symbol.
@@ -61,7 +75,13 @@ struct ImageGlobals {
     init(_ image: LoadedImages.Image) {
         self.image = image
         let symbols = ImageSymbols.symbols(inFileAt: image.path) { name in
-            name.hasPrefix("$s") && (name.hasSuffix("vp") || name.hasSuffix("vpZ") || name.hasSuffix("_Wz") || name.hasSuffix("Ma"))
+            // Raw bytes: most of an image's symbols are other things, never made Strings.
+            guard name.count > 4, name[0] == 0x24, name[1] == 0x73 else { return false }  // "$s"
+            let (last, second, third) = (name[name.count - 1], name[name.count - 2], name[name.count - 3])
+            switch (third, second, last) {
+            case (_, 0x76, 0x70), (0x76, 0x70, 0x5A), (0x5F, 0x57, 0x7A), (_, 0x4D, 0x61): return true  // vp, vpZ, _Wz, Ma
+            default: return false
+            }
         }
         let base = UnsafeMutableRawPointer(bitPattern: image.base)
         func address(_ offset: UInt64) -> UnsafeMutableRawPointer? {
@@ -148,7 +168,9 @@ struct ImageGlobals {
         let parts = demangled.split(separator: " : ", maxSplits: 1).map(String.init)
         var name = parts[0]
         if name.hasPrefix("static ") { name.removeFirst("static ".count) }
-        name = name.replacing(#/\((\w+) in _[0-9A-F]+\)/#) { String($0.output.1) }
+        if name.contains(" in _") {
+            name = name.replacing(#/\((\w+) in _[0-9A-F]+\)/#) { String($0.output.1) }
+        }
         let typeText = parts.count == 2 ? parts[1] : ""
         var type: Any.Type?
         if let declaration, !typeText.isEmpty {

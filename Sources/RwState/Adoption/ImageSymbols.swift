@@ -25,14 +25,6 @@ enum ImageSymbols {
         return table(for: String(cString: file))[offset]
     }
 
-    /// The path of the loaded image that holds `address`, or `nil`.
-    static func imagePath(containing address: UnsafeRawPointer) -> String? {
-        guard let dladdr = lookUpImage else { return nil }
-        var info: (UnsafePointer<CChar>?, UnsafeRawPointer?, UnsafePointer<CChar>?, UnsafeRawPointer?) = (nil, nil, nil, nil)
-        guard withUnsafeMutablePointer(to: &info, { dladdr(address, UnsafeMutableRawPointer($0)) }) != 0, let file = info.0 else { return nil }
-        return String(cString: file)
-    }
-
     /// `dladdr`, which Glibc's Swift module does not declare (it needs `_GNU_SOURCE`).
     private static let lookUpImage: (@convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?) -> Int32)? = {
         #if canImport(Glibc)
@@ -53,14 +45,14 @@ enum ImageSymbols {
         let isWritable: Bool
     }
 
-    /// The defined data and function symbols of the image file at `path` whose names pass
-    /// `include`, by name. Read anew on every call.
-    static func symbols(inFileAt path: String, where include: (String) -> Bool) -> [String: Symbol] {
+    /// The defined data and function symbols of the image file at `path` whose names (their
+    /// bytes) pass `include`, by name. Read anew on every call.
+    static func symbols(inFileAt path: String, where include: (UnsafeRawBufferPointer) -> Bool) -> [String: Symbol] {
         guard let file = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return [:] }
         var named: [String: Symbol] = [:]
         // STT_OBJECT (1) and STT_FUNC (2).
-        forEachSymbol(in: file, types: [1, 2]) { name, address, isWritable in
-            if include(name) { named[name] = Symbol(address: address, isWritable: isWritable) }
+        forEachSymbol(in: file, types: [1, 2], include: include) { name, address, isWritable in
+            named[name] = Symbol(address: address, isWritable: isWritable)
         }
         return named
     }
@@ -84,7 +76,9 @@ enum ImageSymbols {
     /// and whether the section is writable of every defined symbol of the given ELF types
     /// (`st_info & 0xF`) in an ELF64 little-endian file's symbol table (`.symtab`, else
     /// `.dynsym`).
-    private static func forEachSymbol(in file: Data, types: Set<UInt8>, _ body: (String, UInt64, Bool) -> Void) {
+    private static func forEachSymbol(
+        in file: Data, types: Set<UInt8>, include: (UnsafeRawBufferPointer) -> Bool = { _ in true }, _ body: (String, UInt64, Bool) -> Void
+    ) {
         file.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
             guard bytes.count > 64, bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]), bytes[4] == 2, bytes[5] == 1 else { return }
             func u16(_ at: Int) -> Int { Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
@@ -114,7 +108,9 @@ enum ImageSymbols {
                 let nameOffset = u32(symbol)
                 guard nameOffset < stringBytes else { continue }
                 let start = stringStart + nameOffset
-                guard let end = bytes[start..<(stringStart + stringBytes)].firstIndex(of: 0) else { continue }
+                guard let end = bytes[start..<(stringStart + stringBytes)].firstIndex(of: 0),
+                    include(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                else { continue }
                 body(String(decoding: bytes[start..<end], as: UTF8.self), UInt64(u64(symbol + 8)), isWritable)
             }
         }

@@ -10,6 +10,13 @@ package enum LoadedImages {
         package let path: String
         /// The load base (`dlpi_addr`).
         package let base: UInt
+        /// The addresses its loadable segments span.
+        package let span: Range<UInt>
+
+        /// Whether `address` lies in the image's segments.
+        package func contains(_ address: UnsafeRawPointer) -> Bool {
+            span.contains(UInt(bitPattern: address))
+        }
     }
 
     /// Every object the loader has mapped now, in its order (empty where `dl_iterate_phdr` is
@@ -24,14 +31,25 @@ package enum LoadedImages {
             withUnsafeMutablePointer(to: &images) { list in
                 _ = iterate(
                     { info, _, context in
-                        // struct dl_phdr_info: dlpi_addr, then dlpi_name.
+                        // struct dl_phdr_info: dlpi_addr, dlpi_name, dlpi_phdr, dlpi_phnum.
                         guard let info, let context else { return 0 }
                         let base = info.load(as: UInt.self)
-                        let name = info.load(fromByteOffset: MemoryLayout<UInt>.size, as: UnsafePointer<CChar>?.self)
+                        let name = info.load(fromByteOffset: 8, as: UnsafePointer<CChar>?.self)
                         let path = name.map { String(cString: $0) } ?? ""
-                        if !path.isEmpty {
-                            context.assumingMemoryBound(to: [Image].self).pointee.append(Image(path: path, base: base))
+                        guard !path.isEmpty, let headers = info.load(fromByteOffset: 16, as: UnsafeRawPointer?.self) else { return 0 }
+                        let count = Int(info.load(fromByteOffset: 24, as: UInt16.self))
+                        var low = UInt.max
+                        var high: UInt = 0
+                        for index in 0..<count {
+                            // Elf64_Phdr: p_type (PT_LOAD is 1) … p_vaddr at 16, p_memsz at 40.
+                            let header = headers + index * 56
+                            guard header.load(as: UInt32.self) == 1 else { continue }
+                            let start = UInt(header.load(fromByteOffset: 16, as: UInt64.self))
+                            low = min(low, start)
+                            high = max(high, start + UInt(header.load(fromByteOffset: 40, as: UInt64.self)))
                         }
+                        let span = low < high ? (base + low)..<(base + high) : base..<base
+                        context.assumingMemoryBound(to: [Image].self).pointee.append(Image(path: path, base: base, span: span))
                         return 0
                     }, list)
             }

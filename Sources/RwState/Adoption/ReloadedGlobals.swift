@@ -28,8 +28,8 @@ public enum ReloadedGlobals {
             guard let previous = images.last(where: { before.contains($0.path) && moduleName(of: $0.path) == module }) else { continue }
             report.merge(
                 GlobalCarryOver.carry(
-                    from: ImageGlobals(previous), to: ImageGlobals(image), reinitialize: reinitialize,
-                    isReloaded: { $0.hasPrefix(folder) }))
+                    from: ImageGlobals.of(previous), to: ImageGlobals.of(image), reinitialize: reinitialize,
+                    isReloaded: { address in images.contains { $0.contains(address) } }))
         }
         return report
     }
@@ -42,7 +42,7 @@ public enum ReloadedGlobals {
             newest[moduleName(of: image.path)] = image
         }
         return newest.values.flatMap { image in
-            ImageGlobals(image).variables.values.map {
+            ImageGlobals.of(image).variables.values.map {
                 GlobalEntry(name: $0.name, typeName: $0.typeText, initialized: $0.isInitialized)
             }
         }

@@ -294,6 +294,8 @@ struct TypeMetadata {
     }
 
     private static func normalized(_ name: String) -> String {
-        name.replacing(#/\(unknown context at \$[0-9a-fA-F]+\)/#, with: "(private)")
+        // A regex is parsed anew on each use: only for the names that need it.
+        guard name.contains("(unknown context at $") else { return name }
+        return name.replacing(#/\(unknown context at \$[0-9a-fA-F]+\)/#, with: "(private)")
     }
 }

@@ -21,10 +21,12 @@
 /// never sees. Objects are shared, so writes through them are seen by both.
 enum GlobalCarryOver {
     /// Carries `old`'s values into `new`'s storage. `reinitialize`: qualified names → reason, for
-    /// declarations that changed. `isReloaded`: whether an address (a type's descriptor) lies in
+    /// declarations that changed. `refuseAll`: why nothing may be kept (every initialized
+    /// variable starts anew). `isReloaded`: whether an address (a type's descriptor) lies in
     /// an image of reloaded code.
     static func carry(
-        from old: ImageGlobals, to new: ImageGlobals, reinitialize: [String: String], isReloaded: (UnsafeRawPointer) -> Bool
+        from old: ImageGlobals, to new: ImageGlobals, reinitialize: [String: String], refuseAll: String? = nil,
+        isReloaded: (UnsafeRawPointer) -> Bool
     ) -> GlobalsReport {
         var report = GlobalsReport()
         let oldByDeclaration = Dictionary(
@@ -38,6 +40,10 @@ enum GlobalCarryOver {
             }
             guard previous.isInitialized else {
                 report.lazy.append(variable.name)
+                continue
+            }
+            if let refuseAll {
+                report.reset.append(.init(name: variable.name, reason: refuseAll, losesState: true))
                 continue
             }
             switch carry(previous, to: variable, old: old, new: new, reinitialize: reinitialize, isReloaded: isReloaded) {

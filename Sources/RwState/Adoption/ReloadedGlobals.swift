@@ -21,7 +21,12 @@ public enum ReloadedGlobals {
         -> GlobalsReport
     {
         let folder = directory.hasSuffix("/") ? directory : directory + "/"
-        let images = LoadedImages.current().filter { $0.path.hasPrefix(folder) }
+        let loaded = LoadedImages.current()
+        let images = loaded.filter { $0.path.hasPrefix(folder) }
+        // A new deps stack loads packages and RwSDK anew: their types in the new generation are
+        // other types than the ones the kept values have.
+        let replaced = packagesLoadedAgain(added: loaded.filter { !before.contains($0.path) && !$0.path.hasPrefix(folder) },
+                                           earlier: loaded.filter { before.contains($0.path) && !$0.path.hasPrefix(folder) })
         var report = GlobalsReport()
         for image in images where !before.contains(image.path) {
             let module = moduleName(of: image.path)
@@ -29,6 +34,7 @@ public enum ReloadedGlobals {
             report.merge(
                 GlobalCarryOver.carry(
                     from: ImageGlobals.of(previous), to: ImageGlobals.of(image), reinitialize: reinitialize,
+                    refuseAll: replaced ? "the packages were loaded anew (a new deps image)" : nil,
                     isReloaded: { address in images.contains { $0.contains(address) } }))
         }
         return report
@@ -47,6 +53,22 @@ public enum ReloadedGlobals {
             }
         }
         .sorted { $0.name < $1.name }
+    }
+
+    /// Whether an image of `added` defines a module that an image of `earlier` defines too
+    /// (its module descriptor, `$s<module>MXM`). Only deps images (`libRwDeps-…`) are read.
+    static func packagesLoadedAgain(added: [LoadedImages.Image], earlier: [LoadedImages.Image]) -> Bool {
+        func modules(_ images: [LoadedImages.Image]) -> Set<String> {
+            Set(
+                images.filter { ($0.path.split(separator: "/").last ?? "").hasPrefix("libRwDeps-") }.flatMap { image in
+                    ImageSymbols.symbols(inFileAt: image.path) { name in
+                        name.count > 5 && name[0] == 0x24 && name[1] == 0x73 && name[name.count - 3] == 0x4D && name[name.count - 2] == 0x58
+                            && name[name.count - 1] == 0x4D  // "$s…MXM"
+                    }.keys
+                })
+        }
+        let new = modules(added)
+        return !new.isEmpty && !new.isDisjoint(with: modules(earlier))
     }
 
     /// `App` for `…/libApp-12.so`.

@@ -306,6 +306,9 @@ extension DevServerTests {
         #expect(last.writes == first.writes + (outcomes["ok"] ?? 0), "every recorded visit counted once")
         #expect(dev.runnerPID() == runner, "the runner never crashed")
         await dev.stop()
+        // A layer added on top of the deps stack loads no package again: globals are kept.
+        let refused = await dev.child.waitForLine(containing: "the packages were loaded anew")
+        #expect(refused == nil, "\(refused ?? "")")
     }
 
     /// The app file keeping a struct nesting structs, a generic struct and an enum with payloads,

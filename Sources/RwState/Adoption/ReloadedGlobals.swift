@@ -56,14 +56,17 @@ public enum ReloadedGlobals {
     }
 
     /// Whether an image of `added` defines a module that an image of `earlier` defines too
-    /// (its module descriptor, `$s<module>MXM`). Only deps images (`libRwDeps-…`) are read.
+    /// (its module descriptor, `$s<module>MXM`, for a module with a name of its own: the
+    /// descriptors of the imported C declarations' `__C` module, `$sSoMXM`, are in every image
+    /// that uses them). Only deps images (`libRwDeps-…`) are read.
     static func packagesLoadedAgain(added: [LoadedImages.Image], earlier: [LoadedImages.Image]) -> Bool {
         func modules(_ images: [LoadedImages.Image]) -> Set<String> {
             Set(
                 images.filter { ($0.path.split(separator: "/").last ?? "").hasPrefix("libRwDeps-") }.flatMap { image in
                     ImageSymbols.symbols(inFileAt: image.path) { name in
-                        name.count > 5 && name[0] == 0x24 && name[1] == 0x73 && name[name.count - 3] == 0x4D && name[name.count - 2] == 0x58
-                            && name[name.count - 1] == 0x4D  // "$s…MXM"
+                        // "$s<digits><module>MXM"
+                        name.count > 6 && name[0] == 0x24 && name[1] == 0x73 && (0x31...0x39).contains(name[2])
+                            && name[name.count - 3] == 0x4D && name[name.count - 2] == 0x58 && name[name.count - 1] == 0x4D
                     }.keys
                 })
         }

@@ -126,8 +126,10 @@ struct ImageGlobals: @unchecked Sendable {
             }
             var variable = Self.variable(symbol, declaration: nil, storage: storage, token: nil, inPattern: inPattern)
             if !inPattern {
-                // Compiler-initialized: find where the type starts by trying each split.
-                for split in body.indices.dropFirst() {
+                // Compiler-initialized: the context and name as plain identifiers, else find
+                // where the type starts by trying each split.
+                let plain = Self.plainDeclaration(in: body).map { [$0] } ?? []
+                for split in plain + body.indices.dropFirst() {
                     let candidate = Self.variable(
                         symbol, declaration: String(body[..<split]), storage: storage, token: nil, inPattern: false)
                     if candidate.type != nil {
@@ -180,6 +182,25 @@ struct ImageGlobals: @unchecked Sendable {
         return Variable(
             symbol: symbol, name: name, declaration: declaration, storage: storage, token: token, inPattern: inPattern, type: type,
             typeText: typeText)
+    }
+
+    /// Where the type starts in a storage symbol's body made of plain identifiers: the module,
+    /// nominal types (`V`, `C`, `O`) and the name, with a private discriminator (`…LL`).
+    private static func plainDeclaration(in body: Substring) -> Substring.Index? {
+        guard let module = identifier(at: body) else { return nil }
+        var rest = body.dropFirst(module.count)
+        while let name = identifier(at: rest) {
+            rest = rest.dropFirst(name.count)
+            if let kind = rest.first, "VCO".contains(kind), identifier(at: rest.dropFirst()) != nil {
+                rest = rest.dropFirst()
+                continue
+            }
+            if let discriminator = identifier(at: rest), rest.dropFirst(discriminator.count).hasPrefix("LL") {
+                rest = rest.dropFirst(discriminator.count + 2)
+            }
+            return rest.startIndex
+        }
+        return nil
     }
 
     /// The last component of a variable's demangled name (`b` for `App.b`).

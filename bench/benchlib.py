@@ -444,13 +444,15 @@ class Postgres:
 
 # MARK: - A generated 30-file app
 
-def generate_app(folder, files=30, layers=1):
+def generate_app(folder, files=30, layers=1, globals=0):
     """Writes an app package of `files` Swift files to `folder`, keeping build caches there: a
     document, models, widgets, an app definition and pages with routes, loops and helpers. The
     page at / has the `h1 { "…" }` that edits rewrite, and shows `Badge(…)` (Badge.swift),
     which pages 1–20 call (`set_badge` changes its signature). With `layers=3` the app target
     `GenApp` depends on `GenCatalog` (10 files), which depends on `GenShelf` (10 files, the
-    lowest: `set_shelf` rewrites the marker of its Shelf.swift, shown on /)."""
+    lowest: `set_shelf` rewrites the marker of its Shelf.swift, shown on /). With `globals` > 0,
+    Globals.swift declares that many app globals, a quarter each of mutable counters, class
+    instances, actors and closures, which GET /globals initializes (one more file)."""
     os.makedirs(folder, exist_ok=True)
     for name in os.listdir(folder):
         if not (name.startswith(".build") or name == ".rw"):
@@ -502,6 +504,27 @@ let package = Package(
         with open(os.path.join(library, name), "w") as f:
             f.write(text)
     routes = "\n".join(f'        route("{"/" if i == 1 else f"/page{i}"}") {{ info in Page{i:02d}(info) }}' for i in range(1, pages + 1))
+    if globals:
+        routes += '\n        route("/globals") { _ in RwResponse(text: "\\(touchGlobals())") }'
+        declarations, uses = [], []
+        for i in range(globals):
+            kind = i % 4
+            if kind == 0:
+                declarations.append(f"nonisolated(unsafe) var count{i} = {i}")
+                uses.append(f"count{i}")
+            elif kind == 1:
+                declarations.append(f"let cache{i} = GlobalCache()")
+                uses.append(f"cache{i}.hits")
+            elif kind == 2:
+                declarations.append(f"let tally{i} = GlobalTally()")
+                uses.append(f"(tally{i} === tally{i} ? 1 : 0)")
+            else:
+                declarations.append(f"let handler{i}: @Sendable (Int) -> Int = {{ $0 + {i} }}")
+                uses.append(f"handler{i}(1)")
+        write("Globals.swift", "final class GlobalCache: @unchecked Sendable { var hits = 1 }\n"
+              "actor GlobalTally { var n = 0 }\n\n" + "\n".join(declarations)
+              + "\n\nfunc touchGlobals() -> Int {\n    var sum = 0\n"
+              + "".join(f"    sum += {use}\n" for use in uses) + "    return sum\n}\n")
     write("App.swift", f"""import RwSDK
 
 public let app = defineApp {{

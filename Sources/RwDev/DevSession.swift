@@ -24,6 +24,10 @@ final class DevSession: Sendable {
         var pendingFiles: [String] = []
         /// Dependency targets SwiftPM compiled in the background since the session started.
         var precompiled: Set<String> = []
+        /// The global and static variable declarations of the serving generation's sources.
+        var globalDeclarations: GlobalDeclarations?
+        /// What became of the globals at the serving generation's load.
+        var globalsReport = GlobalsReport()
     }
 
     let terminal: Terminal
@@ -176,7 +180,10 @@ final class DevSession: Sendable {
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
             return false
         case .success(let image):
-            let loaded = await runner.load(image, depsHash: deps.hash)
+            // Globals whose declaration changed since the serving generation initialize anew.
+            let (package, earlier) = shared.withLock { ($0.package, $0.globalDeclarations) }
+            let declarations = GlobalDeclarations.scan(package.targets.map { ($0.moduleName, (try? $0.sources()) ?? []) })
+            let loaded = await runner.load(image, depsHash: deps.hash, reinitialize: earlier.map { declarations.changes(since: $0) } ?? [:])
             if let message = loaded.outcome.failure {
                 record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .loadFailed, deps.hash) { _ in }
                 // swiftc may have read a file while it was being saved again and compiled what it
@@ -191,12 +198,18 @@ final class DevSession: Sendable {
             }
             record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .serving, deps.hash, image.steps) {
                 $0.serving = image
+                $0.globalDeclarations = declarations
+                $0.globalsReport = loaded.globals
                 $0.deps = deps
                 $0.lastFailure = nil
             }
             let steps = image.steps.map { "\($0.kind) \($0.module) \(Int($0.milliseconds))" }.joined(separator: ", ")
             terminal.success(
-                "↻ gen \(generation) · \(trigger) · build \(Int(image.buildMilliseconds)) ms (\(steps)) · load \(Int(loaded.loadMilliseconds)) ms")
+                "↻ gen \(generation) · \(trigger) · build \(Int(image.buildMilliseconds)) ms (\(steps)) · load \(Int(loaded.loadMilliseconds)) ms"
+                    + GlobalsSummary.line(loaded.globals))
+            for reset in loaded.globals.reset where reset.losesState {
+                terminal.warning(GlobalsSummary.warning(reset))
+            }
             return true
         }
     }
@@ -247,11 +260,11 @@ final class DevSession: Sendable {
 
     /// The inspector's view of the session.
     func snapshot() async -> StateInspector.Snapshot {
-        let entries = (try? await runner.stateEntries()) ?? []
+        let listing = (try? await runner.stateListing()) ?? StateListing(entries: [], globals: [])
         return shared.withLock {
             StateInspector.Snapshot(
-                entries: entries, generations: $0.history, currentGeneration: $0.serving?.generation, depsHash: $0.deps.hash,
-                heldBy: gate.reason)
+                entries: listing.entries, globals: listing.globals.map { [report = $0.globalsReport] in StateInspector.Global($0, at: report) },
+                generations: $0.history, currentGeneration: $0.serving?.generation, depsHash: $0.deps.hash, heldBy: gate.reason)
         }
     }
 

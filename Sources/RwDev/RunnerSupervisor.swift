@@ -75,9 +75,10 @@ final class RunnerSupervisor: Sendable {
         eventSink.finish()
     }
 
-    /// Loads `image`, compiled against the deps image `depsHash`, as the serving generation.
-    func load(_ image: AppImage, depsHash: String) async -> LoadReply {
-        await load(LoadCommand(generation: image.generation, appImage: image.path.path, depsHash: depsHash))
+    /// Loads `image`, compiled against the deps image `depsHash`, as the serving generation;
+    /// the globals named in `reinitialize` (their declaration changed) initialize anew.
+    func load(_ image: AppImage, depsHash: String, reinitialize: [String: String] = [:]) async -> LoadReply {
+        await load(LoadCommand(generation: image.generation, appImage: image.path.path, depsHash: depsHash, reinitialize: reinitialize))
     }
 
     /// Sends `command`; a runner that cannot be reached gives a ``LoadOutcome/failed(reason:)``.
@@ -118,10 +119,10 @@ final class RunnerSupervisor: Sendable {
         }
     }
 
-    /// The serving runner's state registry listing.
-    func stateEntries() async throws -> [StateEntry] {
+    /// The serving runner's state registry listing and the globals of its reloaded images.
+    func stateListing() async throws -> StateListing {
         guard let life = await servingLife() else { throw RwError(failure) }
-        return try await life.client.request(.state, []).decode([StateEntry].self)
+        return try await life.client.request(.state, []).decode(StateListing.self)
     }
 
     private var failure: String {

@@ -5,11 +5,40 @@ import RwSDK
 enum StateInspector {
     struct Snapshot: Codable {
         let entries: [StateEntry]
+        /// The global and static stored variables of the serving generation's reloaded images.
+        let globals: [Global]
         let generations: [GenerationRecord]
         let currentGeneration: Int?
         let depsHash: String
         /// Why requests are held at the gate right now (such as "building generation 3"), if they are.
         let heldBy: String?
+    }
+
+    /// One global or static stored variable of the app.
+    struct Global: Codable {
+        /// The qualified name (`App.signingKey`).
+        let name: String
+        let typeName: String
+        /// Whether it holds a value now (`false`: lazy, never used).
+        let initialized: Bool
+        /// What the serving generation's load did with it: `kept`, `lazy`, `anew: <why>`, or
+        /// `nil` (a first load, or a variable new in this generation).
+        let lastLoad: String?
+
+        init(_ entry: GlobalEntry, at report: GlobalsReport) {
+            name = entry.name
+            typeName = entry.typeName
+            initialized = entry.initialized
+            if report.kept.contains(entry.name) {
+                lastLoad = "kept"
+            } else if report.lazy.contains(entry.name) {
+                lastLoad = "lazy"
+            } else if let reset = report.reset.first(where: { $0.name == entry.name }) {
+                lastLoad = "anew: \(reset.reason)"
+            } else {
+                lastLoad = nil
+            }
+        }
     }
 
     static func json(_ snapshot: Snapshot) -> RwResponse {
@@ -47,6 +76,18 @@ enum StateInspector {
                                 td { code { entry.typeName } }
                                 td { entry.generation }
                                 td { time.string(from: entry.definedAt) }
+                            }
+                        }
+                    }
+                    h2 { "Globals and static properties" }
+                    table {
+                        tr { th { "name" }; th { "type" }; th { "holds a value" }; th { "at the last load" } }
+                        for global in snapshot.globals {
+                            tr {
+                                td { code { global.name } }
+                                td { code { global.typeName } }
+                                td { global.initialized ? "yes" : "no (lazy)" }
+                                td { global.lastLoad ?? "" }
                             }
                         }
                     }

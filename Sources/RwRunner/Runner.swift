@@ -37,6 +37,8 @@ final class Runner: Sendable {
     private struct Current {
         var generation = 0
         var entry: ImageEntry?
+        /// The folder of the generation's images.
+        var imageDirectory: String?
     }
 
     private let current = Mutex(Current())
@@ -59,7 +61,7 @@ final class Runner: Sendable {
             switch frame.kind {
             case .request: respond(to: frame, immediately: !moreWaiting)
             case .load: send(Frame(.loaded, stream: frame.stream, json: load(frame)))
-            case .state: send(Frame(.stateList, stream: frame.stream, json: StateRegistry.shared.entries()))
+            case .state: send(Frame(.stateList, stream: frame.stream, json: stateListing()))
             case .credit:
                 if let credit = try? frame.decode(StreamCredit.self) { credits.grant(credit.bytes, to: frame.stream) }
             case .cancel: credits.cancel(frame.stream)
@@ -153,17 +155,33 @@ final class Runner: Sendable {
         _exit(RunnerProtocol.stuckHandlerExitStatus)
     }
 
+    /// The state registry's keys and the serving generation's globals.
+    private func stateListing() -> StateListing {
+        let directory = current.withLock { $0.imageDirectory }
+        return StateListing(entries: StateRegistry.shared.entries(), globals: directory.map(ReloadedGlobals.list(in:)) ?? [])
+    }
+
     private func load(_ frame: Frame) -> LoadReply {
         let started = DispatchTime.now()
+        var globals = GlobalsReport()
         func reply(_ outcome: LoadOutcome) -> LoadReply {
-            LoadReply(outcome, loadMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6)
+            LoadReply(
+                outcome, loadMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6,
+                globals: globals)
         }
         guard let command = try? frame.decode(LoadCommand.self) else { return reply(.failed(reason: "malformed load command")) }
         StateRegistry.shared.currentGeneration = command.generation
+        let imageDirectory = URL(fileURLWithPath: command.appImage).deletingLastPathComponent().path
+        let loadedBefore = ReloadedGlobals.loadedImages()
         // Images are never closed: Swift images cannot be unloaded safely.
         guard let handle = dlopen(command.appImage, RTLD_NOW | RTLD_LOCAL) else {
             return reply(.failed(reason: "dlopen(\(command.appImage)) failed: \(String(cString: dlerror()))"))
         }
+        // Before any code of the new images runs (a global initializes on first use): the new
+        // generation of each reloaded image takes over the values of its predecessor's globals.
+        globals = ReloadedGlobals.carry(
+            loadedSince: loadedBefore, in: imageDirectory,
+            reinitialize: command.reinitialize)
         guard let symbol = dlsym(handle, ImageEntry.symbol) else {
             return reply(.failed(reason: "\(command.appImage) does not export \(ImageEntry.symbol)"))
         }
@@ -175,7 +193,7 @@ final class Runner: Sendable {
                     reason: "refused \(command.appImage): it was compiled against deps image \(entry.depsHash), "
                         + "but this generation runs with \(command.depsHash)"))
         }
-        current.withLock { $0 = Current(generation: command.generation, entry: entry) }
+        current.withLock { $0 = Current(generation: command.generation, entry: entry, imageDirectory: imageDirectory) }
         return reply(.loaded)
     }
 }

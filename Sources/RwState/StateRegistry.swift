@@ -207,7 +207,8 @@ public final class StateRegistry: Sendable {
         handler(message)
     }
 
-    private static func migrate<T>(_ old: Any, to type: T.Type) -> T? {
+    /// `old` decoded as a `T` from its JSON encoding, when it is `Encodable` and `T` `Decodable`.
+    static func migrate<T>(_ old: Any, to type: T.Type) -> T? {
         guard let encodable = old as? any Encodable,
             let decodable = T.self as? any Decodable.Type
         else { return nil }

@@ -15,9 +15,9 @@ public struct Frame: Sendable, Equatable {
         case load = 0x4C
         /// Runner → front: the outcome of a load (JSON ``LoadReply``).
         case loaded = 0x6C
-        /// Front → runner: list the state registry.
+        /// Front → runner: list the state registry and the reloaded images' globals.
         case state = 0x53
-        /// Runner → front: the registry's entries (JSON `[StateEntry]`).
+        /// Runner → front: the registry's entries and the globals (JSON ``StateListing``).
         case stateList = 0x73
         /// Runner → front, instead of a response: the handler did not answer within the
         /// request timeout and was cancelled (JSON ``RequestTimedOut``).

@@ -25,6 +25,8 @@ struct MultiTargetDevTests {
         let first = try await server.waitFor("/") { $0.hasPrefix("shop-v0 catalog-v0 book:4 shelf-v0 stock-v0 visits=") }
         #expect(try await server.waitFor("/p/96") { $0.contains("Page 96") }.contains("item 0:6"))
         var visits = try Self.visits(first)
+        let calls = try await server.http.send("GET", "/shelf-calls").text
+        #expect(calls.hasPrefix("1 "), "\(calls)")
 
         // Ten edits across the three targets, lowest included, under steady load.
         let tally = LoadTally()
@@ -52,6 +54,9 @@ struct MultiTargetDevTests {
         let outcomes = tally.outcomes.withLock { $0 }
         #expect(outcomes.keys.sorted() == ["ok"], "every request under load was answered by a generation: \(outcomes)")
         #expect((outcomes["ok"] ?? 0) > 10)
+        // Shelf was rebuilt four times: its global actor is the same, and its count went on.
+        let callsAfter = try await server.http.send("GET", "/shelf-calls").text
+        #expect(callsAfter == "2 " + calls.dropFirst(2), "\(calls) → \(callsAfter)")
         let servingBefore = try await Self.servingGenerations(server)
 
         // A compile error in the lowest target: the overlay shows it, the last good generation serves.

@@ -38,6 +38,19 @@ enum ShopFixture {
             "Sources/Shelf/Label.swift",
             "public func label(_ title: String) -> String { \"\\(title):\\(price(of: title))\" }\n")
         try write("Sources/Shelf/Unused.swift", "func unusedHelper() -> Int { 7 }\n")
+        // A global of the lowest target, kept when that target is rebuilt.
+        try write(
+            "Sources/Shelf/Calls.swift",
+            """
+            actor ShelfCalls {
+                var n = 0
+                func next() -> Int { n += 1; return n }
+            }
+            let shelfCalls = ShelfCalls()
+
+            public func shelfCallCount() async -> String { "\\(await shelfCalls.next()) \\(ObjectIdentifier(shelfCalls))" }
+
+            """)
         try setCatalog(marker: "catalog-v0")
         try setShop(marker: "shop-v0")
         for page in 1...pages {
@@ -90,6 +103,7 @@ enum ShopFixture {
                     }
                     return RwResponse(text: "\(marker) \\(catalogMarker()) \\(shelfMarker()) \\(stockLevel()) visits=\\(visits)")
                 }
+                route("/shelf-calls") { RwResponse(text: await shelfCallCount()) }
             \(routes)
             }
 

@@ -61,6 +61,9 @@ extension DevServerTests {
                             route("/box") { RwResponse(text: boxSummary()) }
                             route("/kinds") { RwResponse(text: kindsSummary(changing: true)) }
                             route("/kinds/peek") { RwResponse(text: kindsSummary(changing: false)) }
+                            route("/globals") { RwResponse(text: await globalsSummary(changing: true)) }
+                            route("/globals/peek") { RwResponse(text: await globalsSummary(changing: false)) }
+                            route("/globals/lazy") { RwResponse(text: lazySummary()) }
                         """#)
         }
     }
@@ -155,6 +158,7 @@ extension DevServerTests {
         try saveLedger(version: 1)
         try save("Box.swift", "func boxSummary() -> String { \"none\" }\n")
         try save("Kinds.swift", kindsSource(version: 1))
+        try save("Globals.swift", globalsSource(version: 1))
         try saveApp(marker: "a0")
         return try await DevServerProcess.start(package: DevFixture.directory)
     }
@@ -302,6 +306,9 @@ extension DevServerTests {
         #expect(last.writes == first.writes + (outcomes["ok"] ?? 0), "every recorded visit counted once")
         #expect(dev.runnerPID() == runner, "the runner never crashed")
         await dev.stop()
+        // A layer added on top of the deps stack loads no package again: globals are kept.
+        let refused = await dev.child.waitForLine(containing: "the packages were loaded anew")
+        #expect(refused == nil, "\(refused ?? "")")
     }
 
     /// The app file keeping a struct nesting structs, a generic struct and an enum with payloads,
@@ -377,6 +384,107 @@ extension DevServerTests {
         let warning = await dev.child.waitForLine(containing: "key \"shape\"", from: mark)
         #expect(warning?.contains("stored property tag added") == true, "the warning names the change: \(warning ?? "none")")
         #expect(warning?.contains("re-initialized") == true, "\(warning ?? "none")")
+        #expect(dev.runnerPID() == runner, "the runner never crashed")
+        await dev.stop()
+    }
+
+    /// The app file with plain globals and a static property, as saved in `version` (the
+    /// closure's text and the summary's code say the version); `signingKey`'s initializer (a
+    /// random key of `keyBytes` bytes) is the one a test changes.
+    static func globalsSource(version: Int, keyBytes: Int = 4) -> String {
+        """
+        import Atomics
+        import RwSDK
+
+        nonisolated(unsafe) var globalCount = 0
+        actor GlobalTally {
+            var n = 0
+            func bump() -> Int { n += 1; return n }
+            func peek() -> Int { n }
+        }
+        let globalTally = GlobalTally()
+        final class PageCache: @unchecked Sendable { var hits = 0 }
+        enum Caches { static let pages = PageCache() }
+        let packageCounter = ManagedAtomic<Int>(0)
+        let describeCount: @Sendable (Int) -> String = { "closure=v\(version)/\\($0)" }
+        let signingKey: [UInt8] = (0..<\(keyBytes)).map { _ in UInt8.random(in: 0...255) }
+        nonisolated(unsafe) var lazyRuns = 0
+        let lazyValue: Int = { lazyRuns += 1; return 7 }()
+
+        func globalsSummary(changing: Bool) async -> String {
+            if changing {
+                globalCount += 1
+                Caches.pages.hits += 1
+                _ = await globalTally.bump()
+                packageCounter.wrappingIncrement(ordering: .relaxed)
+            }
+            let tally = await globalTally.peek()
+            return [
+                "count=\\(globalCount)", "tally=\\(tally)", "cache=\\(Caches.pages.hits)",
+                "atomic=\\(packageCounter.load(ordering: .relaxed))", "key=\\(signingKey.map { String($0, radix: 16) }.joined(separator: ":"))", describeCount(globalCount),
+                "ids=\\(ObjectIdentifier(globalTally))/\\(ObjectIdentifier(Caches.pages))/\\(ObjectIdentifier(packageCounter))",
+                "code=v\(version)",
+            ].joined(separator: " ")
+        }
+
+        func lazySummary() -> String { "lazy=\\(lazyValue) runs=\\(lazyRuns)" }
+
+        """
+    }
+
+    /// The value of `field=` in a `/globals` reply.
+    static func field(_ name: String, in reply: String) -> String? {
+        reply.split(separator: " ").first { $0.hasPrefix("\(name)=") }.map { String($0.dropFirst(name.count + 1)) }
+    }
+
+    /// Globals and a static property of the app keep their values and instances across a save
+    /// of another file and of their own file (no `defineRwState`); a closure global runs the new
+    /// code; a changed initializer resets that global alone, named in the terminal; a global
+    /// never used before a save initializes once, after it; the inspector lists them.
+    @Test func appGlobalsAndStaticPropertiesKeepTheirValuesAcrossSaves() async throws {
+        let dev = try await Self.startSession()
+        try await dev.waitFor("/globals/peek") { $0.hasSuffix("code=v1") }
+        let runner = try await dev.waitForRunner()
+        let first = try await dev.http.send("GET", "/globals").text
+        #expect(first.hasPrefix("count=1 tally=1 cache=1 atomic=1 key="), "\(first)")
+        let ids = try #require(Self.field("ids", in: first))
+        let key = try #require(Self.field("key", in: first))
+        #expect(key.split(separator: ":").count == 4)
+
+        // Another file saved: every value goes on, the same instances.
+        try Self.saveApp(marker: "g1")
+        try await dev.waitFor("/") { $0 == "marker=g1" }
+        let afterOther = try await dev.http.send("GET", "/globals").text
+        #expect(afterOther == "count=2 tally=2 cache=2 atomic=2 key=\(key) closure=v1/2 ids=\(ids) code=v1", "\(afterOther)")
+
+        // Their own file saved: the same, and the closure runs the new code.
+        var mark = dev.child.lineCount
+        try Self.save("Globals.swift", Self.globalsSource(version: 2))
+        try await dev.waitFor("/globals/peek") { $0.hasSuffix("code=v2") }
+        let afterOwn = try await dev.http.send("GET", "/globals").text
+        #expect(afterOwn == "count=3 tally=3 cache=3 atomic=3 key=\(key) closure=v2/3 ids=\(ids) code=v2", "\(afterOwn)")
+        let reload = await dev.child.waitForLine(containing: "globals:", from: mark)
+        #expect(reload?.contains("describeCount:") == true, "the reload line names the closure: \(reload ?? "none")")
+        // Never used before these saves: initialized once, now.
+        #expect(try await dev.http.send("GET", "/globals/lazy").text == "lazy=7 runs=1")
+        #expect(try await dev.http.send("GET", "/globals/lazy").text == "lazy=7 runs=1")
+
+        // One initializer changed: that global alone starts anew, and the terminal says why.
+        mark = dev.child.lineCount
+        try Self.save("Globals.swift", Self.globalsSource(version: 3, keyBytes: 8))
+        try await dev.waitFor("/globals/peek") { $0.hasSuffix("code=v3") }
+        let afterChange = try await dev.http.send("GET", "/globals").text
+        #expect(afterChange.hasPrefix("count=4 tally=4 cache=4 atomic=4 key="), "\(afterChange)")
+        #expect(afterChange.hasSuffix(" closure=v3/4 ids=\(ids) code=v3"), "\(afterChange)")
+        #expect(Self.field("key", in: afterChange)?.split(separator: ":").count == 8, "a new key: \(afterChange)")
+        let named = await dev.child.waitForLine(containing: "signingKey: initializer changed", from: mark)
+        #expect(named != nil, "the reload line names signingKey's reset")
+        #expect(try await dev.http.send("GET", "/globals/lazy").text == "lazy=7 runs=1", "kept after it was used")
+
+        let globals = try #require(try await dev.state()["globals"] as? [[String: Any]])
+        let count = try #require(globals.first { $0["name"] as? String == "DevApp.globalCount" })
+        #expect(count["initialized"] as? Bool == true)
+        #expect(count["lastLoad"] as? String == "kept")
         #expect(dev.runnerPID() == runner, "the runner never crashed")
         await dev.stop()
     }

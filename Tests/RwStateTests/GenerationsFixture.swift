@@ -55,17 +55,23 @@ enum GenerationsFixture {
 
         let app = work.appendingPathComponent("app.swift")
         try appSource.write(to: app, atomically: true, encoding: .utf8)
+        // Named and placed as `rw dev` names reloaded images, so that `ReloadedGlobals` carries
+        // their globals over.
+        try FileManager.default.createDirectory(at: work.appendingPathComponent("gen"), withIntermediateDirectories: true)
         for generation in 1...3 {
             try run(swiftc, [
                 "-emit-library", "-parse-as-library", "-module-name", "App", "-D", "GEN\(generation)",
                 app.path, "-I", work.path, "-L", work.path, "-lRwState",
                 "-Xlinker", "-rpath", "-Xlinker", work.path,
-                "-o", work.appendingPathComponent("libApp\(generation).so").path,
+                "-o", work.appendingPathComponent("gen/libApp-\(generation).so").path,
             ], in: work)
         }
         let host = work.appendingPathComponent("host.swift")
         try hostSource.write(to: host, atomically: true, encoding: .utf8)
-        try run(swiftc, [host.path, "-o", work.appendingPathComponent("host").path], in: work)
+        try run(swiftc, [
+            host.path, "-I", work.path, "-L", work.path, "-lRwState", "-Xlinker", "-rpath", "-Xlinker", work.path,
+            "-o", work.appendingPathComponent("host").path,
+        ], in: work)
 
         let transcript = try run(work.appendingPathComponent("host").path, [work.path], in: work)
         var reports: [String: String] = [:]
@@ -75,6 +81,7 @@ enum GenerationsFixture {
             let parts = line.split(separator: "|", maxSplits: 2).map(String.init)
             if parts.count == 2, parts[0] == "loaded" { generation = Int(parts[1]) ?? 0 }
             if parts.count == 2, parts[0] == "warning" { warnings.append((generation, parts[1])) }
+            if parts.count == 3, parts[0] == "globals" { reports["\(generation)|globals.\(parts[1])"] = parts[2] }
             if parts.count == 3 { reports["\(parts[0])|\(parts[1])"] = parts[2] }
         }
         return Output(reports: reports, warnings: warnings, transcript: transcript)
@@ -121,9 +128,11 @@ enum GenerationsFixture {
         return text
     }
 
-    /// Loads each generation's library in turn (never unloading one) and calls its entry points.
+    /// Loads each generation's library in turn (never unloading one), carries its globals over
+    /// as the dev runner does (printing what became of them), and calls its entry points.
     static let hostSource = #"""
         import Glibc
+        import RwState
 
         setvbuf(stdout, nil, _IOLBF, 0)
         let directory = CommandLine.arguments[1]
@@ -131,11 +140,23 @@ enum GenerationsFixture {
             guard let symbol = dlsym(library, name) else { fatalError("no \(name)") }
             unsafeBitCast(symbol, to: (@convention(c) () -> Void).self)()
         }
+        // What `rw dev` would pass: `generation`'s initializer changes in every generation, and
+        // generation 3 changes `signingKey`'s.
+        let reinitialize = [
+            2: ["App.generation": "initializer changed"],
+            3: ["App.generation": "initializer changed", "App.signingKey": "initializer changed"],
+        ]
         for (generation, entries) in [(1, ["rw_run", "rw_hammer_start"]), (2, ["rw_run", "rw_hammer_join"]), (3, ["rw_run", "rw_hammer_finish"])] {
-            guard let library = dlopen("\(directory)/libApp\(generation).so", RTLD_NOW | RTLD_LOCAL) else {
+            let before = ReloadedGlobals.loadedImages()
+            guard let library = dlopen("\(directory)/gen/libApp-\(generation).so", RTLD_NOW | RTLD_LOCAL) else {
                 fatalError(String(cString: dlerror()))
             }
+            let globals = ReloadedGlobals.carry(
+                loadedSince: before, in: "\(directory)/gen", reinitialize: reinitialize[generation] ?? [:])
             print("loaded|\(generation)")
+            print("globals|kept|\(globals.kept.sorted().joined(separator: ","))")
+            print("globals|lazy|\(globals.lazy.sorted().joined(separator: ","))")
+            print("globals|reset|\(globals.reset.map { "\($0.name): \($0.reason)\($0.losesState ? " (lost)" : "")" }.sorted().joined(separator: "; "))")
             for entry in entries { call(library, entry) }
         }
         """#
@@ -252,6 +273,62 @@ enum GenerationsFixture {
         final class Box: @unchecked Sendable { var v = 0 }
         struct Holder: @unchecked Sendable { var box: Box }
 
+        // MARK: Globals and static properties, kept across generations by `ReloadedGlobals`
+
+        final class HitCache: @unchecked Sendable { var hits = 0 }
+        actor GlobalCounter {
+            var n = 0
+            func bump() -> Int { n += 1; return n }
+        }
+        enum Caches { static let shared = HitCache() }
+        nonisolated(unsafe) var globalCount = 0
+        nonisolated(unsafe) var globalNames: [String] = []
+        let globalCounter = GlobalCounter()
+        let globalCache = HitCache()
+        let signingKey = HitCache()
+        let globalClosure: @Sendable () -> String = { "closure of gen \(generation)" }
+        nonisolated(unsafe) var lazyRuns = 0
+        let lazyGlobal: Int = { lazyRuns += 1; return 42 }()
+        #if GEN1
+        nonisolated(unsafe) var retyped = 1
+        struct Settings: Sendable { var a = 0 }
+        #else
+        nonisolated(unsafe) var retyped = 1.5
+        struct Settings: Sendable { var a = 0; var b = 0 }
+        #endif
+        nonisolated(unsafe) var globalPoint = Point(x: 0, y: 0)
+        nonisolated(unsafe) var settings = Settings()
+        nonisolated(unsafe) var points: [Point] = []
+        nonisolated(unsafe) var anything: any Sendable = 0
+        let globalLock = Mutex<Int>(0)
+
+        func reportGlobals() async {
+            globalCount += 1
+            globalNames.append("\(generation)")
+            globalCache.hits += 1
+            Caches.shared.hits += 1
+            signingKey.hits += 1
+            report("global.count", globalCount)
+            report("global.names", globalNames.joined(separator: ","))
+            report("global.actor", await globalCounter.bump())
+            report("global.actor.id", ObjectIdentifier(globalCounter))
+            report("global.cache", "\(globalCache.hits) \(ObjectIdentifier(globalCache))")
+            report("global.static", "\(Caches.shared.hits) \(ObjectIdentifier(Caches.shared))")
+            report("global.signingKey", signingKey.hits)
+            report("global.closure", globalClosure())
+            report("global.retyped", retyped)
+            globalPoint.x += 1
+            settings.a += 1
+            points.append(Point(x: generation, y: 0))
+            anything = (anything as? Int ?? -100) + 1
+            report("global.point", globalPoint.x)
+            report("global.settings", settings.a)
+            report("global.points", points.count)
+            report("global.anything", anything)
+            report("global.lock", globalLock.withLock { $0 += 1; return $0 })
+            if generation == 3 { report("global.lazy", "\(lazyGlobal) \(lazyRuns)") }
+        }
+
         // MARK: Entry points
 
         func report(_ name: String, _ value: Any) { print("\(generation)|\(name)|\(value)") }
@@ -278,6 +355,7 @@ enum GenerationsFixture {
         }
 
         func run() async {
+            await reportGlobals()
             let visits = defineRwState("visits") { Visits() }
             report("visits.id", ObjectIdentifier(visits))
             report("visits.runs", await visits.visit())

@@ -15,6 +15,13 @@ enum SymbolName {
         return full
     }
 
+    /// `symbol` demangled in full, or `nil` when the runtime cannot demangle it.
+    static func demangled(_ symbol: String) -> String? {
+        guard let demangle, let text = symbol.withCString({ demangle($0, strlen($0), nil, nil, 0) }) else { return nil }
+        defer { free(text) }
+        return String(cString: text)
+    }
+
     /// The runtime's `swift_demangle` (a C entry point; its name is reserved for the runtime in
     /// Swift declarations).
     private static let demangle:

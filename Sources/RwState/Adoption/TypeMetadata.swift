@@ -91,6 +91,14 @@ struct TypeMetadata {
         return [size, stride, Int(flags & 0xFF) + 1]
     }
 
+    /// Whether values of the type cannot be copied (`~Copyable`, such as `Mutex`), from the value
+    /// witness table's flags.
+    var isNonCopyable: Bool {
+        let witnesses = pointer.load(fromByteOffset: -MemoryLayout<UnsafeRawPointer>.size, as: UnsafeRawPointer.self)
+        let flags = witnesses.load(fromByteOffset: 10 * MemoryLayout<UnsafeRawPointer>.size, as: UInt32.self)
+        return flags & 0x80_0000 != 0  // IsNonCopyable
+    }
+
     /// The nominal type descriptor: the same for every specialization of one declaration, and
     /// different for each generation of a reloaded declaration.
     var descriptor: UnsafeRawPointer? {
@@ -286,6 +294,8 @@ struct TypeMetadata {
     }
 
     private static func normalized(_ name: String) -> String {
-        name.replacing(#/\(unknown context at \$[0-9a-fA-F]+\)/#, with: "(private)")
+        // A regex is parsed anew on each use: only for the names that need it.
+        guard name.contains("(unknown context at $") else { return name }
+        return name.replacing(#/\(unknown context at \$[0-9a-fA-F]+\)/#, with: "(private)")
     }
 }

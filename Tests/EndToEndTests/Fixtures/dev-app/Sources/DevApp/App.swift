@@ -5,7 +5,7 @@ import RwSDK
 // The dev server tests edit this line.
 let marker = "v0"
 
-// A module-level global: every generation starts with a fresh copy.
+// A module-level global: kept across reloads (a runner restart starts it again).
 nonisolated(unsafe) var globalHits = 0
 
 // The fault tests' store: 10 000 entries of a type every generation reloads (so each reload

@@ -65,8 +65,8 @@ import Testing
             try #require(try await browser.waitUntil(Self.isShown(kind)))
             steps.mark("\(kind): save → page shows the component")
 
-            #expect(try await browser.run("return String(window.rwBeforeEdit === undefined);") == "true",
-                    "the page reloaded itself")
+            #expect(try await browser.run("return String(window.rwBeforeEdit === true);") == "true",
+                    "the page was updated in place after the re-optimization")
             #expect(try await server.depsHash() != hashBefore, "bringing in the \(kind) component re-optimized the deps image")
             let data = try await pageData(browser)
             #expect(data.stateIdentity == first.stateIdentity, "the state behind the page was kept")

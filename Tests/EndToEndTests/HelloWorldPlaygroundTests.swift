@@ -187,6 +187,7 @@ import Testing
                 #expect(try await browser.run("return String(window.rwMarker === true && window.scrollY === 600);") == "true", "the stylesheet was swapped in place")
 
                 // A client module edit: the next click runs the new code and the count goes on.
+                let moduleURL = try #require(try await browser.run(#"return document.querySelector("[data-rw-client]").dataset.rwModule;"#))
                 try counterOriginal.replacingOccurrences(of: "`Clicked ${hot.data.count} times`", with: "`Pressed ${hot.data.count} times`")
                     .write(to: Self.counterModule, atomically: false, encoding: .utf8)
                 #expect(try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Pressed 3 times""#, timeout: .seconds(30)))
@@ -210,6 +211,9 @@ import Testing
                 // A fresh page for the visitor's round trip, with the module as it was.
                 try counterOriginal.write(to: Self.counterModule, atomically: false, encoding: .utf8)
                 #expect(try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Clicked 4 times""#, timeout: .seconds(30)))
+                // The server's pages name the restored module's URL again (asset fingerprints are
+                // looked at again after at most a second).
+                _ = try await server.waitFor("/") { $0.contains(moduleURL) }
                 try await browser.open(server.address + "/")
                 try await browser.waitUntil("window.rwLiveReload?.session")
                 try await HelloWorldPage.check(in: browser)

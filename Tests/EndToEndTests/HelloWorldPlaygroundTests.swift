@@ -125,9 +125,10 @@ import Testing
     static let stylesheet = copy.appendingPathComponent("public/styles.css")
     static let counterModule = copy.appendingPathComponent("public/client/counter.js")
 
-    /// One `rw dev` session on the copy, in one tab, with the browser's state checked after each
-    /// kind of save: a page edit (morphed in place), a stylesheet edit, a client module edit, a
-    /// compile error and its fix; then the visitor's round trip, and the session across a save.
+    /// One `rw dev` session on the copy, with the browser's state checked after each kind of save:
+    /// a page edit (morphed in place, a client component added), a stylesheet edit, a client
+    /// module edit, a compile error and its fix (the component removed); then the visitor's round
+    /// trip, and a save seen by two tabs on different URLs.
     @Test(.timeLimit(.minutes(20)))
     func editsUpdateTheOpenPageInPlace() async throws {
         try Self.refreshCopy()
@@ -219,9 +220,19 @@ import Testing
                 try await HelloWorldPage.check(in: browser)
 
                 // The session (kept in a cookie signed with a key the state module holds)
-                // survives the next save.
+                // survives the next save, and a second tab on another URL is updated too, with
+                // its own URL.
+                try await browser.run("window.rwMarker = true;")
+                let first = try await browser.newTab()
+                try await browser.open(server.address + "/?tab=2")
+                try await browser.waitUntil("window.rwLiveReload?.session")
+                try await browser.run("window.rwMarker = true;")
                 try edited.write(to: Self.homePage, atomically: false, encoding: .utf8)
                 try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Morphed World!""#, timeout: .seconds(120)))
+                #expect(try await browser.run("return String(window.rwMarker === true) + ' ' + location.search;") == "true ?tab=2")
+                try await browser.switchTo(first)
+                try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Morphed World!""#, timeout: .seconds(30)))
+                #expect(try await browser.run("return String(window.rwMarker === true) + ' ' + location.search;") == "true ")
                 #expect(try await browser.text(".last-greeting") == "Hello, Browser")
             }
         } catch {

@@ -5,7 +5,10 @@ import RwBrowser
 ///
 /// The server renders its HTML and embeds its props as JSON; in the browser the client runtime
 /// (see ``clientRuntimeScript()``) imports the component's JavaScript module and calls its
-/// `hydrate(element, props)` (or default) export with the rendered element.
+/// `hydrate(element, props, context)` (or default) export with the rendered element. `context`
+/// has `callServerAction` and `hot.data`, an object kept for the element while `rw dev` swaps in
+/// an edited version of the module (or new props); the module's optional
+/// `dispose(element, context)` export runs before such a swap and when the element leaves the page.
 public struct ClientComponent<Props: Encodable & Sendable>: Sendable {
     /// The component's name, shown in diagnostics.
     public let name: String

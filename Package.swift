@@ -40,11 +40,15 @@ let package = Package(
     targets: [
         // The state module: depends on nothing but the Swift runtime, Synchronization and Foundation.
         .target(name: "RwState", swiftSettings: swiftSettings),
+        // The browser scripts (the client runtime, rw dev's live updates, morph and overlay): real
+        // `.js` files in Sources/RwBrowser/js, embedded into the binary at build time by C23
+        // `#embed`, so that a static production executable and a dev deps image carry them.
+        .target(name: "RwBrowser", exclude: ["js"]),
         // The framework: no NIO, no Hummingbird.
         .target(
             name: "RwSDK",
             dependencies: [
-                "RwState",
+                "RwState", "RwBrowser",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -92,7 +96,7 @@ let package = Package(
         .target(
             name: "RwDev",
             dependencies: [
-                "RwServer", "RwWire", "RwSubprocess",
+                "RwServer", "RwWire", "RwSubprocess", "RwBrowser",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -311,6 +311,73 @@ def clear_deps_images(app):
         os.remove(path)
 
 
+# MARK: - Browser
+
+class Browser:
+    """Headless Debian Chromium driven by chromedriver (W3C WebDriver over loopback HTTP), as the
+    tests' Browser.swift drives it."""
+
+    def __init__(self):
+        self.driver = subprocess.Popen(["/usr/bin/chromedriver", "--port=0"], stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True)
+        port = None
+        deadline = time.monotonic() + 30
+        while port is None and time.monotonic() < deadline:
+            line = self.driver.stdout.readline()
+            match = re.search(r"started successfully on port (\d+)", line)
+            if match:
+                port = match.group(1)
+        if port is None:
+            terminate(self.driver)
+            raise RuntimeError("chromedriver did not start within 30 s")
+        threading.Thread(target=lambda: [None for _ in self.driver.stdout], daemon=True).start()
+        self.base = f"http://127.0.0.1:{port}"
+        options = {"binary": "/usr/bin/chromium",
+                   "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,800"]}
+        reply = self._command("POST", "/session", {"capabilities": {"alwaysMatch": {"goog:chromeOptions": options}}})
+        self.session = reply["sessionId"]
+
+    def _command(self, method, path, body=None):
+        import json
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with opener.open(request, timeout=120) as response:
+            return json.loads(response.read().decode())["value"]
+
+    def open(self, url):
+        self._command("POST", f"/session/{self.session}/url", {"url": url})
+
+    def run(self, script):
+        """Runs `script` (a function body; `return` gives the result) in the page."""
+        return self._command("POST", f"/session/{self.session}/execute/sync", {"script": script, "args": []})
+
+    def run_async(self, script):
+        """Runs `script` in the page; it finishes by calling `done(result)`."""
+        body = "const done = arguments[arguments.length - 1];\n" + script
+        return self._command("POST", f"/session/{self.session}/execute/async", {"script": body, "args": []})
+
+    def wait(self, condition, limit=120):
+        """Polls the JavaScript `condition` every 10 ms until it is true (errors while the page
+        loads count as not yet); raises after `limit` seconds."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            try:
+                if self.run(f"return Boolean({condition});"):
+                    return
+            except Exception:
+                pass
+            time.sleep(0.01)
+        raise RuntimeError(f"the page never satisfied {condition}")
+
+    def stop(self):
+        try:
+            self._command("DELETE", f"/session/{self.session}")
+        except Exception:
+            pass
+        terminate(self.driver)
+
+
 # MARK: - Servers
 
 def child_named(parent, name):

@@ -25,11 +25,11 @@ struct DevResponder: HTTPResponder {
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                 body: ResponseBody(asyncSequence: stream.map { ByteBuffer(string: $0) })
             )
-        case "/_rw/live.js":
+        case let path where LiveReload.scripts[path] != nil:
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: LiveReload.script))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: LiveReload.scripts[path]!))
             )
         case "/_rw/state", "/_rw/state.json":
             let snapshot = await session.snapshot()
@@ -48,6 +48,7 @@ struct DevResponder: HTTPResponder {
             let reason = session.gate.reason ?? "a reload"
             return Response(
                 withLiveReload(
+                    method: rwRequest.method,
                     ErrorPage.response(
                         status: 503, title: "Still building",
                         message: "rw dev waited \(gateTimeout) for \(reason); this page reloads when it is done.",
@@ -55,7 +56,7 @@ struct DevResponder: HTTPResponder {
         }
         let response = Self.page(for: await session.forward(rwRequest), of: rwRequest)
         // A HEAD response keeps the length its GET has; it carries no body to add a script to.
-        return Response(rwRequest.method == "HEAD" ? response : withLiveReload(response))
+        return Response(rwRequest.method == "HEAD" ? response : withLiveReload(method: rwRequest.method, response))
     }
 
     /// The response for `outcome`: the app's own, or an error page that says what happened to
@@ -95,10 +96,10 @@ struct DevResponder: HTTPResponder {
 
     /// Adds the live-reload script to HTML responses (for a streamed page, to its first bytes),
     /// and makes a streamed page that fails after its first bytes show the error overlay.
-    private func withLiveReload(_ response: RwResponse) -> RwResponse {
+    private func withLiveReload(method: String, _ response: RwResponse) -> RwResponse {
         guard response.headers["Content-Type"]?.hasPrefix("text/html") == true else { return response }
         var response = response
-        response.body = LiveReload.inject(into: response.body)
+        response.body = LiveReload.inject(into: response.body, method: method)
         response.headers["Content-Length"] = nil
         if let stream = response.stream { response.stream = Self.showingFailure(of: stream) }
         return response

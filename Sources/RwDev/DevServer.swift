@@ -71,11 +71,19 @@ public enum DevServer {
         let session = try await DevSession(package: package, terminal: terminal, requestTimeout: options.requestTimeout)
         try await session.start()
 
-        let watcher = try SourceWatcher(roots: package.watchedFolders, files: package.watchedManifests)
+        let publicFolder = package.directory.appendingPathComponent("public")
+        let watcher = try SourceWatcher(roots: package.watchedFolders, files: package.watchedManifests, publicFolder: publicFolder)
         let jobs = Task { await session.runJobs() }
         let precompiling = Task(priority: .background) { await session.precompileDeclaredDependencies() }
         let watching = Task {
-            for await files in watcher.changes() { session.filesChanged(files) }
+            for await files in watcher.changes() {
+                // A public file needs no build: open pages apply it in place.
+                let sources = files.filter { !watcher.isPublic($0) }
+                if !sources.isEmpty { session.filesChanged(sources) }
+                for file in files where watcher.isPublic(file) {
+                    await session.publicFileChanged(String(file.dropFirst(publicFolder.path.count)))
+                }
+            }
         }
         // A target or path dependency added to Package.swift is watched from the reload that
         // reads it on.

@@ -146,7 +146,16 @@ final class DevSession: Sendable {
         let hold = gate.close(.building(generation: generation))
         let loaded = await buildAndLoad(generation, started: started, trigger: trigger, cause: cause)
         gate.open(hold)
-        if loaded { await liveReload.reload() }
+        if loaded { await liveReload.update(generation: generation) }
+    }
+
+    /// Tells open pages that the public file at `path` (a URL path such as `/styles.css`)
+    /// changed: they apply it in place, with no build.
+    func publicFileChanged(_ path: String) async {
+        let directory = shared.withLock { $0.package.directory.appendingPathComponent("public").path }
+        guard let fingerprint = AssetFingerprints.currentFingerprint(of: path, in: directory) else { return }
+        terminal.success("↻ public \(path) · applied in open pages")
+        await liveReload.assetChanged(path: path, url: "\(path)?v=\(fingerprint)")
     }
 
     /// Whether files were saved since the current reload took its files: a reload is queued.
@@ -236,6 +245,8 @@ final class DevSession: Sendable {
                     terminal.error("✗ could not reload gen \(generation): \(failure)")
                 } else {
                     terminal.success("↻ runner restarted · gen \(generation) reloaded in \(Int(reply.loadMilliseconds)) ms")
+                    await liveReload.reload(
+                        reason: "the runner restarted after a crash (\(crash.reason)); state kept with defineRwState was lost")
                 }
             }
             restartHold.withLock { $0.take() }.map(gate.open)

@@ -1,10 +1,11 @@
 import Foundation
+import RwBrowser
 
-/// Pushes reload and error events to connected browsers (Server-Sent Events on `/_rw/events`)
-/// and provides the script that listens for them.
+/// Pushes ``LiveEvent``s to connected browsers (Server-Sent Events on `/_rw/events`) and provides
+/// the scripts that follow them (Sources/RwBrowser/js, embedded at build time).
 actor LiveReload {
     private var clients: [UUID: AsyncStream<String>.Continuation] = [:]
-    private var currentError: String?
+    private var currentError: LiveEvent?
     private let session = UUID().uuidString
 
     /// A new browser connection: it first receives `hello` (this dev server session's id, so a
@@ -12,24 +13,34 @@ actor LiveReload {
     func subscribe() -> AsyncStream<String> {
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(16))
-        continuation.yield(Self.event("hello", session))
-        if let currentError { continuation.yield(Self.event("error", currentError)) }
+        continuation.yield(LiveEvent.hello(session: session).frame)
+        if let currentError { continuation.yield(currentError.frame) }
         clients[id] = continuation
         continuation.onTermination = { _ in Task { await self.remove(id) } }
         return stream
     }
 
-    /// Tells every browser to reload; clears the error.
-    func reload() {
+    /// Tells every browser that `generation` is serving, to update its page in place; clears the error.
+    func update(generation: Int) {
         currentError = nil
-        broadcast(Self.event("full-reload", "{}"))
+        broadcast(.update(generation: generation))
     }
 
-    /// Shows `message` under `title` in every browser's error overlay until the next reload.
+    /// Tells every browser to reload fully, for `reason`.
+    func reload(reason: String) {
+        broadcast(.reload(reason: reason))
+    }
+
+    /// Tells every browser that the public file at `path` (a URL path) changed and is now at `url`.
+    func assetChanged(path: String, url: String) {
+        broadcast(.asset(path: path, url: url))
+    }
+
+    /// Shows `message` under `title` in every browser's error overlay until the next update.
     func error(title: String, message: String) {
-        let payload = (try? JSONEncoder().encode(["title": title, "message": message])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        currentError = payload
-        broadcast(Self.event("error", payload))
+        let event = LiveEvent.error(title: title, message: message)
+        currentError = event
+        broadcast(event)
     }
 
     /// The number of connected browsers.
@@ -37,18 +48,16 @@ actor LiveReload {
 
     private func remove(_ id: UUID) { clients.removeValue(forKey: id) }
 
-    private func broadcast(_ event: String) {
-        for client in clients.values { client.yield(event) }
+    private func broadcast(_ event: LiveEvent) {
+        let frame = event.frame
+        for client in clients.values { client.yield(frame) }
     }
 
-    private static func event(_ name: String, _ data: String) -> String {
-        "event: \(name)\ndata: \(data.replacingOccurrences(of: "\n", with: "\ndata: "))\n\n"
-    }
-
-    /// Inserts the live-reload script before `</body>`, or at the end when there is none.
-    static func inject(into html: [UInt8]) -> [UInt8] {
+    /// Inserts the live-reload script before `</body>`, or at the end when there is none. The
+    /// script of a page answering a POST says so: that page is never requested again.
+    static func inject(into html: [UInt8], method: String = "GET") -> [UInt8] {
         let marker = Array("</body>".utf8)
-        let script = Array(scriptTag.utf8)
+        let script = Array((method == "POST" ? postScriptTag : scriptTag).utf8)
         if let range = lastRange(of: marker, in: html) {
             return Array(html[..<range]) + script + Array(html[range...])
         }
@@ -75,51 +84,16 @@ actor LiveReload {
     }
 
     static let scriptTag = "<script type=\"module\" src=\"/_rw/live.js\"></script>"
+    static let postScriptTag = "<script type=\"module\" src=\"/_rw/live.js\" data-rw-method=\"POST\"></script>"
 
-    /// The browser side: reloads on `full-reload`, shows the overlay on `error`, reloads when it
-    /// reconnects to a restarted dev server.
-    static let script = """
-        // rw dev live reload and error overlay.
-        const overlayID = "rw-error-overlay";
-        let session = null;
+    /// The dev scripts by URL path: live.js (it imports the other two), morph.js and overlay.js.
+    static let scripts: [String: [UInt8]] = [
+        "/_rw/live.js": bytes(rw_browser_live_js()),
+        "/_rw/morph.js": bytes(rw_browser_morph_js()),
+        "/_rw/overlay.js": bytes(rw_browser_overlay_js()),
+    ]
 
-        function hideOverlay() {
-          document.getElementById(overlayID)?.remove();
-        }
-
-        function showOverlay(problem) {
-          hideOverlay();
-          const overlay = document.createElement("div");
-          overlay.id = overlayID;
-          overlay.setAttribute("role", "alertdialog");
-          overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(20,20,20,.92);" +
-            "color:#eee;font:14px/1.5 ui-monospace,monospace;padding:2rem;overflow:auto";
-          const close = document.createElement("button");
-          close.textContent = "×";
-          close.title = "Dismiss";
-          close.style.cssText = "float:right;font-size:1.5rem;background:none;color:#eee;border:0;cursor:pointer";
-          close.addEventListener("click", hideOverlay);
-          const title = document.createElement("h2");
-          title.textContent = problem.title;
-          title.style.cssText = "color:#ff6b6b;margin-top:0";
-          const message = document.createElement("pre");
-          message.textContent = problem.message;
-          message.style.cssText = "white-space:pre-wrap";
-          overlay.append(close, title, message);
-          document.body.append(overlay);
-        }
-
-        const events = new EventSource("/_rw/events");
-        events.addEventListener("hello", (event) => {
-          if (session !== null && session !== event.data) location.reload();
-          session = event.data;
-        });
-        events.addEventListener("full-reload", () => location.reload());
-        events.addEventListener("error", (event) => {
-          if (event.data) showOverlay(JSON.parse(event.data));
-        });
-        // `session` is the dev server session's id once the event stream said hello.
-        window.rwLiveReload = { showOverlay, hideOverlay, get session() { return session; } };
-
-        """
+    private static func bytes(_ script: RwBrowserScript) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: script.bytes, count: script.count))
+    }
 }

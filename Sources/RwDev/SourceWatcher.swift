@@ -5,11 +5,12 @@ import Synchronization
     import Glibc
 #endif
 
-/// Watches source folders with inotify and reports saved Swift files in debounced batches.
+/// Watches source folders with inotify and reports saved Swift files, and saved files of the
+/// public folder, in debounced batches.
 ///
 /// A burst of events (an editor's write + rename, several files saved at once) becomes one batch
-/// once the folders have been quiet for ``quietPeriod``. Hidden files, editor backups (`~`) and
-/// non-Swift files are ignored.
+/// once the folders have been quiet for ``quietPeriod``. Hidden files, editor backups (`~`) and,
+/// outside the public folder, non-Swift files are ignored.
 final class SourceWatcher: Sendable {
     /// How long the folders must be quiet before a batch is reported.
     static let quietPeriod: Int32 = 40  // milliseconds
@@ -23,13 +24,27 @@ final class SourceWatcher: Sendable {
 
     private let fd: Int32
     private let watched = Mutex(Watched())
+    /// The public folder's path followed by `/`, when it is watched.
+    private let publicPrefix: String?
 
-    /// Starts watching `roots` and their subfolders for Swift sources, and each of `files`
-    /// (such as Package.swift) by name.
-    init(roots: [URL], files: [URL] = []) throws {
+    /// Starts watching `roots` and their subfolders for Swift sources, each of `files` (such as
+    /// Package.swift) by name, and `publicFolder` (when it exists) and its subfolders for any file.
+    init(roots: [URL], files: [URL] = [], publicFolder: URL? = nil) throws {
         fd = inotify_init1(Int32(IN_CLOEXEC))
         guard fd >= 0 else { throw RwError("inotify_init1 failed: \(String(cString: strerror(errno)))") }
+        var isDirectory: ObjCBool = false
+        if let publicFolder, FileManager.default.fileExists(atPath: publicFolder.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            publicPrefix = publicFolder.path + "/"
+            try addTree(publicFolder.path)
+        } else {
+            publicPrefix = nil
+        }
         try watch(roots: roots, files: files)
+    }
+
+    /// Whether `path` (of a reported file) is in the public folder.
+    func isPublic(_ path: String) -> Bool {
+        publicPrefix.map { path.hasPrefix($0) } ?? false
     }
 
     /// Also watches those of `roots` (with their subfolders) and `files` not watched yet; what
@@ -79,6 +94,11 @@ final class SourceWatcher: Sendable {
         name.hasSuffix(".swift") && !name.hasPrefix(".") && !name.hasPrefix("#")
     }
 
+    /// Whether `name`, in the public folder, is a file the app serves rather than an editor's.
+    static func isPublicFile(_ name: String) -> Bool {
+        !name.hasPrefix(".") && !name.hasPrefix("#") && !name.hasSuffix("~")
+    }
+
     private func readLoop(_ continuation: AsyncStream<[String]>.Continuation) {
         var batch: [String] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -123,7 +143,8 @@ final class SourceWatcher: Sendable {
                 }
                 // A created file is reported once written (IN_CLOSE_WRITE); creation alone is not a save.
                 if mask & UInt32(IN_CREATE) != 0 { continue }
-                if Self.isSource(name), !batch.contains(path) { batch.append(path) }
+                let wanted = isPublic(path) ? Self.isPublicFile(name) : Self.isSource(name)
+                if wanted, !batch.contains(path) { batch.append(path) }
             }
         }
     }

@@ -102,7 +102,7 @@ public struct App: Sendable {
         if request.path == ClientRuntime.path, request.method == "GET" || request.method == "HEAD" {
             return RwResponse(
                 headers: ["Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"],
-                text: ClientRuntime.source
+                body: ClientRuntime.source
             )
         }
         let info = RequestInfo(request: request)

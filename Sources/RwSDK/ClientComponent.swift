@@ -1,10 +1,14 @@
 import Foundation
+import RwBrowser
 
 /// A component rendered on the server and made interactive in the browser.
 ///
 /// The server renders its HTML and embeds its props as JSON; in the browser the client runtime
 /// (see ``clientRuntimeScript()``) imports the component's JavaScript module and calls its
-/// `hydrate(element, props)` (or default) export with the rendered element.
+/// `hydrate(element, props, context)` (or default) export with the rendered element. `context`
+/// has `callServerAction` and `hot.data`, an object kept for the element while `rw dev` swaps in
+/// an edited version of the module (or new props); the module's optional
+/// `dispose(element, context)` export runs before such a swap and when the element leaves the page.
 public struct ClientComponent<Props: Encodable & Sendable>: Sendable {
     /// The component's name, shown in diagnostics.
     public let name: String
@@ -41,54 +45,14 @@ public func clientRuntimeScript() -> Element {
     return Element(.script, [.type("module"), .src(ClientRuntime.path), .attr("nonce", nonce)])
 }
 
-/// The JavaScript served at ``path``: hydrates client components and calls server actions.
+/// The JavaScript served at ``path``: hydrates client components and calls server actions. Its
+/// source is Sources/RwBrowser/js/client.js, embedded at build time.
 enum ClientRuntime {
     static let path = "/_rw/client.js"
 
-    static let source = """
-        // RwSDK client runtime: hydrates client components and calls server actions.
-        export async function callServerAction(id, payload) {
-          return fetch(`/_rw/action/${encodeURIComponent(id)}`, {
-            method: "POST",
-            headers: { "content-type": "application/json", accept: "application/json" },
-            body: JSON.stringify(payload ?? {}),
-          });
-        }
-
-        export async function hydrate(root = document) {
-          for (const element of root.querySelectorAll("[data-rw-client]")) {
-            if (element.rwHydrated) continue;
-            element.rwHydrated = true;
-            try {
-              const module = await import(element.dataset.rwModule);
-              const props = JSON.parse(element.dataset.rwProps ?? "null");
-              await (module.hydrate ?? module.default)(element, props, { callServerAction });
-              element.dataset.rwHydrated = "true";
-            } catch (error) {
-              console.error(`RwSDK: client component ${element.dataset.rwClient} failed to hydrate`, error);
-            }
-          }
-        }
-
-        // A server action's <form> with data-rw-output="ID" is sent with fetch instead of
-        // navigating; the action's JSON result becomes the text of the element with that id.
-        document.addEventListener("submit", async (event) => {
-          const form = event.target;
-          const outputID = form.dataset?.rwOutput;
-          if (!outputID || !new URL(form.action).pathname.startsWith("/_rw/action/")) return;
-          event.preventDefault();
-          const output = document.getElementById(outputID);
-          const response = await fetch(form.action, {
-            method: "POST",
-            headers: { accept: "application/json" },
-            body: new URLSearchParams(new FormData(form)),
-          });
-          if (output) output.textContent = await response.text();
-          form.dispatchEvent(new CustomEvent("rw:action-result", { detail: { response }, bubbles: true }));
-        });
-
-        window.rw = { callServerAction, hydrate };
-        hydrate();
-
-        """
+    /// The script's bytes (UTF-8).
+    static let source: [UInt8] = {
+        let script = rw_browser_client_js()
+        return Array(UnsafeBufferPointer(start: script.bytes, count: script.count))
+    }()
 }

@@ -60,6 +60,7 @@ struct AppTemplate {
             ("Sources/\(name.executable)/main.swift", mainSwift),
             ("Tests/\(name.library)Tests/\(name.library)Tests.swift", testsSwift),
             ("public/client/counter.js", counterJS),
+            ("public/styles.css", stylesCSS),
         ]
     }
 
@@ -234,6 +235,7 @@ struct AppTemplate {
                 head {
                     meta(.charset("utf-8"))
                     title("\#(displayName) · RwSDK")
+                    link(.rel("stylesheet"), .href(asset("/styles.css")))
                     clientRuntimeScript()
                 }
                 body {
@@ -336,16 +338,47 @@ struct AppTemplate {
     var counterJS: String {
         #"""
         // Browser side of the Counter client component.
-        export function hydrate(element, props) {
+        //
+        // The count lives in `hot.data`, which `rw dev` keeps for this element when it swaps in an
+        // edited version of this module, so the count goes on across edits. `dispose` runs on the old
+        // version first and removes its click listener.
+        const listeners = new WeakMap();
+
+        export function hydrate(element, props, { hot }) {
           const button = element.querySelector("button");
-          let count = props.start;
-          button.addEventListener("click", () => {
-            count += 1;
-            button.textContent = `Clicked ${count} times`;
-          });
+          hot.data.count ??= props.start;
+          const show = () => {
+            button.textContent = `Clicked ${hot.data.count} times`;
+          };
+          const click = () => {
+            hot.data.count += 1;
+            show();
+          };
+          show();
+          button.addEventListener("click", click);
+          listeners.set(element, () => button.removeEventListener("click", click));
+        }
+
+        export function dispose(element) {
+          listeners.get(element)?.();
+          listeners.delete(element);
         }
 
         """#
+    }
+
+    var stylesCSS: String {
+        """
+        body {
+          font-family: system-ui, sans-serif;
+          margin: 2rem;
+        }
+
+        h1 {
+          color: #1d3557;
+        }
+
+        """
     }
 
     /// `text` as a Swift string literal.

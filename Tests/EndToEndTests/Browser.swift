@@ -108,6 +108,19 @@ final class Browser: Sendable {
         return false
     }
 
+    /// Opens a new tab and makes it the current one; returns the handle of the tab that was.
+    func newTab() async throws -> String {
+        let previous = try #require(try await command("GET", "window", nil) as? String)
+        let opened = try #require((try await command("POST", "window/new", ["type": "tab"]) as? [String: Any])?["handle"] as? String)
+        try await switchTo(opened)
+        return previous
+    }
+
+    /// Makes the tab with `handle` the current one.
+    func switchTo(_ handle: String) async throws {
+        _ = try await command("POST", "window", ["handle": handle])
+    }
+
     /// Saves a PNG screenshot of the page at `file`, creating its folder.
     func screenshot(to file: URL) async throws {
         let encoded = try #require(try await command("GET", "screenshot", nil) as? String)

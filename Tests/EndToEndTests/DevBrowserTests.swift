@@ -27,23 +27,30 @@ extension DevServerTests {
                 try await browser.click(#"#rw-error-overlay button[title="Dismiss"]"#)
                 #expect(try await browser.run(#"return String(document.getElementById("rw-error-overlay") === null);"#) == "true")
 
-                // Another compile error brings the overlay back; the fix clears it: the page
-                // reloads itself and no overlay comes back once it is connected again.
+                // Another compile error brings the overlay back over the unchanged page; the fix
+                // clears it and updates the page in place (it does not navigate).
                 try DevFixture.edit { $0 + "\nlet alsoBroken = undefinedThing\n" }
                 try #require(try await browser.waitUntil(#"document.getElementById("rw-error-overlay")?.textContent.includes("undefinedThing")"#))
                 try await browser.run("window.rwBeforeFix = true;")
+                #expect(try await browser.text("p") == "marker=v0", "the page under the overlay is as it was")
                 try DevFixture.setMarker("fixed")
-                #expect(try await browser.waitUntil(#"window.rwBeforeFix === undefined && document.body?.textContent.includes("marker=fixed")"#))
-                try await browser.waitUntil("window.rwLiveReload?.session")
+                #expect(try await browser.waitUntil(#"document.body?.textContent.includes("marker=fixed")"#))
+                #expect(try await browser.run("return String(window.rwBeforeFix === true);") == "true", "the page was updated in place")
                 #expect(
                     try await browser.run(#"return String(document.getElementById("rw-error-overlay") === null);"#) == "true",
                     "the compile error's overlay is gone after the good build")
 
-                // A runner crash: the overlay shows the crash report on the open page.
-                try await browser.waitUntil("window.rwLiveReload?.session")
+                // A runner crash: the overlay shows the crash report; once the runner is back the
+                // page reloads fully (its state is lost), and says why.
+                try await browser.run("window.rwBeforeCrash = true;")
                 let trap = try await dev.http.send("GET", "/trap")
                 #expect(trap.status == 500)
-                try #require(try await browser.waitUntil(#"document.getElementById("rw-error-overlay")"#, timeout: .seconds(120)))
+                try #require(try await browser.waitUntil(
+                    #"window.rwBeforeCrash === undefined && window.rwLiveReload?.session && document.getElementById("rw-error-overlay")"#,
+                    timeout: .seconds(120)))
+                #expect(
+                    try await browser.run(#"return sessionStorage.getItem("rw-dev-reload-reason");"#)?.contains("the runner restarted after a crash") == true,
+                    "the reload says why")
                 let crash = try await browser.text("#rw-error-overlay") ?? ""
                 #expect(crash.contains("The runner crashed"))
                 #expect(crash.contains("trap requested by the test"), "the trap message in \(crash)")

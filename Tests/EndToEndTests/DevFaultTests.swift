@@ -103,7 +103,7 @@ extension DevServerTests {
         #expect(generations.last?["outcome"] as? String == "serving")
         // A build that failed because a file changed under the compiler is no error to show.
         let served = generations.dropFirst(generationsBefore).filter { $0["outcome"] as? String == "serving" }.count
-        let stream = await events.waitFor("event: full-reload", occurrences: served)
+        let stream = await events.waitFor("event: update", occurrences: served)
         #expect(stream?.contains("event: error") == false, "no error was shown: \(stream ?? "")")
         #expect(try await dev.http.send("GET", "/").text == "marker=save5", "the last save is what is served")
         await dev.stop()
@@ -124,7 +124,7 @@ extension DevServerTests {
         }
         func expectReload(_ path: String = "/", serving: String) async throws {
             reloads += 1
-            #expect(await events.waitFor("event: full-reload", occurrences: reloads) != nil)
+            #expect(await events.waitFor("event: update", occurrences: reloads) != nil)
             #expect(try await dev.http.send("GET", path).text == serving)
         }
 

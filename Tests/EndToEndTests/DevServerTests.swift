@@ -77,7 +77,7 @@ struct DevServerTests {
         #expect(stream?.contains("cannot convert value of type") == true)
         #expect(try await dev.http.send("GET", "/").text == "marker=v0", "the last good generation keeps serving")
         try DevFixture.setMarker("fixed")
-        #expect(await events.waitFor("event: full-reload") != nil)
+        #expect(await events.waitFor("event: update") != nil)
         #expect(try await dev.http.send("GET", "/").text == "marker=fixed")
         await dev.stop()
     }

@@ -75,6 +75,9 @@ import Testing
         #expect(module.text.contains("export function hydrate"))
         let runtime = try await http.send("GET", "/_rw/client.js")
         #expect(runtime.status == 200)
+        #expect(runtime.text.contains("export async function replaceModule"), "the static executable carries the embedded client runtime")
+        let styles = try await http.send("GET", "/styles.css")
+        #expect(styles.status == 200)
 
         let traversal = try await http.send("GET", "/%2e%2e/Package.swift")
         #expect(traversal.status == 404)
@@ -120,31 +123,118 @@ import Testing
         }
     }
 
+    static let document = copy.appendingPathComponent("Sources/HelloWorld/Document.swift")
+    static let stylesheet = copy.appendingPathComponent("public/styles.css")
+    static let counterModule = copy.appendingPathComponent("public/client/counter.js")
+
+    /// One `rw dev` session on the copy, with the browser's state checked after each kind of save:
+    /// a page edit (morphed in place, a client component added), a stylesheet edit, a client
+    /// module edit, a compile error and its fix (the component removed); then the visitor's round
+    /// trip, and a save seen by two tabs on different URLs.
     @Test(.timeLimit(.minutes(20)))
-    func anEditReachesTheOpenPage() async throws {
+    func editsUpdateTheOpenPageInPlace() async throws {
         try Self.refreshCopy()
         let original = try String(contentsOf: Self.homePage, encoding: .utf8)
+        let counterOriginal = try String(contentsOf: Self.counterModule, encoding: .utf8)
         try #require(original.contains(#"h1 { "Hello, World!" }"#))
+        try #require(counterOriginal.contains("`Clicked ${hot.data.count} times`"))
+        // A page tall enough to scroll.
+        try "body { min-height: 400vh; }\nh1 { color: rgb(10, 20, 30); }\n".write(to: Self.stylesheet, atomically: false, encoding: .utf8)
+        let morphCases = try String(
+            contentsOf: Paths.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/browser/morph-cases.js"), encoding: .utf8)
 
         let server = try await DevServerProcess.start(package: Self.copy)
         do {
             try await Browser.session { browser in
                 try await browser.open(server.address + "/")
                 try await browser.waitUntil("window.rwLiveReload?.session")
-                #expect(try await browser.text("h1") == "Hello, World!")
-                try await browser.run("window.rwBeforeEdit = true;")
+                try #require(try await browser.waitUntil(#"document.querySelector('[data-rw-client="Counter"][data-rw-hydrated="true"]')"#, timeout: .seconds(30)))
+                #expect(try await browser.runAsync(morphCases) == "ok", "the morph's unit cases")
 
-                try original.replacingOccurrences(of: #"h1 { "Hello, World!" }"#, with: #"h1 { "Hello, Reloaded World!" }"#)
-                    .write(to: Self.homePage, atomically: false, encoding: .utf8)
-                try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Reloaded World!""#))
-                #expect(try await browser.run("return String(window.rwBeforeEdit === undefined);") == "true", "the page reloaded itself")
+                // The state a developer has in the page: a marker, a count, typed text with the
+                // caret in it, a scroll position, and the counter's element.
+                try await browser.run("window.rwMarker = true; document.querySelector('[data-rw-client]').rwSame = true;")
+                for _ in 1...3 { try await browser.click("button.counter") }
+                #expect(try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Clicked 3 times""#, timeout: .seconds(10)))
+                try await browser.run(
+                    #"const input = document.querySelector('input[name="name"]'); input.focus(); input.value = "Ann Lee"; input.setSelectionRange(2, 5); window.scrollTo(0, 600);"#)
 
+                // A page edit: the h1 changes and a second counter appears, in place.
+                let edited = original.replacingOccurrences(of: #"h1 { "Hello, World!" }"#, with: #"h1 { "Hello, Morphed World!" }"#)
+                    .replacingOccurrences(of: "Counter(CounterProps(start: 0))", with: "Counter(CounterProps(start: 0))\n        Counter(CounterProps(start: 10))")
+                try edited.write(to: Self.homePage, atomically: false, encoding: .utf8)
+                try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Morphed World!""#, timeout: .seconds(120)))
+                let kept = try await browser.run(
+                    #"""
+                    const input = document.querySelector('input[name="name"]');
+                    return JSON.stringify({
+                      marker: window.rwMarker === true,
+                      same: document.querySelector('[data-rw-client]').rwSame === true,
+                      count: document.querySelector("button.counter").textContent,
+                      value: input.value,
+                      focused: document.activeElement === input,
+                      selection: [input.selectionStart, input.selectionEnd],
+                      scroll: window.scrollY,
+                    });
+                    """#)
+                #expect(
+                    kept == #"{"marker":true,"same":true,"count":"Clicked 3 times","value":"Ann Lee","focused":true,"selection":[2,5],"scroll":600}"#,
+                    "the page was updated in place and kept its state: \(kept ?? "nil")")
+                #expect(try await browser.waitUntil(#"document.querySelectorAll('[data-rw-client][data-rw-hydrated="true"]').length === 2 && document.querySelectorAll("button.counter")[1].textContent === "Clicked 10 times""#, timeout: .seconds(10)),
+                    "the new counter was hydrated")
+                let generations = try #require(try await server.state()["generations"] as? [[String: Any]]).count
+
+                // A stylesheet edit: applied with no navigation and no build.
+                try "body { min-height: 400vh; }\nh1 { color: rgb(1, 2, 3); }\n".write(to: Self.stylesheet, atomically: false, encoding: .utf8)
+                #expect(try await browser.waitUntil(#"getComputedStyle(document.querySelector("h1")).color === "rgb(1, 2, 3)""#, timeout: .seconds(30)))
+                #expect(try await browser.run("return String(window.rwMarker === true && window.scrollY === 600);") == "true", "the stylesheet was swapped in place")
+
+                // A client module edit: the next click runs the new code and the count goes on.
+                let moduleURL = try #require(try await browser.run(#"return document.querySelector("[data-rw-client]").dataset.rwModule;"#))
+                try counterOriginal.replacingOccurrences(of: "`Clicked ${hot.data.count} times`", with: "`Pressed ${hot.data.count} times`")
+                    .write(to: Self.counterModule, atomically: false, encoding: .utf8)
+                #expect(try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Pressed 3 times""#, timeout: .seconds(30)))
+                try await browser.click("button.counter")
+                #expect(try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Pressed 4 times""#, timeout: .seconds(10)),
+                    "one click counts once: the old version's listener was disposed")
+                #expect(try await browser.run("return String(window.rwMarker === true);") == "true", "the module was swapped in place")
+                let afterAssets = try #require(try await server.state()["generations"] as? [[String: Any]]).count
+                #expect(afterAssets == generations, "public files need no build")
+
+                // A compile error shows the overlay over the unchanged page; the fix clears it and
+                // updates the page in place (the second counter is gone again).
+                try (edited + "\nlet broken: Int = \"not a number\"\n").write(to: Self.homePage, atomically: false, encoding: .utf8)
+                try #require(try await browser.waitUntil(#"document.getElementById("rw-error-overlay")"#, timeout: .seconds(120)))
+                #expect(try await browser.text("h1") == "Hello, Morphed World!")
+                try original.write(to: Self.homePage, atomically: false, encoding: .utf8)
+                try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, World!" && !document.getElementById("rw-error-overlay")"#, timeout: .seconds(120)))
+                #expect(try await browser.waitUntil(#"document.querySelectorAll("[data-rw-client]").length === 1"#, timeout: .seconds(10)))
+                #expect(try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("button.counter").textContent;"#) == "true Pressed 4 times")
+
+                // A fresh page for the visitor's round trip, with the module as it was.
+                try counterOriginal.write(to: Self.counterModule, atomically: false, encoding: .utf8)
+                #expect(try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Clicked 4 times""#, timeout: .seconds(30)))
+                // The server's pages name the restored module's URL again (asset fingerprints are
+                // looked at again after at most a second).
+                _ = try await server.waitFor("/") { $0.contains(moduleURL) }
+                try await browser.open(server.address + "/")
+                try await browser.waitUntil("window.rwLiveReload?.session")
                 try await HelloWorldPage.check(in: browser)
 
                 // The session (kept in a cookie signed with a key the state module holds)
-                // survives the next save.
-                try original.write(to: Self.homePage, atomically: false, encoding: .utf8)
-                try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, World!""#))
+                // survives the next save, and a second tab on another URL is updated too, with
+                // its own URL.
+                try await browser.run("window.rwMarker = true;")
+                let first = try await browser.newTab()
+                try await browser.open(server.address + "/?tab=2")
+                try await browser.waitUntil("window.rwLiveReload?.session")
+                try await browser.run("window.rwMarker = true;")
+                try edited.write(to: Self.homePage, atomically: false, encoding: .utf8)
+                try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Morphed World!""#, timeout: .seconds(120)))
+                #expect(try await browser.run("return String(window.rwMarker === true) + ' ' + location.search;") == "true ?tab=2")
+                try await browser.switchTo(first)
+                try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Morphed World!""#, timeout: .seconds(30)))
+                #expect(try await browser.run("return String(window.rwMarker === true) + ' ' + location.search;") == "true ")
                 #expect(try await browser.text(".last-greeting") == "Hello, Browser")
             }
         } catch {

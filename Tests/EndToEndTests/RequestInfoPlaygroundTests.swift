@@ -67,15 +67,17 @@ import Testing
             try #require(try await browser.waitUntil(Self.isShown(kind)))
             steps.mark("\(kind): save → page shows the component")
 
-            #expect(try await browser.run("return String(window.rwBeforeEdit === undefined);") == "true",
-                    "the page reloaded itself")
+            #expect(try await browser.run("return String(window.rwBeforeEdit === true);") == "true",
+                    "the page was updated in place after the re-optimization")
             #expect(try await server.depsHash() != hashBefore, "bringing in the \(kind) component re-optimized the deps image")
             let data = try await pageData(browser)
             #expect(data.stateIdentity == first.stateIdentity, "the state behind the page was kept")
             #expect(data.storeGeneration == "1", "the requestInfo store is still generation 1's")
             #expect((data.requestNumber ?? 0) > (previous.requestNumber ?? .max), "request ids keep counting")
             previous = data
-            try await checkComponents(RequestInfoPlayground.Kind.allCases[...index], in: browser)
+            // The picker, on the page since the first step, kept its clicks across every
+            // in-place update since.
+            try await checkComponents(RequestInfoPlayground.Kind.allCases[...index], pickerClicksBefore: index, in: browser)
             steps.mark("\(kind): checks in the browser")
         }
         try await browser.screenshot(to: RequestInfoPlayground.output.appendingPathComponent("dev-after-plain.png"))
@@ -137,15 +139,23 @@ import Testing
         return try JSONDecoder().decode(PageData.self, from: Data(json.utf8))
     }
 
-    /// Uses each of `kinds` in the page the way a visitor would.
-    private func checkComponents(_ kinds: ArraySlice<RequestInfoPlayground.Kind>, in browser: Browser) async throws {
+    /// Uses each of `kinds` in the page the way a visitor would; the picker (a client component)
+    /// was clicked `pickerClicksBefore` times on this page already.
+    private func checkComponents(
+        _ kinds: ArraySlice<RequestInfoPlayground.Kind>, pickerClicksBefore: Int = 0, in browser: Browser
+    ) async throws {
+        // The letters of "request" in groups of two, as the picker's props give them.
+        let groups = ["re", "qu", "es", "t"]
         for kind in kinds {
             switch kind {
             case .client:
                 let before = try await browser.text("#picked")
                 try await browser.click("#picker")
-                #expect(before == "nothing picked")
-                #expect(try await browser.waitUntil(#"document.getElementById("picked").textContent === "picked re (1)""#, timeout: .seconds(10)))
+                let clicks = pickerClicksBefore
+                #expect(before == (clicks == 0 ? "nothing picked" : "picked \(groups[(clicks - 1) % groups.count]) (\(clicks))"),
+                        "the picker keeps its state")
+                let after = "picked \(groups[clicks % groups.count]) (\(clicks + 1))"
+                #expect(try await browser.waitUntil(#"document.getElementById("picked").textContent === "\#(after)""#, timeout: .seconds(10)))
             case .action:
                 try await browser.run(#"document.getElementById("magnitude-result").textContent = "";"#)
                 try await browser.click("#magnitude-form button")

@@ -84,6 +84,13 @@ package enum AssetFingerprints {
         return look(at: path, in: directory, now: now)?.fingerprint
     }
 
+    /// The fingerprint of the file at `path` in `directory` as it is now, looked at whatever the
+    /// remembered one says (for a file known to have just changed), or `nil` when there is no
+    /// such regular file.
+    package static func currentFingerprint(of path: String, in directory: String) -> String? {
+        look(at: path, in: directory, now: .now)?.fingerprint
+    }
+
     /// `path` followed by `?v=` and the fingerprint of its file in the public folder, or `nil`
     /// when there is no such regular file (or `path` leaves the folder).
     static func url(of path: String) -> String? {

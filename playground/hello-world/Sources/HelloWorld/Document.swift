@@ -7,6 +7,7 @@ func Document(_ content: any HTML) -> Fragment {
         head {
             meta(.charset("utf-8"))
             title("Hello World · RwSDK")
+            link(.rel("stylesheet"), .href(asset("/styles.css")))
             clientRuntimeScript()
         }
         body {

@@ -17,7 +17,7 @@ struct AppName: Equatable {
     /// RwSDK's package that is not a test), or that cannot be imported.
     static let reserved: Set<String> = [
         "rw", "rw-runner", "RwSDK", "RwState", "RwServer", "RwWire", "RwDev", "RwRunner", "RwData", "RwSDKTesting",
-        "RwSubprocess", "PostgresTestSupport", "RwTestSupport", "rw-fault-server", "FaultServer",
+        "RwSubprocess", "RwBrowser", "PostgresTestSupport", "RwTestSupport", "rw-fault-server", "FaultServer",
         "Hummingbird", "Logging", "ArgumentParser", "Foundation", "Swift", "Self", "Any", "Type", "Protocol",
     ]
 

@@ -106,16 +106,18 @@ struct NewCommandTests {
             #expect(source.contains("guarded(by: requireUser)") && source.contains("cors(CORSOptions())"))
 
             let modules = Paths.products.appendingPathComponent("Modules").path
+            // RwSDK's C module (the embedded browser code), as SwiftPM hands it to its dependents.
+            let browser = ["-Xcc", "-fmodule-map-file=" + Paths.products.appendingPathComponent("RwBrowser.build/module.modulemap").path]
             let library = try FileManager.default.contentsOfDirectory(atPath: app.appendingPathComponent("Sources/ConduitApp").path)
                 .sorted().map { app.appendingPathComponent("Sources/ConduitApp/\($0)").path }
             let emitted = try await CapturedRun.run(
                 URL(fileURLWithPath: "/usr/bin/env"),
-                ["swiftc", "-emit-module", "-module-name", "ConduitApp", "-enable-testing", "-I", modules,
+                ["swiftc", "-emit-module", "-module-name", "ConduitApp", "-enable-testing", "-I", modules] + browser + [
                  "-emit-module-path", parent.appendingPathComponent("ConduitApp.swiftmodule").path] + library)
             try #require(emitted.status == 0, "\(emitted)")
             let tests = try await CapturedRun.run(
                 URL(fileURLWithPath: "/usr/bin/env"),
-                ["swiftc", "-typecheck", "-I", parent.path, "-I", modules, app.appendingPathComponent("Tests/ConduitAppTests/ConduitAppTests.swift").path])
+                ["swiftc", "-typecheck", "-I", parent.path, "-I", modules] + browser + [app.appendingPathComponent("Tests/ConduitAppTests/ConduitAppTests.swift").path])
             #expect(tests.status == 0, "\(tests)")
         }
     }

@@ -4,34 +4,34 @@ import Logging
 import NIOCore
 import NIOPosix
 import RwSDK
-public import RwServer
+package import RwServer
 
 /// Settings of a `rw dev` session.
-public struct DevOptions: Sendable {
+package struct DevOptions: Sendable {
     /// The app package's directory.
-    public var packagePath: String
+    package var packagePath: String
     /// The app's library target; found automatically when `nil`.
-    public var target: String?
+    package var target: String?
     /// The address to listen on.
-    public var host: String
+    package var host: String
     /// The port to listen on; 0 picks a free one.
-    public var port: Int
+    package var port: Int
     /// Whether to print build commands and their output.
-    public var verbose: Bool
+    package var verbose: Bool
     /// How long a request waits at the gate for a build before it gets a 503 page.
-    public var gateTimeout: Duration
+    package var gateTimeout: Duration
     /// How long a handler may run before its request gets a 504 page and the handler is
     /// cancelled; `nil` for no limit. A handler that has not returned as long again later (at
     /// most 5 s) makes the runner restart.
-    public var requestTimeout: Duration?
+    package var requestTimeout: Duration?
     /// The largest accepted request body in bytes (larger ones get 413); production's default.
-    public var maxBodySize: Int
+    package var maxBodySize: Int
     /// Seconds a connection may go without a complete request part before it is closed (0:
     /// never); production's default.
-    public var idleTimeout: Double
+    package var idleTimeout: Double
 
     /// Creates options.
-    public init(
+    package init(
         packagePath: String = ".", target: String? = nil, host: String = "127.0.0.1", port: Int = 5173,
         verbose: Bool = false, gateTimeout: Duration = .seconds(120), requestTimeout: Duration? = .seconds(30),
         maxBodySize: Int = ServeOptions.defaultMaxBodySize, idleTimeout: Double = ServeOptions.defaultIdleTimeout
@@ -50,9 +50,9 @@ public struct DevOptions: Sendable {
 
 /// The development server: builds the app into generations of images, loads them into a runner
 /// process, and serves them with live reload until SIGINT or SIGTERM.
-public enum DevServer {
+package enum DevServer {
     /// Runs a session; returns after a clean shutdown.
-    public static func run(_ options: DevOptions) async throws {
+    package static func run(_ options: DevOptions) async throws {
         let terminal = Terminal(verbose: options.verbose)
         if options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1" {
             terminal.warning("⚠ listening on \(options.host): anyone who can reach this machine can use the dev server")

@@ -1,9 +1,9 @@
-public import Foundation
+package import Foundation
 
 /// One entry of the session's reload history.
-public struct GenerationRecord: Codable, Sendable, Equatable {
+package struct GenerationRecord: Codable, Sendable, Equatable {
     /// What happened to the attempt.
-    public enum Outcome: String, Codable, Sendable {
+    package enum Outcome: String, Codable, Sendable {
         /// It is (or was) serving.
         case serving
         /// The app did not compile; the previous generation kept serving.
@@ -15,19 +15,19 @@ public struct GenerationRecord: Codable, Sendable, Equatable {
     }
 
     /// The generation number.
-    public let number: Int
+    package let number: Int
     /// When the reload started.
-    public let startedAt: Date
+    package let startedAt: Date
     /// What caused it: the saved files, "start", or the runner's crash.
-    public let trigger: String
+    package let trigger: String
     /// Milliseconds compiling and linking the app image.
-    public let buildMilliseconds: Double
+    package let buildMilliseconds: Double
     /// Milliseconds loading it in the runner (0 when not loaded).
-    public let loadMilliseconds: Double
+    package let loadMilliseconds: Double
     /// The deps image the generation runs with.
-    public let depsHash: String
+    package let depsHash: String
     /// The outcome.
-    public let outcome: Outcome
+    package let outcome: Outcome
     /// The compile and link steps of the build, in order (empty when nothing was built).
-    public let steps: [BuildStep]
+    package let steps: [BuildStep]
 }

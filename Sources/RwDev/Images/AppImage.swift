@@ -1,28 +1,28 @@
-public import Foundation
+package import Foundation
 import RwState
 
 /// One generation's app image: the app target's `libApp…-<generation>.so`, linked against the
 /// images of the local targets below it (each from the generation that last rebuilt it), the
 /// deps image and `libRwState.so`. Loading it loads the lower images it needs by their sonames.
-public struct AppImage: Sendable, Equatable {
+package struct AppImage: Sendable, Equatable {
     /// The generation number.
-    public let generation: Int
+    package let generation: Int
     /// The app target's library file: the one the runner loads.
-    public let path: URL
+    package let path: URL
     /// Every local target's image this generation runs, by module name (the app's included).
-    public let targetImages: [String: URL]
+    package let targetImages: [String: URL]
     /// The hash of the deps image it was compiled against.
-    public let depsHash: String
+    package let depsHash: String
     /// Milliseconds spent compiling and linking.
-    public let buildMilliseconds: Double
+    package let buildMilliseconds: Double
     /// What the build did, step by step, for the terminal and the benchmarks.
-    public let steps: [BuildStep]
+    package let steps: [BuildStep]
 }
 
 /// One timed step of an app image build.
-public struct BuildStep: Sendable, Equatable, Codable {
+package struct BuildStep: Sendable, Equatable, Codable {
     /// What ran.
-    public enum Kind: String, Sendable, Codable {
+    package enum Kind: String, Sendable, Codable {
         /// The Swift driver compiled a target (incrementally).
         case compile
         /// A target's objects were linked into its image.
@@ -30,19 +30,19 @@ public struct BuildStep: Sendable, Equatable, Codable {
     }
 
     /// What ran.
-    public let kind: Kind
+    package let kind: Kind
     /// The target's module name.
-    public let module: String
+    package let module: String
     /// Milliseconds.
-    public let milliseconds: Double
+    package let milliseconds: Double
 }
 
 /// A failed app build: the compiler's diagnostics, to show in the terminal and the browser.
-public struct BuildFailure: Error, Sendable, Equatable {
+package struct BuildFailure: Error, Sendable, Equatable {
     /// The compiler's output.
-    public let diagnostics: String
+    package let diagnostics: String
     /// Milliseconds spent before the failure.
-    public let buildMilliseconds: Double
+    package let buildMilliseconds: Double
 
     /// `diagnostics` of the app target `target`, led by one clear line when the target defines
     /// no `app` (the generated entry point then fails to find it), instead of errors in a file
@@ -186,7 +186,7 @@ final class AppImageBuilder: @unchecked Sendable {
         import RwSDK
 
         @_cdecl("\(ImageEntry.symbol)")
-        public func rwImageEntry() -> UnsafeMutableRawPointer {
+        package func rwImageEntry() -> UnsafeMutableRawPointer {
             let entry = ImageEntry(depsHash: "\(depsHash)") { request in
                 await app.handle(request, environment: .development)
             }

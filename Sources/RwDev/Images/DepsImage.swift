@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import RwSubprocess
 
 /// The deps image of a generation: a stack of layers holding RwSDK and the packages the app
@@ -8,33 +8,33 @@ import RwSubprocess
 /// is therefore loaded once per runner: its types and globals stay the same for the whole
 /// session. Only a change to a module already in the stack (its objects were rebuilt: a version
 /// change, an edited path dependency) starts a new stack.
-public struct DepsImage: Sendable, Equatable {
+package struct DepsImage: Sendable, Equatable {
     /// The layers, base first.
-    public let layers: [DepsLayer]
+    package let layers: [DepsLayer]
     /// The folder of compiled module interfaces app images are compiled against.
-    public let modulesDirectory: URL
+    package let modulesDirectory: URL
     /// The folder holding `libRwState.so`.
-    public let stateDirectory: URL
+    package let stateDirectory: URL
     /// Compiler flags that make the stack's C modules visible to app code.
-    public let clangFlags: [String]
+    package let clangFlags: [String]
 
     /// The identity of the whole stack: the top layer's hash, which covers the layers below it.
-    public var hash: String { layers.last!.hash }
+    package var hash: String { layers.last!.hash }
 
     /// Every module of the stack.
-    public var modules: [String] { layers.flatMap(\.modules) }
+    package var modules: [String] { layers.flatMap(\.modules) }
 }
 
 /// One layer of a ``DepsImage``: `libRwDeps-<hash>.so`.
-public struct DepsLayer: Sendable, Equatable {
+package struct DepsLayer: Sendable, Equatable {
     /// The content hash (12 hex digits), covering the layers below.
-    public let hash: String
+    package let hash: String
     /// The library file.
-    public let path: URL
+    package let path: URL
     /// The modules linked into this layer.
-    public let modules: [String]
+    package let modules: [String]
     /// A fingerprint of each module's object files (paths, sizes, modification times).
-    public let fingerprints: [String: String]
+    package let fingerprints: [String: String]
 }
 
 /// Builds deps images: compiles with SwiftPM, links layers.

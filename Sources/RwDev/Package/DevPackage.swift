@@ -1,27 +1,27 @@
-public import Foundation
+package import Foundation
 import RwSubprocess
 
 /// The app package `rw dev` serves: its app target, the local library targets below it, and the
 /// packages it depends on by path.
-public struct DevPackage: Sendable {
+package struct DevPackage: Sendable {
     /// The package's absolute directory.
-    public let directory: URL
+    package let directory: URL
     /// The library target holding the app (it exposes `public let app`).
-    public let appTarget: String
+    package let appTarget: String
     /// The app target and every local library target it depends on, directly or through others,
     /// lowest first: each target comes after the targets it depends on.
-    public let targets: [LocalTarget]
+    package let targets: [LocalTarget]
     /// The folders of the packages the app package depends on by path (`.package(path:)`).
-    public let pathDependencies: [URL]
+    package let pathDependencies: [URL]
     /// The package's declared dependencies (locations and version requirements) and the products
     /// its local targets use, in a canonical text: equal texts mean the deps image is built from
     /// the same packages, whatever else Package.swift changed.
-    public let dependencySignature: String
+    package let dependencySignature: String
 
     /// Reads the package at `path`. The app target is `target` when given, otherwise the library
     /// target that depends on RwSDK (directly or through a local target) and that no other
     /// library target depends on.
-    public init(path: String, target: String? = nil) throws {
+    package init(path: String, target: String? = nil) throws {
         let directory = try Self.locate(path)
         let json = try Subprocess.capture(["swift", "package", "--package-path", directory.path, "describe", "--type", "json"])
         // `describe` may print warnings before the JSON.
@@ -88,39 +88,39 @@ public struct DevPackage: Sendable {
     }
 
     /// The app target.
-    public var app: LocalTarget { targets.last! }
+    package var app: LocalTarget { targets.last! }
 
     /// The folders whose Swift sources `rw dev` watches: every local target's, and the `Sources`
     /// folder of each package the app depends on by path (an edit there re-optimizes).
-    public var watchedFolders: [URL] {
+    package var watchedFolders: [URL] {
         targets.map(\.sourceDirectory)
             + pathDependencies.map { $0.appendingPathComponent("Sources") }.filter { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     /// The manifests `rw dev` watches: the package's and those of its path dependencies.
-    public var watchedManifests: [URL] {
+    package var watchedManifests: [URL] {
         ([directory] + pathDependencies).map { $0.appendingPathComponent("Package.swift") }
     }
 
     /// The products of other packages that the local targets depend on.
-    public var productDependencies: [String] {
+    package var productDependencies: [String] {
         var seen = Set<String>()
         return targets.flatMap(\.productDependencies).filter { seen.insert($0).inserted }
     }
 
     /// The Swift sources of every local target, sorted.
-    public func sources() throws -> [URL] {
+    package func sources() throws -> [URL] {
         try targets.flatMap { try $0.sources() }.sorted { $0.path < $1.path }
     }
 
     /// The local target whose folder holds `file` (an absolute path), if any.
-    public func target(containing file: String) -> LocalTarget? {
+    package func target(containing file: String) -> LocalTarget? {
         targets.first { $0.contains(file) }
     }
 
     /// The absolute directory of the package at `path` (relative to the current directory);
     /// fails with a one-line message when there is no such folder or it holds no Package.swift.
-    public static func locate(_ path: String) throws -> URL {
+    package static func locate(_ path: String) throws -> URL {
         let directory = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             .standardizedFileURL
         var isDirectory: ObjCBool = false
@@ -134,7 +134,7 @@ public struct DevPackage: Sendable {
     }
 
     /// The dev server's cache folder inside the package (`.rw/`).
-    public var cacheDirectory: URL { directory.appendingPathComponent(".rw") }
+    package var cacheDirectory: URL { directory.appendingPathComponent(".rw") }
 }
 
 /// The part of `swift package describe --type json` that rw dev reads.

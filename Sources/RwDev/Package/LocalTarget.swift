@@ -1,22 +1,22 @@
-public import Foundation
+package import Foundation
 
 /// A Swift library target of the app's own package that the app target depends on (or the app
 /// target itself). Every local target is reloadable: it is compiled by rw dev into an image of
 /// its own, never into the deps image.
-public struct LocalTarget: Sendable, Equatable {
+package struct LocalTarget: Sendable, Equatable {
     /// The target's name in Package.swift.
-    public let name: String
+    package let name: String
     /// Its module name (the name with non-identifier characters as `_`).
-    public let moduleName: String
+    package let moduleName: String
     /// Its source folder (absolute).
-    public let sourceDirectory: URL
+    package let sourceDirectory: URL
     /// The local targets it depends on directly, by name.
-    public let targetDependencies: [String]
+    package let targetDependencies: [String]
     /// The products of other packages it depends on directly, by name.
-    public let productDependencies: [String]
+    package let productDependencies: [String]
 
     /// Creates a description.
-    public init(
+    package init(
         name: String, moduleName: String, sourceDirectory: URL, targetDependencies: [String], productDependencies: [String]
     ) {
         self.name = name
@@ -27,7 +27,7 @@ public struct LocalTarget: Sendable, Equatable {
     }
 
     /// The target's Swift sources, sorted by path.
-    public func sources() throws -> [URL] {
+    package func sources() throws -> [URL] {
         guard let walker = FileManager.default.enumerator(at: sourceDirectory, includingPropertiesForKeys: nil) else {
             throw RwError("cannot read \(sourceDirectory.path)")
         }
@@ -38,7 +38,7 @@ public struct LocalTarget: Sendable, Equatable {
     }
 
     /// Whether `file` (an absolute path) lies in the target's source folder.
-    public func contains(_ file: String) -> Bool {
+    package func contains(_ file: String) -> Bool {
         let folder = sourceDirectory.standardizedFileURL.path
         return file.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
     }

@@ -186,7 +186,7 @@ final class AppImageBuilder: @unchecked Sendable {
         import RwSDK
 
         @_cdecl("\(ImageEntry.symbol)")
-        package func rwImageEntry() -> UnsafeMutableRawPointer {
+        public func rwImageEntry() -> UnsafeMutableRawPointer {
             let entry = ImageEntry(depsHash: "\(depsHash)") { request in
                 await app.handle(request, environment: .development)
             }

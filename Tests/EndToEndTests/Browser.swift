@@ -110,13 +110,18 @@ final class Browser: Sendable {
 
     /// Opens a new tab and makes it the current one; returns the handle of the tab that was.
     func newTab() async throws -> String {
-        let previous = try #require(try await command("GET", "window", nil) as? String)
+        let previous = try await currentTab()
         let opened = try #require((try await command("POST", "window/new", ["type": "tab"]) as? [String: Any])?["handle"] as? String)
         try await switchTo(opened)
         return previous
     }
 
     /// Makes the tab with `handle` the current one.
+    /// The handle of the tab commands go to, for ``switchTo(_:)``.
+    func currentTab() async throws -> String {
+        try #require(try await command("GET", "window", nil) as? String)
+    }
+
     func switchTo(_ handle: String) async throws {
         _ = try await command("POST", "window", ["handle": handle])
     }

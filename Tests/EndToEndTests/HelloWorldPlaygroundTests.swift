@@ -126,14 +126,67 @@ import Testing
     static let document = copy.appendingPathComponent("Sources/HelloWorld/Document.swift")
     static let stylesheet = copy.appendingPathComponent("public/styles.css")
     static let counterModule = copy.appendingPathComponent("public/client/counter.js")
+    static let app = copy.appendingPathComponent("Sources/HelloWorld/App.swift")
+    static let posted = copy.appendingPathComponent("Sources/HelloWorld/Posted.swift")
+
+    /// Routes the dev test adds to the copy: `/post-form` (a plain HTML form) posts to `/posted`,
+    /// a page answering the POST that counts the posts in a state value; `/posts` says the count.
+    static let postedSource = #"""
+        import RwSDK
+        import Synchronization
+
+        /// How many times `/posted` was requested, across generations of the app.
+        final class PostCount: Sendable {
+            let value = Atomic<Int>(0)
+        }
+
+        func postCount() -> PostCount { defineRwState("postCount") { PostCount() } }
+
+        func PostForm() -> some HTML {
+            form(.attr("method", "post"), .attr("action", "/posted")) {
+                button(.type("submit"), .class("post")) { "Post" }
+            }
+        }
+
+        func PostedPage() -> some HTML {
+            let number = postCount().value.add(1, ordering: .relaxed).newValue
+            return main { h1 { "Post \(number)" } }
+        }
+        """#
+
+    /// Adds the post routes of ``postedSource`` to the copy, and makes the counter's module leave
+    /// traces: the props it was hydrated with on its element, and each `dispose` in
+    /// `window.rwDisposed` as `start:isConnected`.
+    static func instrumentCopy() throws {
+        try postedSource.write(to: posted, atomically: false, encoding: .utf8)
+        let appSource = try String(contentsOf: app, encoding: .utf8)
+        let routes = #"route("/") { HomePage() }"#
+        try #require(appSource.contains(routes))
+        try appSource.replacingOccurrences(
+            of: routes,
+            with: routes + "\n        get(\"/post-form\") { PostForm() }\n        post(\"/posted\") { PostedPage() }")
+            .replacingOccurrences(of: "    greet\n", with: "    greet\n    get(\"/posts\") { RwResponse(text: \"\\(postCount().value.load(ordering: .relaxed))\") }\n")
+            .write(to: app, atomically: false, encoding: .utf8)
+        let counter = try String(contentsOf: counterModule, encoding: .utf8)
+        let hydrate = "  hot.data.count ??= props.start;\n"
+        let dispose = "export function dispose(element) {\n"
+        try #require(counter.contains(hydrate) && counter.contains(dispose))
+        try counter
+            .replacingOccurrences(of: hydrate, with: hydrate + "  element.rwProps = props;\n")
+            .replacingOccurrences(of: dispose, with: dispose + "  (window.rwDisposed ??= []).push(`${element.rwProps?.start}:${element.isConnected}`);\n")
+            .write(to: counterModule, atomically: false, encoding: .utf8)
+    }
 
     /// One `rw dev` session on the copy, with the browser's state checked after each kind of save:
-    /// a page edit (morphed in place, a client component added), a stylesheet edit, a client
-    /// module edit, a compile error and its fix (the component removed); then the visitor's round
-    /// trip, and a save seen by two tabs on different URLs.
+    /// a page edit (morphed in place, a client component's props changed and one added), a
+    /// stylesheet edit, a client module edit, a compile error and its fix (the props changed back,
+    /// a component removed and disposed); then the visitor's round trip, and a save seen by two
+    /// tabs on different URLs and by a tab showing the answer to a form post (a notice, no new
+    /// request).
     @Test(.timeLimit(.minutes(20)))
     func editsUpdateTheOpenPageInPlace() async throws {
         try Self.refreshCopy()
+        try Self.instrumentCopy()
         let original = try String(contentsOf: Self.homePage, encoding: .utf8)
         let counterOriginal = try String(contentsOf: Self.counterModule, encoding: .utf8)
         try #require(original.contains(#"h1 { "Hello, World!" }"#))
@@ -159,11 +212,17 @@ import Testing
                 try await browser.run(
                     #"const input = document.querySelector('input[name="name"]'); input.focus(); input.value = "Ann Lee"; input.setSelectionRange(2, 5); window.scrollTo(0, 600);"#)
 
-                // A page edit: the h1 changes and a second counter appears, in place.
+                // A page edit: the h1 changes, the counter's props change and a second counter
+                // appears, in place.
                 let edited = original.replacingOccurrences(of: #"h1 { "Hello, World!" }"#, with: #"h1 { "Hello, Morphed World!" }"#)
-                    .replacingOccurrences(of: "Counter(CounterProps(start: 0))", with: "Counter(CounterProps(start: 0))\n        Counter(CounterProps(start: 10))")
+                    .replacingOccurrences(of: "Counter(CounterProps(start: 0))", with: "Counter(CounterProps(start: 5))\n        Counter(CounterProps(start: 10))")
                 try edited.write(to: Self.homePage, atomically: false, encoding: .utf8)
                 try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Morphed World!""#, timeout: .seconds(120)))
+                // The counter got its new props: disposed once, hydrated again with its `hot.data`.
+                #expect(try await browser.waitUntil(#"document.querySelector("[data-rw-client]").rwProps?.start === 5"#, timeout: .seconds(10)),
+                    "the counter whose props changed was hydrated again with them")
+                #expect(try await browser.run("return JSON.stringify(window.rwDisposed ?? []);") == #"["0:true"]"#,
+                    "the counter's old version was disposed before it was hydrated again")
                 let kept = try await browser.run(
                     #"""
                     const input = document.querySelector('input[name="name"]');
@@ -206,9 +265,14 @@ import Testing
                 try (edited + "\nlet broken: Int = \"not a number\"\n").write(to: Self.homePage, atomically: false, encoding: .utf8)
                 try #require(try await browser.waitUntil(#"document.getElementById("rw-error-overlay")"#, timeout: .seconds(120)))
                 #expect(try await browser.text("h1") == "Hello, Morphed World!")
+                try await browser.run("window.rwDisposed = [];")
                 try original.write(to: Self.homePage, atomically: false, encoding: .utf8)
                 try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, World!" && !document.getElementById("rw-error-overlay")"#, timeout: .seconds(120)))
                 #expect(try await browser.waitUntil(#"document.querySelectorAll("[data-rw-client]").length === 1"#, timeout: .seconds(10)))
+                // The removed counter was disposed; the other got its props back (0).
+                #expect(try await browser.waitUntil(#"window.rwDisposed.length === 2 && document.querySelector("[data-rw-client]").rwProps?.start === 0"#, timeout: .seconds(10)),
+                    "the removed counter was disposed and the other hydrated with its props")
+                #expect(try await browser.run("return JSON.stringify(window.rwDisposed.slice().sort());") == #"["10:false","5:true"]"#)
                 #expect(try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("button.counter").textContent;"#) == "true Pressed 4 times")
 
                 // A fresh page for the visitor's round trip, with the module as it was.
@@ -229,13 +293,34 @@ import Testing
                 try await browser.open(server.address + "/?tab=2")
                 try await browser.waitUntil("window.rwLiveReload?.session")
                 try await browser.run("window.rwMarker = true;")
+                // A third tab shows the answer to a form post, sent by the browser itself.
+                let second = try await browser.newTab()
+                try await browser.open(server.address + "/post-form")
+                try await browser.run("window.rwBeforeSubmit = true;")
+                try await browser.click("button.post")
+                try #require(try await browser.waitUntil(#"window.rwBeforeSubmit === undefined && location.pathname === "/posted" && document.readyState === "complete""#, timeout: .seconds(30)),
+                    "the form was posted and the browser shows the answer")
+                try await browser.waitUntil("window.rwLiveReload?.session")
+                #expect(try await browser.text("h1") == "Post 1")
+                try await browser.run("window.rwMarker = true;")
+                let posted = try await browser.currentTab()
                 try edited.write(to: Self.homePage, atomically: false, encoding: .utf8)
+                // The post's answer is not requested again: the tab shows a notice instead.
+                try #require(try await browser.waitUntil(#"document.getElementById("rw-dev-notice")?.textContent.includes("form post")"#, timeout: .seconds(120)),
+                    "the post's answer shows the notice after the save")
+                try await browser.switchTo(second)
                 try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Morphed World!""#, timeout: .seconds(120)))
                 #expect(try await browser.run("return String(window.rwMarker === true) + ' ' + location.search;") == "true ?tab=2")
                 try await browser.switchTo(first)
                 try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Morphed World!""#, timeout: .seconds(30)))
                 #expect(try await browser.run("return String(window.rwMarker === true) + ' ' + location.search;") == "true ")
                 #expect(try await browser.text(".last-greeting") == "Hello, Browser")
+                // By now the other tabs were updated; the post's tab is as it was, and the server
+                // saw one post.
+                try await browser.switchTo(posted)
+                #expect(try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("h1").textContent;"#) == "true Post 1",
+                    "the post's answer was neither reloaded nor morphed")
+                #expect(try await server.http.send("GET", "/posts").text == "1", "the server saw no new post")
             }
         } catch {
             Issue.record(error)

@@ -102,6 +102,12 @@ final class LoadTally: Sendable {
     let outcomes = Mutex<[String: Int]>([:])
 }
 
+/// `rw dev` on `package` ended, or printed no address in time, without listening.
+struct DevStartFailure: Error, CustomStringConvertible {
+    let package: URL
+    var description: String { "rw dev on \(package.path) did not start listening" }
+}
+
 /// A running `rw dev` on the fixture.
 final class DevServerProcess: Sendable {
     let child: ChildProcess
@@ -133,7 +139,11 @@ final class DevServerProcess: Sendable {
             executable, ["dev", "--package-path", package.path, "--port", "\(port)"] + arguments, in: directory,
             environment: environment)
         let line = await child.waitForLine(containing: "listening on http://")
-        let address = try #require(line.flatMap { $0.split(separator: " ").first { $0.hasPrefix("http://") } })
+        guard let address = line.flatMap({ $0.split(separator: " ").first { $0.hasPrefix("http://") } }) else {
+            // Never left running to compete with the next tests for the cores.
+            _ = await child.stop(SIGKILL)
+            throw DevStartFailure(package: package)
+        }
         return DevServerProcess(
             child: child, address: String(address.dropLast(address.hasSuffix("/") ? 1 : 0)),
             isFixture: package == DevFixture.directory)

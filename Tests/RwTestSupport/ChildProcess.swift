@@ -41,9 +41,11 @@ package final class ChildProcess: @unchecked Sendable {
 
     /// Waits until a line at index `from` or later contains `marker` and returns it, or `nil`
     /// when the output closed first or `timeout` seconds passed (then an issue names the line
-    /// waited for).
+    /// waited for). The default bound is long enough for a first `rw dev` start, which compiles
+    /// the app's dependencies in debug (over 10 minutes seen on two busy cores), and shorter than
+    /// `scripts/test`'s bound on the whole run, so a hang fails the test that waited.
     package func waitForLine(
-        containing marker: String, from start: Int = 0, timeout: Double = 600, sourceLocation: SourceLocation = #_sourceLocation
+        containing marker: String, from start: Int = 0, timeout: Double = 2400, sourceLocation: SourceLocation = #_sourceLocation
     ) async -> String? {
         let deadline = Date(timeIntervalSinceNow: timeout)
         let found: String?? = await withCheckedContinuation { continuation in

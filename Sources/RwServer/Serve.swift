@@ -5,7 +5,11 @@ package import NIOCore
 public import RwSDK
 
 /// Serves `app` in production on Hummingbird until SIGINT or SIGTERM, then shuts down cleanly:
-/// the listener closes and requests in progress complete.
+/// the listener closes, idle connections close at once, and the requests already read complete,
+/// their responses written whole before their connection closes; a connection whose response
+/// is not written within 10 seconds of the signal (a client that does not read) is closed then.
+/// A handler that never returns (a streamed page whose awaited part never ends) still holds the
+/// exit after its connection is closed.
 ///
 /// Once listening it prints `listening on http://HOST:PORT` on standard output (with the real
 /// port when `options.port` is 0). Files in `options.publicDirectory` are served for GET

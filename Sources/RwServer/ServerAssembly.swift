@@ -11,17 +11,22 @@ package import NIOCore
 /// request part (never while a response is being written, so streamed pages and event streams
 /// stay open), closes a connection after a response that carries `Connection: close` (such as
 /// the 413 for an oversized body, which the responders enforce), and serves files from
-/// `publicDirectory` for GET and HEAD requests `responder` answers with 404.
+/// `publicDirectory` for GET and HEAD requests `responder` answers with 404. On shutdown
+/// (SIGTERM or SIGINT) the listener closes, idle connections close at once, and the others close
+/// once the responses to the requests they have read are written, or `shutdownBound` after the
+/// signal at the latest (``DrainingCloseHandler``).
 package enum ServerAssembly {
     /// The application serving `responder` on `host`:`port` with the event loops of
     /// `eventLoopGroup`; `onListening` gets the port actually bound (the chosen one when `port`
-    /// is 0) once it listens.
+    /// is 0) once it listens. A shutdown waits at most `shutdownBound` for a connection's
+    /// responses in flight.
     package static func application<Inner: HTTPResponder>(
         responder: Inner,
         host: String,
         port: Int,
         publicDirectory: String,
         idleTimeout: TimeAmount?,
+        shutdownBound: TimeAmount = DrainingCloseHandler.defaultBound,
         serverName: String,
         eventLoopGroup: EventLoopGroupProvider = .singleton,
         logger: Logger,
@@ -29,7 +34,13 @@ package enum ServerAssembly {
     ) -> Application<ConnectionClosingResponder<PublicFilesResponder<Inner>>> where Inner.Context == ServerRequestContext {
         Application(
             responder: ConnectionClosingResponder(PublicFilesResponder(directory: publicDirectory, inner: responder, logger: logger)),
-            server: .http1(configuration: .init(idleTimeout: idleTimeout)),
+            server: .http1(
+                configuration: .init(
+                    // Added after the HTTP codec and before Hummingbird's connection state
+                    // handler, so it takes the quiesce event first.
+                    additionalChannelHandlers: [DrainingCloseHandler(bound: shutdownBound)],
+                    idleTimeout: idleTimeout
+                )),
             configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
             eventLoopGroupProvider: eventLoopGroup,

@@ -161,10 +161,18 @@ final class DevSession: Sendable {
     /// Whether files were saved since the current reload took its files: a reload is queued.
     private var savedAgain: Bool { shared.withLock { !$0.pendingFiles.isEmpty } }
 
+    /// The global and static declarations of every local target of `package`, as saved now.
+    private static func declarations(of package: DevPackage) -> GlobalDeclarations {
+        GlobalDeclarations.scan(package.targets.map { ($0.moduleName, (try? $0.sources()) ?? []) })
+    }
+
     /// Builds and loads one generation behind the closed gate; `true` when it is serving.
     private func buildAndLoad(_ generation: Int, started: Date, trigger: String, cause: ReloadCause) async -> Bool {
         let built: Result<AppImage, BuildFailure>
         var deps = self.deps
+        // The global declarations as the build starts: what the compiler reads is this or a later
+        // save (a save during the build queues another reload).
+        let declaredBefore = Self.declarations(of: shared.withLock { $0.package })
         do {
             deps = try await reoptimizeIfNeeded(current: deps, cause: cause)
             built = try await builder.build(generation: generation, deps: deps, changedFiles: cause.files)
@@ -189,10 +197,16 @@ final class DevSession: Sendable {
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
             return false
         case .success(let image):
-            // Globals whose declaration changed since the serving generation initialize anew.
+            // Globals whose declaration changed since the serving generation initialize anew. The
+            // compiler read the sources at some moment between the two scans, so a declaration
+            // changed in either initializes anew; the scan before the build is the one kept, so a
+            // save during the build is compared again by the reload it queued.
             let (package, earlier) = shared.withLock { ($0.package, $0.globalDeclarations) }
-            let declarations = GlobalDeclarations.scan(package.targets.map { ($0.moduleName, (try? $0.sources()) ?? []) })
-            let loaded = await runner.load(image, depsHash: deps.hash, reinitialize: earlier.map { declarations.changes(since: $0) } ?? [:])
+            let declaredAfter = Self.declarations(of: package)
+            let reinitialize = earlier.map { earlier in
+                declaredBefore.changes(since: earlier).merging(declaredAfter.changes(since: earlier)) { before, _ in before }
+            } ?? [:]
+            let loaded = await runner.load(image, depsHash: deps.hash, reinitialize: reinitialize)
             if let message = loaded.outcome.failure {
                 record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .loadFailed, deps.hash) { _ in }
                 // swiftc may have read a file while it was being saved again and compiled what it
@@ -207,7 +221,7 @@ final class DevSession: Sendable {
             }
             record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .serving, deps.hash, image.steps) {
                 $0.serving = image
-                $0.globalDeclarations = declarations
+                $0.globalDeclarations = declaredBefore
                 $0.globalsReport = loaded.globals
                 $0.deps = deps
                 $0.lastFailure = nil

@@ -25,7 +25,7 @@ extension DevServerTests {
         let after = try await dev.depsHash()
         #expect(after != before, "the deps image was rebuilt with Algorithms")
         let counter = try await dev.http.send("GET", "/counter")
-        #expect(counter.text == "v1 kept=2 global=1", "defineRwState state came through the re-optimization")
+        #expect(counter.text == "v1 kept=2 global=2", "defineRwState state and the app's global counter came through the re-optimization")
         // A deps layer was added: Atomics and RwSDK were not loaded again.
         let kept = try await dev.http.send("GET", "/identity").text
         #expect(kept == identity.replacingOccurrences(of: "count=1", with: "count=2"),

@@ -103,10 +103,11 @@ struct SessionCookies: @unchecked Sendable {
     }
 }
 
-func render(path: String, lastGreeting: String?, counterModule: String) -> String {
+func render(path: String, lastGreeting: String?, counterModule: String, stylesheet: String) -> String {
     let start = 0
     let props = "{\"start\":\(start)}"
     var html = #"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Hello World · RwSDK</title>"#
+    html += #"<link rel="stylesheet" href="\#(escaped(stylesheet, quotes: true))">"#
     html += #"<script type="module" src="/_rw/client.js"></script></head><body><main><h1>Hello, World!</h1>"#
     html += "<p>This page was rendered on the server for \(escaped(path)).</p>"
     html += #"<div data-rw-client="Counter" data-rw-module="\#(escaped(counterModule, quotes: true))" "#
@@ -128,19 +129,20 @@ func isSameOrigin(_ origin: String, host: String?) -> Bool {
 struct PlainHelloWorld {
     static func main() async throws {
         let arguments = CommandLine.arguments
-        guard arguments.count == 3, let port = Int(arguments[1]),
+        guard arguments.count == 4, let port = Int(arguments[1]),
             let secret = ProcessInfo.processInfo.environment["RW_SESSION_SECRETS"]?.split(separator: ",").first
         else {
-            FileHandle.standardError.write(Data("usage: RW_SESSION_SECRETS=… PlainHelloWorld <port> <counter module URL>\n".utf8))
+            FileHandle.standardError.write(Data("usage: RW_SESSION_SECRETS=… PlainHelloWorld <port> <counter module URL> <stylesheet URL>\n".utf8))
             Foundation.exit(2)
         }
         let counterModule = arguments[2]
+        let stylesheet = arguments[3]
         let sessions = SessionCookies(key: SymmetricKey(data: Data(secret.utf8)))
 
         let router = Router()
         router.get("/") { request, _ in
             let values = sessions.values(of: request)
-            let html = render(path: request.uri.path, lastGreeting: values["lastGreeting"], counterModule: counterModule)
+            let html = render(path: request.uri.path, lastGreeting: values["lastGreeting"], counterModule: counterModule, stylesheet: stylesheet)
             return Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "private"],
                 body: .init(byteBuffer: ByteBuffer(string: html)))

@@ -464,7 +464,8 @@ extension DevServerTests {
         let afterOwn = try await dev.http.send("GET", "/globals").text
         #expect(afterOwn == "count=3 tally=3 cache=3 atomic=3 key=\(key) closure=v2/3 ids=\(ids) code=v2", "\(afterOwn)")
         let reload = await dev.child.waitForLine(containing: "globals:", from: mark)
-        #expect(reload?.contains("describeCount:") == true, "the reload line names the closure: \(reload ?? "none")")
+        #expect(reload?.contains("code, run anew (") == true && reload?.contains("describeCount") == true,
+                "the reload line names the closure among the globals that hold code: \(reload ?? "none")")
         // Never used before these saves: initialized once, now.
         #expect(try await dev.http.send("GET", "/globals/lazy").text == "lazy=7 runs=1")
         #expect(try await dev.http.send("GET", "/globals/lazy").text == "lazy=7 runs=1")

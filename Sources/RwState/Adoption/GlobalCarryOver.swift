@@ -50,8 +50,8 @@ enum GlobalCarryOver {
             case .kept:
                 variable.markInitialized()
                 report.kept.append(variable.name)
-            case .reset(let reason, let losesState):
-                report.reset.append(.init(name: variable.name, reason: reason, losesState: losesState))
+            case .reset(let reason, let losesState, let holdsCode):
+                report.reset.append(.init(name: variable.name, reason: reason, losesState: losesState, holdsCode: holdsCode))
             }
         }
         return report
@@ -59,7 +59,7 @@ enum GlobalCarryOver {
 
     private enum Outcome {
         case kept
-        case reset(String, losesState: Bool)
+        case reset(String, losesState: Bool, holdsCode: Bool = false)
     }
 
     private static func carry(
@@ -72,7 +72,7 @@ enum GlobalCarryOver {
         if let reason = reinitialize[variable.name] { return .reset(reason, losesState: false) }
         // A function type anywhere in the declared type (which the tuple reading cannot always
         // resolve): code.
-        if variable.typeText.contains(" -> ") { return .reset("holds code (\(variable.typeText))", losesState: false) }
+        if variable.typeText.contains(" -> ") { return .reset("holds code (\(variable.typeText))", losesState: false, holdsCode: true) }
         guard let type = variable.type else { return .reset("its type \(variable.typeText) cannot be read", losesState: true) }
         if TypeMetadata(type).isNonCopyable {
             // Both generations would hold one lock or one unique value: put it in a class.
@@ -84,7 +84,7 @@ enum GlobalCarryOver {
         }
         let reloadedType = isReloadedType(type)
         switch ValueContents.inspect(type, isReloaded: { isReloadedType($0) }) {
-        case .code(let what): return .reset("holds code (\(what))", losesState: false)
+        case .code(let what): return .reset("holds code (\(what))", losesState: false, holdsCode: true)
         case .unknown(let what): return .reset(what, losesState: true)
         case .reloadedInside(let what): return .reset("holds \(what), a type of the app, inside another type", losesState: true)
         case .data: break

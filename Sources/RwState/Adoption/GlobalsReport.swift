@@ -10,12 +10,16 @@ public struct GlobalsReport: Codable, Sendable, Equatable {
         /// Whether a value that may have been written is lost (a warning), rather than code or a
         /// declaration that changed as the author asked.
         public var losesState: Bool
+        /// Whether it was initialized anew because its value holds code (a closure, a function):
+        /// so it is on every reload, by design.
+        public var holdsCode: Bool
 
         /// Creates a reset.
-        public init(name: String, reason: String, losesState: Bool) {
+        public init(name: String, reason: String, losesState: Bool, holdsCode: Bool = false) {
             self.name = name
             self.reason = reason
             self.losesState = losesState
+            self.holdsCode = holdsCode
         }
     }
 

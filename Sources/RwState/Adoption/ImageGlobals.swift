@@ -89,6 +89,8 @@ struct ImageGlobals: @unchecked Sendable {
         }
         accessors = symbols.filter { $0.key.hasSuffix("Ma") }.mapValues(\.address)
         let tokens = Set(symbols.keys.filter { $0.hasSuffix("_Wz") })
+        // What each token names: `$s<declaration>_Wz`.
+        let tokenDeclarations = Set(tokens.map { $0.dropFirst(2).dropLast(3) })
         var ownTokens: Set<String> = []
         var found: [String: Variable] = [:]
         var withoutToken: [(symbol: String, offset: UInt64)] = []
@@ -98,14 +100,15 @@ struct ImageGlobals: @unchecked Sendable {
             let offset = entry.address
             let body = Self.body(of: symbol)
             // The longest prefix of the body that names a token of its own: context and name.
+            // (Mangled names are ASCII: UTF-8 offsets are characters.)
             var declaration: String?
-            var end = body.endIndex
-            while end > body.startIndex {
-                if tokens.contains("$s\(body[..<end])_Wz") {
+            var end = body.utf8.endIndex
+            while end > body.utf8.startIndex {
+                if tokenDeclarations.contains(body[..<end]) {
                     declaration = String(body[..<end])
                     break
                 }
-                end = body.index(before: end)
+                end = body.utf8.index(before: end)
             }
             guard let declaration, let storage = address(offset) else {
                 withoutToken.append((symbol, offset))
@@ -166,6 +169,34 @@ struct ImageGlobals: @unchecked Sendable {
     private static func variable(
         _ symbol: String, declaration: String?, storage: UnsafeMutableRawPointer, token: UnsafeMutableRawPointer?, inPattern: Bool
     ) -> Variable {
+        let described = description(of: symbol, declaration: declaration)
+        return Variable(
+            symbol: symbol, name: described.name, declaration: declaration, storage: storage, token: token, inPattern: inPattern,
+            type: described.type, typeText: described.typeText)
+    }
+
+    /// What a storage symbol says of its variable: its name, its type's text, and the type.
+    private struct Description: @unchecked Sendable {
+        // Unchecked: `Any.Type` is an immutable metadata pointer.
+        let name: String
+        let typeText: String
+        let type: Any.Type?
+    }
+
+    /// Descriptions by symbol and declaration. A symbol names one declaration and one type in
+    /// every generation, and the runtime resolves a type's name to one type for the life of the
+    /// process, so each is worked out once: a reload then costs a lookup per variable.
+    private static let descriptions = Mutex<[String: Description]>([:])
+
+    private static func description(of symbol: String, declaration: String?) -> Description {
+        let key = "\(symbol) \(declaration ?? "")"
+        if let known = descriptions.withLock({ $0[key] }) { return known }
+        let described = describe(symbol, declaration: declaration)
+        descriptions.withLock { $0[key] = described }
+        return described
+    }
+
+    private static func describe(_ symbol: String, declaration: String?) -> Description {
         let demangled = SymbolName.demangled(symbol) ?? symbol
         let parts = demangled.split(separator: " : ", maxSplits: 1).map(String.init)
         var name = parts[0]
@@ -179,9 +210,7 @@ struct ImageGlobals: @unchecked Sendable {
             let mangledType = body(of: symbol).dropFirst(declaration.count)
             type = resolve(declaration: declaration, type: mangledType, isStatic: symbol.hasSuffix("Z"), expected: typeText)
         }
-        return Variable(
-            symbol: symbol, name: name, declaration: declaration, storage: storage, token: token, inPattern: inPattern, type: type,
-            typeText: typeText)
+        return Description(name: name, typeText: typeText, type: type)
     }
 
     /// Where the type starts in a storage symbol's body made of plain identifiers: the module,
@@ -251,10 +280,15 @@ struct ImageGlobals: @unchecked Sendable {
 
     /// The plain identifier (`<length><characters>`) at the start of `text`.
     private static func identifier(at text: Substring) -> Substring? {
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.first != "0", let length = Int(digits) else { return nil }
-        let end = digits.count + length
-        guard end <= text.count else { return nil }
-        return text.prefix(end)
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        var length = 0
+        while index != utf8.endIndex, (0x30...0x39).contains(utf8[index]), length < 100_000 {
+            if length == 0, utf8[index] == 0x30 { return nil }  // no leading zero
+            length = length * 10 + Int(utf8[index] - 0x30)
+            index = utf8.index(after: index)
+        }
+        guard length > 0, let end = utf8.index(index, offsetBy: length, limitedBy: utf8.endIndex) else { return nil }
+        return text[text.startIndex..<end]
     }
 }

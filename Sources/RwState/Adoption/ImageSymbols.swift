@@ -35,7 +35,7 @@ enum ImageSymbols {
         #endif
     }()
 
-    private static let tables = Mutex<[String: [UInt64: String]]>([:])
+    private static let tables = Mutex<[String: FunctionTable]>([:])
 
     /// A symbol of an image file.
     struct Symbol {
@@ -50,68 +50,101 @@ enum ImageSymbols {
     static func symbols(inFileAt path: String, where include: (UnsafeRawBufferPointer) -> Bool) -> [String: Symbol] {
         guard let file = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return [:] }
         var named: [String: Symbol] = [:]
-        // STT_OBJECT (1) and STT_FUNC (2).
-        forEachSymbol(in: file, types: [1, 2], include: include) { name, address, isWritable in
-            named[name] = Symbol(address: address, isWritable: isWritable)
+        forEachSymbol(in: file, objects: true) { name, _, address, isWritable in
+            guard include(name) else { return }
+            named[String(decoding: name, as: UTF8.self)] = Symbol(address: address, isWritable: isWritable)
         }
         return named
     }
 
-    private static func table(for path: String) -> [UInt64: String] {
+    /// The function symbols of one image file, named only when asked: an image has thousands of
+    /// functions and a reload asks for the few in some classes' method tables.
+    private final class FunctionTable: @unchecked Sendable {
+        // Unchecked: immutable after init (the mapped file is never written).
+        private let file: Data
+        /// Address (relative to the load base) → offset of the name in `file`.
+        private let names: [UInt64: Int]
+
+        init(file: Data) {
+            self.file = file
+            var names: [UInt64: Int] = [:]
+            ImageSymbols.forEachSymbol(in: file, objects: false) { _, nameOffset, address, _ in names[address] = nameOffset }
+            self.names = names
+        }
+
+        subscript(address: UInt64) -> String? {
+            guard let offset = names[address] else { return nil }
+            return file.withUnsafeBytes { bytes in
+                String(cString: bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self))
+            }
+        }
+    }
+
+    private static func table(for path: String) -> FunctionTable {
         if let known = tables.withLock({ $0[path] }) { return known }
-        let read = (try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)).map(functions) ?? [:]
+        let read = FunctionTable(file: (try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)) ?? Data())
         tables.withLock { $0[path] = read }
         return read
     }
 
-    /// The function symbols of an ELF64 little-endian file: address (relative to the load base
-    /// of a shared object) → name.
-    private static func functions(in file: Data) -> [UInt64: String] {
-        var names: [UInt64: String] = [:]
-        forEachSymbol(in: file, types: [2]) { name, address, _ in names[address] = name }
-        return names
-    }
-
-    /// Calls `body` with the name, the address (relative to the load base of a shared object)
-    /// and whether the section is writable of every defined symbol of the given ELF types
-    /// (`st_info & 0xF`) in an ELF64 little-endian file's symbol table (`.symtab`, else
-    /// `.dynsym`).
+    /// Calls `body` with the name (its bytes, and their offset in the file), the address
+    /// (relative to the load base of a shared object) and whether the section is writable, of
+    /// every defined function (`STT_FUNC`), and with `objects` every data object (`STT_OBJECT`)
+    /// too, in an ELF64 little-endian file's symbol table (`.symtab`, else `.dynsym`).
+    ///
+    /// Raw pointer reads only: this runs on every reload, in a library usually compiled without
+    /// optimization, over every symbol of an image.
     private static func forEachSymbol(
-        in file: Data, types: Set<UInt8>, include: (UnsafeRawBufferPointer) -> Bool = { _ in true }, _ body: (String, UInt64, Bool) -> Void
+        in file: Data, objects: Bool, _ body: (_ name: UnsafeRawBufferPointer, _ nameOffset: Int, _ address: UInt64, _ isWritable: Bool) -> Void
     ) {
         file.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            guard bytes.count > 64, bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]), bytes[4] == 2, bytes[5] == 1 else { return }
-            func u16(_ at: Int) -> Int { Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
-            func u32(_ at: Int) -> Int { Int(bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
-            func u64(_ at: Int) -> Int { Int(truncatingIfNeeded: bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            guard bytes.count > 64, let base = bytes.baseAddress, bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]), bytes[4] == 2, bytes[5] == 1
+            else { return }
+            let size = bytes.count
+            func u16(_ at: Int) -> Int { Int(base.loadUnaligned(fromByteOffset: at, as: UInt16.self)) }
+            func u32(_ at: Int) -> Int { Int(base.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+            func u64(_ at: Int) -> Int { Int(truncatingIfNeeded: base.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
             let sectionTable = u64(0x28)
             let sectionSize = u16(0x3A)
             let sectionCount = u16(0x3C)
-            guard sectionTable > 0, sectionSize >= 64, sectionTable + sectionSize * sectionCount <= bytes.count else { return }
-            let sections = (0..<sectionCount).map { sectionTable + $0 * sectionSize }
+            guard sectionTable > 0, sectionSize >= 64, sectionTable + sectionSize * sectionCount <= size else { return }
             // SHT_SYMTAB (2), else SHT_DYNSYM (11).
-            guard let symbols = sections.first(where: { u32($0 + 4) == 2 }) ?? sections.first(where: { u32($0 + 4) == 11 }) else {
-                return
+            var symbols = -1
+            for index in 0..<sectionCount where u32(sectionTable + index * sectionSize + 4) == 2 {
+                symbols = sectionTable + index * sectionSize
+                break
             }
+            if symbols < 0 {
+                for index in 0..<sectionCount where u32(sectionTable + index * sectionSize + 4) == 11 {
+                    symbols = sectionTable + index * sectionSize
+                    break
+                }
+            }
+            guard symbols >= 0 else { return }
             let link = u32(symbols + 40)
             guard link < sectionCount else { return }
-            let strings = sections[link]
+            let strings = sectionTable + link * sectionSize
+            // Whether each section is writable (SHF_WRITE, bit 0 of its flags).
+            var writable = [Bool](repeating: false, count: sectionCount)
+            for index in 0..<sectionCount { writable[index] = u64(sectionTable + index * sectionSize + 8) & 1 != 0 }
             let (symbolStart, symbolBytes) = (u64(symbols + 24), u64(symbols + 32))
             let (stringStart, stringBytes) = (u64(strings + 24), u64(strings + 32))
-            guard symbolStart + symbolBytes <= bytes.count, stringStart + stringBytes <= bytes.count else { return }
-            for symbol in stride(from: symbolStart, to: symbolStart + symbolBytes - 23, by: 24) {
-                // Defined (st_shndx != 0) and of one of the asked types.
+            guard symbolBytes >= 24, symbolStart + symbolBytes <= size, stringStart + stringBytes <= size else { return }
+            var symbol = symbolStart
+            while symbol + 24 <= symbolStart + symbolBytes {
+                defer { symbol += 24 }
+                // Defined (st_shndx != 0), a function (2) or, if asked, an object (1).
+                let type = base.load(fromByteOffset: symbol + 4, as: UInt8.self) & 0xF
                 let section = u16(symbol + 6)
-                guard types.contains(bytes[symbol + 4] & 0xF), section != 0 else { continue }
-                // SHF_WRITE (1) in the section's flags; special indices (≥ 0xFF00) are not data.
-                let isWritable = section < sectionCount && u64(sections[section] + 8) & 1 != 0
+                guard type == 2 || (objects && type == 1), section != 0 else { continue }
                 let nameOffset = u32(symbol)
                 guard nameOffset < stringBytes else { continue }
                 let start = stringStart + nameOffset
-                guard let end = bytes[start..<(stringStart + stringBytes)].firstIndex(of: 0),
-                    include(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                else { continue }
-                body(String(decoding: bytes[start..<end], as: UTF8.self), UInt64(u64(symbol + 8)), isWritable)
+                let length = strnlen(base.advanced(by: start).assumingMemoryBound(to: CChar.self), stringBytes - nameOffset)
+                guard length < stringBytes - nameOffset else { continue }  // unterminated
+                // Special section indices (≥ 0xFF00) are not data.
+                let isWritable = section < sectionCount && writable[section]
+                body(UnsafeRawBufferPointer(start: base + start, count: length), start, UInt64(u64(symbol + 8)), isWritable)
             }
         }
     }

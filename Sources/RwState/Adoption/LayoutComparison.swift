@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Compares the stored layouts of two generations of a type, and says what changed in the words
 /// of the app's author.
 ///
@@ -22,7 +24,7 @@
 /// - a class with a superclass, on either side.
 enum LayoutComparison {
     /// Why a value cannot be handed to a later generation of its type.
-    struct Difference: Equatable, CustomStringConvertible {
+    struct Difference: Equatable, Sendable, CustomStringConvertible {
         /// What differs or what is not adopted, in the app author's words (such as
         /// `stored property auditTrail added`).
         var description: String
@@ -39,7 +41,25 @@ enum LayoutComparison {
     }
 
     /// Why a value of `old` cannot be handed out as a `new`, or `nil` when it can.
+    ///
+    /// Worked out once per pair of types: metadata never changes or moves in a process whose
+    /// images are never unloaded, and a reload adopts many values of the same few types.
     static func difference(from old: Any.Type, to new: Any.Type) -> Difference? {
+        let key = Pair(old: ObjectIdentifier(old), new: ObjectIdentifier(new))
+        if let known = compared.withLock({ $0[key] }) { return known }
+        let difference = compare(old, new)
+        compared.withLock { $0[key] = .some(difference) }
+        return difference
+    }
+
+    private struct Pair: Hashable {
+        let old: ObjectIdentifier
+        let new: ObjectIdentifier
+    }
+
+    private static let compared = Mutex<[Pair: Difference?]>([:])
+
+    private static func compare(_ old: Any.Type, _ new: Any.Type) -> Difference? {
         let old = TypeMetadata(old)
         let new = TypeMetadata(new)
         if old.identity == new.identity { return nil }

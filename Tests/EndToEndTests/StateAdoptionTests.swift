@@ -391,14 +391,14 @@ extension DevServerTests {
     /// The app file with plain globals and a static property, as saved in `version` (the
     /// closure's text and the summary's code say the version); `signingKey`'s initializer (a
     /// random key of `keyBytes` bytes) is the one a test changes.
-    static func globalsSource(version: Int, keyBytes: Int = 4) -> String {
+    static func globalsSource(version: Int, keyBytes: Int = 4, tallyLabel: Bool = false) -> String {
         """
         import Atomics
         import RwSDK
 
         nonisolated(unsafe) var globalCount = 0
         actor GlobalTally {
-            var n = 0
+            var n = 0\(tallyLabel ? "\n    var label = \"tally\"" : "")
             func bump() -> Int { n += 1; return n }
             func peek() -> Int { n }
         }
@@ -481,6 +481,19 @@ extension DevServerTests {
         let named = await dev.child.waitForLine(containing: "signingKey: initializer changed", from: mark)
         #expect(named != nil, "the reload line names signingKey's reset")
         #expect(try await dev.http.send("GET", "/globals/lazy").text == "lazy=7 runs=1", "kept after it was used")
+        let newKey = try #require(Self.field("key", in: afterChange))
+
+        // A stored property added to the actor: that global alone starts anew, with a warning that
+        // names the property; the others go on.
+        mark = dev.child.lineCount
+        try Self.save("Globals.swift", Self.globalsSource(version: 4, keyBytes: 8, tallyLabel: true))
+        try await dev.waitFor("/globals/peek") { $0.hasSuffix("code=v4") }
+        let afterLayout = try await dev.http.send("GET", "/globals").text
+        #expect(afterLayout.hasPrefix("count=5 tally=1 cache=5 atomic=5 key=\(newKey) closure=v4/5 ids="), "\(afterLayout)")
+        #expect(Self.field("ids", in: afterLayout)?.split(separator: "/").dropFirst() == ids.split(separator: "/").dropFirst(),
+                "the cache and the package object are the same instances: \(afterLayout)")
+        let warned = await dev.child.waitForLine(containing: "globalTally initialized anew", from: mark)
+        #expect(warned?.contains("label") == true, "the warning names the added property: \(warned ?? "none")")
 
         let globals = try #require(try await dev.state()["globals"] as? [[String: Any]])
         let count = try #require(globals.first { $0["name"] as? String == "DevApp.globalCount" })

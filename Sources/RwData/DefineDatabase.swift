@@ -11,8 +11,7 @@ import RwState
 /// ```swift
 /// let db = defineDatabase(migrations: [
 ///     Migration("001_messages",
-///         sqlite: ["CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL)"],
-///         postgres: ["CREATE TABLE messages (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL)"]),
+///         "CREATE TABLE messages (id \(type: .autoIncrementKey), body \(type: .text) NOT NULL)"),
 /// ])
 /// ```
 ///

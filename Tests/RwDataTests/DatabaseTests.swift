@@ -33,7 +33,10 @@ import Testing
             let score: Int16?
         }
         try await withDatabase(backend) { db, _ in
-            let second = Migration("002_messages_at", "ALTER TABLE messages ADD COLUMN posted_at BIGINT")
+            // One migration for both databases, in portable column types.
+            let second = Migration(
+                "002_messages_more", "ALTER TABLE messages ADD COLUMN posted_at \(type: .integer)",
+                "ALTER TABLE messages ADD COLUMN weight \(type: .double)", "ALTER TABLE messages ADD COLUMN avatar \(type: .bytes)")
             try await db.migrate([messagesMigration, second])
             let at = Date(timeIntervalSince1970: 1_765_000_000.25)
             for (author, body) in [("ann", "one"), ("bob", "two"), ("ann", "x') OR 1=1 --")] {
@@ -52,6 +55,11 @@ import Testing
             #expect(byID.map(\.id) == [1, 3])
             let none = try await db.query("SELECT id, author, body FROM messages WHERE id IN \(list: [Int]()) ORDER BY id", as: Message.self)
             #expect(none.isEmpty)
+
+            try await db.query("UPDATE messages SET weight = \(2.5), avatar = \([UInt8]([0, 255, 7])) WHERE id = \(2)")
+            let typed = try #require(try await db.first("SELECT weight, avatar FROM messages WHERE id = \(2)"))
+            #expect(try typed.decode("weight", as: Double.self) == 2.5)
+            #expect(try typed.decode("avatar", as: [UInt8].self) == [0, 255, 7])
 
             // A column that does not fit names itself.
             struct Wrong: Decodable { let body: Int }

@@ -32,6 +32,13 @@ import Testing
         #expect(empty.bindings.isEmpty)
     }
 
+    @Test func portableColumnTypesAreSpelledForEachDialectAndBindNothing() {
+        let sql: SQL = "CREATE TABLE t (id \(type: .autoIncrementKey), n \(type: .integer) NOT NULL, x \(type: .double), b \(type: .bytes), s \(type: .text))"
+        #expect(sql.text(for: .sqlite) == "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER NOT NULL, x REAL, b BLOB, s TEXT)")
+        #expect(sql.text(for: .postgres) == "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, n BIGINT NOT NULL, x DOUBLE PRECISION, b BYTEA, s TEXT)")
+        #expect(sql.bindings.isEmpty)
+    }
+
     @Test func unsafeRawTextIsPastedAndSaysSo() {
         let table = "messages"
         let sql: SQL = "SELECT count(*) FROM \(unsafeRaw: table) WHERE body = \(Optional<String>.none)"

@@ -15,6 +15,7 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation, CustomS
     enum Part: Sendable, Hashable {
         case text(String)
         case value(SQLValue)
+        case type(SQLColumnType)
     }
 
     var parts: [Part]
@@ -79,6 +80,13 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation, CustomS
             parts.append(.text(")"))
         }
 
+        /// Writes a column type (with its constraint, for a key) as the database that runs the
+        /// statement spells it, so one migration serves SQLite and PostgreSQL:
+        /// `"CREATE TABLE notes (id \(type: .autoIncrementKey), body \(type: .text) NOT NULL)"`.
+        public mutating func appendInterpolation(type: SQLColumnType) {
+            parts.append(.type(type))
+        }
+
         /// Pastes `text` into the statement as is, unbound. Never pass a value a user chose.
         public mutating func appendInterpolation(unsafeRaw text: String) {
             parts.append(.text(text))
@@ -98,6 +106,8 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation, CustomS
             switch part {
             case .text(let literal):
                 text += literal
+            case .type(let type):
+                text += type.text(for: dialect)
             case .value:
                 index += 1
                 switch dialect {
@@ -119,4 +129,36 @@ public enum SQLDialect: String, Sendable, Hashable {
     case sqlite
     /// PostgreSQL.
     case postgres
+}
+
+/// Column types written once for both dialects, in a statement's `\(type: …)`: each becomes the
+/// type that SQLite and PostgreSQL store the same Swift values in, so rows read back alike. (A
+/// `Bool` is bound as 0 or 1: store it in an `.integer` column.)
+public enum SQLColumnType: Sendable, Hashable {
+    /// An integer primary key the database assigns (`INTEGER PRIMARY KEY AUTOINCREMENT` on SQLite,
+    /// `BIGSERIAL PRIMARY KEY` on PostgreSQL), read as `Int`.
+    case autoIncrementKey
+    /// A 64-bit integer (`INTEGER`, `BIGINT`), read as `Int`.
+    case integer
+    /// Text of any length (`TEXT` on both).
+    case text
+    /// A double-precision number (`REAL`, `DOUBLE PRECISION`), read as `Double`.
+    case double
+    /// Bytes (`BLOB`, `BYTEA`), read as `[UInt8]`.
+    case bytes
+
+    /// The type as `dialect` spells it.
+    public func text(for dialect: SQLDialect) -> String {
+        switch (self, dialect) {
+        case (.autoIncrementKey, .sqlite): "INTEGER PRIMARY KEY AUTOINCREMENT"
+        case (.autoIncrementKey, .postgres): "BIGSERIAL PRIMARY KEY"
+        case (.integer, .sqlite): "INTEGER"
+        case (.integer, .postgres): "BIGINT"
+        case (.text, _): "TEXT"
+        case (.double, .sqlite): "REAL"
+        case (.double, .postgres): "DOUBLE PRECISION"
+        case (.bytes, .sqlite): "BLOB"
+        case (.bytes, .postgres): "BYTEA"
+        }
+    }
 }

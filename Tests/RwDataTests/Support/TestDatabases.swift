@@ -47,6 +47,5 @@ func withDatabase(
 /// The migration of the tests' table, written for each database.
 let messagesMigration = Migration(
     "001_messages",
-    sqlite: ["CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, author TEXT NOT NULL, body TEXT NOT NULL)"],
-    postgres: ["CREATE TABLE messages (id BIGSERIAL PRIMARY KEY, author TEXT NOT NULL, body TEXT NOT NULL)"]
+    "CREATE TABLE messages (id \(type: .autoIncrementKey), author \(type: .text) NOT NULL, body \(type: .text) NOT NULL)"
 )

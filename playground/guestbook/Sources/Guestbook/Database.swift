@@ -5,7 +5,6 @@ public let db = defineDatabase(migrations: [
     DatabaseSessionStore.migration,
     Migration(
         "001_messages",
-        sqlite: ["CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, author TEXT NOT NULL, body TEXT NOT NULL, client_key TEXT UNIQUE)"],
-        postgres: ["CREATE TABLE messages (id BIGSERIAL PRIMARY KEY, author TEXT NOT NULL, body TEXT NOT NULL, client_key TEXT UNIQUE)"]
+        "CREATE TABLE messages (id \(type: .autoIncrementKey), author \(type: .text) NOT NULL, body \(type: .text) NOT NULL, client_key \(type: .text) UNIQUE)"
     ),
 ])

@@ -88,6 +88,9 @@ extension Rw {
                   cd \(Shell.quote(cd))
                   \(RwInvocation.command()) dev
                 """)
+            if !RwInvocation.isOnPath(), let checkout = RwInvocation.buildCheckout(of: RwInvocation.executable) {
+                print("(To type just `rw`: \(Shell.quote(checkout.appendingPathComponent("scripts/install").path)) puts it on PATH.)")
+            }
         }
 
         /// Where the package gets RwSDK: the option given, or the sources this `rw` comes from.

@@ -3,19 +3,20 @@ import Foundation
 /// How the user runs this `rw` executable, for the commands `rw` suggests.
 enum RwInvocation {
     /// The shell command that runs this executable from any directory: `rw` when the first `rw`
-    /// on PATH is this executable; `swift run --package-path <checkout> rw` when it was built
-    /// inside an RwSDK checkout's `.build`; otherwise its absolute path.
+    /// on PATH is this executable, otherwise its absolute path (never a `swift run` in the RwSDK
+    /// checkout, which would run SwiftPM there on every start).
     static func command(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        isOnPath(environment: environment) ? "rw" : Shell.quote(executable.path)
+    }
+
+    /// Whether the first `rw` on PATH is this executable.
+    static func isOnPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         for directory in (environment["PATH"] ?? "").split(separator: ":") {
             let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("rw")
             guard FileManager.default.isExecutableFile(atPath: candidate.path) else { continue }
-            if candidate.resolvingSymlinksInPath().path == executable.path { return "rw" }
-            break
+            return candidate.resolvingSymlinksInPath().path == executable.path
         }
-        if let checkout = buildCheckout(of: executable) {
-            return "swift run --package-path \(Shell.quote(checkout.path)) rw"
-        }
-        return Shell.quote(executable.path)
+        return false
     }
 
     /// This executable, symbolic links resolved.

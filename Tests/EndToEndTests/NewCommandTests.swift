@@ -22,7 +22,10 @@ struct NewCommandTests {
             try #require(created.status == 0, "\(created)")
             let app = parent.appendingPathComponent("hello-world")
             #expect(created.output.contains("\n  cd \(app.path)\n"), "\(created.output)")
-            #expect(created.output.contains("\n  swift run --package-path \(Paths.root.path) rw dev"), "\(created.output)")
+            // The rw built here, by its path: no SwiftPM run inside the checkout on every start.
+            #expect(created.output.contains("\n  \(Paths.root.path)/.build/"), "\(created.output)")
+            #expect(created.output.contains("/rw dev\n"), "\(created.output)")
+            #expect(!created.output.contains("swift run"), "\(created.output)")
             #expect(created.output.contains("\nRwSDK: by path, \(Paths.root.path).\n"), "\(created.output)")
 
             // Every file but the manifest and the container recipe is the playground's, byte for byte.

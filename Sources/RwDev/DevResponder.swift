@@ -41,8 +41,15 @@ struct DevResponder: HTTPResponder {
     }
 
     private func forward(_ request: Request) async throws -> Response {
-        guard let rwRequest = try await RwRequest(request, maxBodySize: maxBodySize) else {
-            return .contentTooLarge(limit: maxBodySize)
+        var refusal: RefusedRequest?
+        let rwRequest: RwRequest
+        if let read = try await RwRequest(request, maxBodySize: maxBodySize) {
+            rwRequest = read
+        } else {
+            // Refused unread, as in production: the app's error handler and around-middleware
+            // answer it, and the connection closes.
+            rwRequest = RwRequest(headOf: request)
+            refusal = RefusedRequest(rwRequest, status: 413, message: "Request body larger than \(maxBodySize) bytes.")
         }
         guard await session.gate.pass(timeout: gateTimeout) else {
             let reason = session.gate.reason ?? "a reload"
@@ -54,7 +61,13 @@ struct DevResponder: HTTPResponder {
                         message: "rw dev waited \(gateTimeout) for \(reason); this page reloads when it is done.",
                         detail: nil)))
         }
-        let response = Self.page(for: await session.forward(rwRequest), of: rwRequest)
+        let outcome = await session.forward(rwRequest, refusal: refusal)
+        if refusal != nil {
+            guard case .response(var response) = outcome else { return .contentTooLarge(limit: maxBodySize) }
+            response.headers["Connection"] = "close"
+            return Response(withLiveReload(method: rwRequest.method, response))
+        }
+        let response = Self.page(for: outcome, of: rwRequest)
         // A HEAD response keeps the length its GET has; it carries no body to add a script to.
         return Response(rwRequest.method == "HEAD" ? response : withLiveReload(method: rwRequest.method, response))
     }

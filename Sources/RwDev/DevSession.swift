@@ -272,11 +272,12 @@ final class DevSession: Sendable {
         }
     }
 
-    /// Answers a request with the serving generation, or says why not.
-    func forward(_ request: RwRequest) async -> ForwardOutcome {
+    /// Answers a request with the serving generation (with `refusal`, as the app answers that
+    /// error), or says why not.
+    func forward(_ request: RwRequest, refusal: RefusedRequest? = nil) async -> ForwardOutcome {
         let (serving, failure) = shared.withLock { ($0.serving, $0.lastFailure) }
         guard serving != nil else { return .notCompiled(diagnostics: failure?.diagnostics) }
-        let outcome = await runner.forward(request)
+        let outcome = await runner.forward(request, refusal: refusal)
         if case .timedOut(let timedOut) = outcome {
             terminal.error("✗ \(request.method) \(request.path) did not answer within \(timedOut.seconds.secondsText) s (--request-timeout); cancelled")
         }

@@ -89,12 +89,18 @@ final class RunnerSupervisor: Sendable {
         return await load(command, into: life)
     }
 
-    /// Forwards one request to the serving runner.
-    func forward(_ request: RwRequest) async -> ForwardOutcome {
+    /// Forwards one request to the serving runner; with `refusal`, one the front refused before
+    /// reading its body, for the app to answer as that error.
+    func forward(_ request: RwRequest, refusal: RefusedRequest? = nil) async -> ForwardOutcome {
         guard let life = await servingLife() else { return .crashed(nil, cause: failure) }
         let limit = requestTimeout.map { $0 + Self.answerMargin }
         do {
-            let answer = try await life.client.exchange(.request, WireCodec.encode(request), timeout: limit)
+            let answer =
+                if let refusal {
+                    try await life.client.exchange(.refused, refusal.encoded(), timeout: limit)
+                } else {
+                    try await life.client.exchange(.request, WireCodec.encode(request), timeout: limit)
+                }
             let reply = answer.frame
             switch reply.kind {
             case .response: return .response(try WireCodec.decodeResponse(reply.payload))

@@ -60,6 +60,7 @@ final class Runner: Sendable {
         connection.read { frame, moreWaiting in
             switch frame.kind {
             case .request: respond(to: frame, immediately: !moreWaiting)
+            case .refused: refuse(frame)
             case .load: send(Frame(.loaded, stream: frame.stream, json: load(frame)))
             case .state: send(Frame(.stateList, stream: frame.stream, json: stateListing()))
             case .credit:
@@ -144,6 +145,19 @@ final class Runner: Sendable {
             if answered { await answer(response, stream: stream) }
         }
         run.attach(immediately ? Task.immediate(operation: handle) : Task(operation: handle))
+    }
+
+    /// Answers a request the front refused before reading its body, as the serving generation's
+    /// app answers that error.
+    private func refuse(_ frame: Frame) {
+        let stream = frame.stream
+        guard let refused = try? RefusedRequest(decoding: frame.payload) else {
+            return send(RwResponse(status: 400, text: "The runner received a malformed refusal frame.\n"), stream: stream)
+        }
+        guard let entry = current.withLock({ $0.entry }) else {
+            return send(RwResponse(status: refused.status, text: refused.message + "\n"), stream: stream)
+        }
+        Task { [self] in await answer(await entry.refuse(refused.request, refused.status, refused.message), stream: stream) }
     }
 
     /// Tells the front why, writes it to standard error, and ends the process at once with

@@ -132,7 +132,7 @@ public struct App: Sendable {
     /// request a server refuses before the app sees it, such as one whose body is over the size
     /// limit (413). The app's `middleware { info, next in … }` entries and its `onError` handler
     /// see the error response and may change it. The request's body is not read.
-    package func reject(_ request: RwRequest, with error: HTTPStatusError, environment: RwEnvironment = .production) async -> RwResponse {
+    public func reject(_ request: RwRequest, with error: HTTPStatusError, environment: RwEnvironment = .production) async -> RwResponse {
         let info = RequestInfo(request: request)
         return await withOptions {
             await withRequestInfo(info) {

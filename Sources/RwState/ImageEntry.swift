@@ -8,11 +8,18 @@ public final class ImageEntry: Sendable {
     public let depsHash: String
     /// Answers one request with this generation's code; never throws.
     public let handle: @Sendable (RwRequest) async -> RwResponse
+    /// Answers a request refused before its body was read (status, message) as the app answers
+    /// that error: its error handler and around-middleware see it; never throws.
+    public let refuse: @Sendable (RwRequest, Int, String) async -> RwResponse
 
     /// Creates an entry.
-    public init(depsHash: String, handle: @escaping @Sendable (RwRequest) async -> RwResponse) {
+    public init(
+        depsHash: String, handle: @escaping @Sendable (RwRequest) async -> RwResponse,
+        refuse: @escaping @Sendable (RwRequest, Int, String) async -> RwResponse
+    ) {
         self.depsHash = depsHash
         self.handle = handle
+        self.refuse = refuse
     }
 
     /// The C symbol every app image exports; it returns a retained `ImageEntry` pointer.

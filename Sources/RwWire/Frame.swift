@@ -9,6 +9,9 @@ public struct Frame: Sendable, Equatable {
     public enum Kind: UInt8, Sendable, CaseIterable {
         /// Front → runner: an HTTP request to handle (``WireCodec`` request encoding).
         case request = 0x51
+        /// Front → runner: a request the front refused before reading its body, for the app to
+        /// answer as an error (``RefusedRequest``); answered like a request.
+        case refused = 0x52
         /// Runner → front: the response to a request (``WireCodec`` response encoding).
         case response = 0x41
         /// Front → runner: load a generation (JSON ``LoadCommand``).

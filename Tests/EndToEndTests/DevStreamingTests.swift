@@ -42,11 +42,13 @@ extension DevServerTests {
         #expect(try await dev.http.send("GET", "/").text == "marker=v0")
 
         // The front is the production server's assembly (one dev start serves both checks): an
-        // oversized body gets 413 and the connection closes instead of reading the body.
+        // oversized body gets 413 and the connection closes instead of reading the body; the
+        // app's error handler shapes the answer, as in production.
         let oversized = try RawReader(
             port: dev.port, request: "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(3 << 20)\r\n\r\n")
         #expect(oversized.readToClose(), "the connection stayed open after the 413")
         #expect(oversized.text.hasPrefix("HTTP/1.1 413"))
+        #expect(oversized.text.contains("DevApp refuses: Request body larger than"), "\(oversized.text.prefix(400))")
         await dev.stop()
     }
 }

@@ -187,9 +187,12 @@ final class AppImageBuilder: @unchecked Sendable {
 
         @_cdecl("\(ImageEntry.symbol)")
         public func rwImageEntry() -> UnsafeMutableRawPointer {
-            let entry = ImageEntry(depsHash: "\(depsHash)") { request in
-                await app.handle(request, environment: .development)
-            }
+            let entry = ImageEntry(
+                depsHash: "\(depsHash)",
+                handle: { request in await app.handle(request, environment: .development) },
+                refuse: { request, status, message in
+                    await app.reject(request, with: HTTPStatusError(status, message), environment: .development)
+                })
             return Unmanaged.passRetained(entry).toOpaque()
         }
 

@@ -61,7 +61,8 @@ let turnstile = Turnstile()
 
 let explode = serverAction("explode") { _ -> [String: String] in fatalError("action trap requested by the test") }
 
-public let app = defineApp {
+// A body over rw dev's limit is refused unread, and the app answers it, as in production.
+public let app = defineApp(onError: { error, _ in error.status == 413 ? RwResponse(status: 413, text: "DevApp refuses: \(error.message)") : nil }) {
     middleware { info in info.ctx["requestID"] = info.request.headers["X-Request-ID"] ?? "none" }
     route("/") { RwResponse(text: "marker=\(marker)") }
     route("/page") { p { "marker=\(marker)" } }

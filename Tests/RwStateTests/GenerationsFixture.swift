@@ -267,6 +267,28 @@ enum GenerationsFixture {
             func a() -> Int { n += 1; return n }
         }
         #endif
+        struct Item: Sendable, Hashable { var name: String; var count: Int }
+        struct Tag: Sendable, Hashable { var label: String }
+        /// Containers of app structs inside an adopted actor: kept as they are.
+        actor Shelf {
+            var items: [Item] = []
+            var byName: [String: Item] = [:]
+            var tags: Set<Tag> = []
+            var featured: Item?
+            var nested: [[Item]] = []
+            func stock() -> String {
+                items.append(Item(name: "gen \(generation)", count: generation))
+                byName["gen \(generation)", default: Item(name: "", count: 0)].count += generation
+                byName["gen 1"]?.count += 10
+                tags.insert(Tag(label: "t\(generation)"))
+                featured = featured.map { Item(name: $0.name, count: $0.count + 1) } ?? Item(name: "first", count: 0)
+                nested.append(items)
+                let names = items.map(\.name).joined(separator: ",")
+                let counts = byName.keys.sorted().map { "\($0)=\(byName[$0]!.count)" }.joined(separator: ",")
+                let labels = tags.map(\.label).sorted().joined(separator: ",")
+                return "\(names) \(counts) \(labels) \(featured!.count) \(nested.map(\.count))"
+            }
+        }
         class Animal: @unchecked Sendable { var legs = 4 }
         final class Dog: Animal, @unchecked Sendable { var barks = 0 }
         struct Note: Codable, Sendable { var text: String }
@@ -299,6 +321,9 @@ enum GenerationsFixture {
         nonisolated(unsafe) var globalPoint = Point(x: 0, y: 0)
         nonisolated(unsafe) var settings = Settings()
         nonisolated(unsafe) var points: [Point] = []
+        nonisolated(unsafe) var pointsByName: [String: Point] = [:]
+        nonisolated(unsafe) var maybePoint: Point?
+        nonisolated(unsafe) var boxes: [Box] = []
         nonisolated(unsafe) var anything: any Sendable = 0
         let globalLock = Mutex<Int>(0)
 
@@ -324,6 +349,12 @@ enum GenerationsFixture {
             report("global.point", globalPoint.x)
             report("global.settings", settings.a)
             report("global.points", points.count)
+            pointsByName["p\(generation)"] = Point(x: generation, y: generation)
+            maybePoint = Point(x: (maybePoint?.x ?? 0) + 1, y: 0)
+            boxes.append(Box())
+            report("global.pointsByName", pointsByName.keys.sorted().joined(separator: ","))
+            report("global.maybePoint", maybePoint!.x)
+            report("global.boxes", boxes.count)
             report("global.anything", anything)
             report("global.lock", globalLock.withLock { $0 += 1; return $0 })
             if generation == 3 { report("global.lazy", "\(lazyGlobal) \(lazyRuns)") }
@@ -434,6 +465,9 @@ enum GenerationsFixture {
                 $0.append(Note(text: "\(generation)")); return $0.map(\.text).joined()
             }
             report("notes", notes)
+            let shelf = defineRwState("shelf") { Shelf() }
+            report("shelf.id", ObjectIdentifier(shelf))
+            report("shelf", await shelf.stock())
             let animal = defineRwState("animal") { Dog() as Animal }
             animal.legs += 1
             report("animal", animal.legs)

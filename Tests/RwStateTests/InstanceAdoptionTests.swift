@@ -116,6 +116,21 @@ import Testing
         #expect(!output.warnings.contains { $0.message.contains("key \"notes\"") })
     }
 
+    /// An actor holding an Array, a Dictionary, a Set, an Optional and an Array of Arrays of app
+    /// structs is adopted with them: the same actor, its contents kept, mutated by each
+    /// generation's code, without a warning.
+    @Test func actorHoldingContainersOfAppStructsIsAdoptedWithItsContents() {
+        let ids = values("shelf.id")
+        #expect(ids[0] != nil && Set(ids).count == 1, "\(output.transcript)")
+        #expect(
+            values("shelf") == [
+                "gen 1 gen 1=11 t1 0 [1]",
+                "gen 1,gen 2 gen 1=21,gen 2=2 t1,t2 1 [1, 2]",
+                "gen 1,gen 2,gen 3 gen 1=31,gen 2=2,gen 3=3 t1,t2,t3 2 [1, 2, 3]",
+            ])
+        #expect(!output.warnings.contains { $0.message.contains("key \"shelf\"") })
+    }
+
     @Test func classHierarchiesAndNestedAppObjectsAreNeverAdopted() {
         #expect(
             output.warnings(in: 3) == [

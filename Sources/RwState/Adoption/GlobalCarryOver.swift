@@ -6,7 +6,9 @@
 /// - the old generation never initialized it: it stays lazy, and initializes on first use;
 /// - it is named in `reinitialize` (its declaration changed), it holds code (a function or
 ///   closure anywhere in its layout), an existential (which may hold code), or a reloaded app
-///   type inside another type: it is left to initialize anew;
+///   type inside another type — except an ``AdoptableContainer`` or `Optional` of app structs
+///   and enums whose layout is the same in both generations, which is copied as it is: it is
+///   left to initialize anew;
 /// - its type is a type of the app that was reloaded (a class, actor, struct or enum): the value
 ///   is adopted as ``InstanceAdoption`` says (the very same object, switched to the new class;
 ///   a value read as the new type), else migrated through `Codable`, else left to initialize
@@ -86,7 +88,13 @@ enum GlobalCarryOver {
         switch ValueContents.inspect(type, isReloaded: { isReloadedType($0) }) {
         case .code(let what): return .reset("holds code (\(what))", losesState: false, holdsCode: true)
         case .unknown(let what): return .reset(what, losesState: true)
-        case .reloadedInside(let what): return .reset("holds \(what), a type of the app, inside another type", losesState: true)
+        case .reloadedInside(let what):
+            // An Array, Set, Dictionary or Optional of app types is kept as it is when those types
+            // have the same layout in both generations (see AdoptableContainer).
+            if let difference = containerDifference(type, old: old, new: new, isReloaded: isReloadedType) {
+                return .reset(
+                    difference.isChange ? difference.description : "holds \(what), a type of the app, inside another type", losesState: true)
+            }
         case .data: break
         }
         guard reloadedType else {
@@ -118,6 +126,38 @@ enum GlobalCarryOver {
             }
         }
         return _openExistential(newType, do: store)
+    }
+
+    /// Why a value of `type` (which holds reloaded app types) cannot be kept as it is, or `nil`
+    /// when it can: `type` is an ``AdoptableContainer`` or an `Optional` whose element types are
+    /// each a non-generic app type with the same layout in `old` and `new` (each generation's own
+    /// metadata, from its accessor), or hold no reloaded type, or are such containers in turn.
+    private static func containerDifference(
+        _ type: Any.Type, old: ImageGlobals, new: ImageGlobals, isReloaded: (Any.Type) -> Bool
+    ) -> LayoutComparison.Difference? {
+        let metadata = TypeMetadata(type)
+        guard let elements = metadata.containerElements else {
+            return .notAdopted("\(metadata.displayName) cannot be kept across reloads")
+        }
+        for element in elements {
+            if isReloaded(element) {
+                if TypeMetadata(element).kind == .classType {
+                    // Its objects would keep the earlier generation's class.
+                    return .notAdopted("holds instances of app class \(TypeMetadata(element).displayName)")
+                }
+                guard let mangled = _mangledTypeName(element), let oldType = old.metadata(ofMangledType: mangled),
+                    let newType = new.metadata(ofMangledType: mangled)
+                else { return .notAdopted("\(TypeMetadata(element).displayName) cannot be found in both generations") }
+                if let change = LayoutComparison.difference(from: oldType, to: newType) {
+                    return change.prefixed("\(TypeMetadata(newType).displayName): ")
+                }
+            } else if ValueContents.inspect(element, isReloaded: isReloaded) != .data,
+                let change = containerDifference(element, old: old, new: new, isReloaded: isReloaded)
+            {
+                return change
+            }
+        }
+        return nil
     }
 
     /// Writes into lazy storage (never initialized: `initialize`) or over a compiler-initialized

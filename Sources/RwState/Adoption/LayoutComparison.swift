@@ -16,9 +16,9 @@ import Synchronization
 /// - a class inside a value or object (a stored property holding an instance of a reloaded app
 ///   class or actor): the referenced object would keep its old class, so casts to the new class
 ///   would fail. Keep such an object under its own key.
-/// - a library container (`Array`, `Dictionary`, `Set`, `Mutex` …) whose generic arguments are
-///   reloaded app types: the container's storage object keeps the old specialization, which the
-///   library's own checks may reject.
+/// - a library type (`Mutex`, `Result` …) whose generic arguments are reloaded app types, except
+///   the containers of ``AdoptableContainer`` (`Array`, `ContiguousArray`, `Set`, `Dictionary`),
+///   which are kept as they are when their elements have the same layout.
 /// - existentials, functions and metatypes of reloaded types: their witness tables and code
 ///   belong to the old generation.
 /// - a class with a superclass, on either side.
@@ -124,8 +124,15 @@ enum LayoutComparison {
         switch old.kind {
         case .structure:
             if old.descriptor == new.descriptor {
-                // Same declaration (a library type), specialized with different (reloaded) types.
-                return .notAdopted("a library type holding reloaded app types is not adopted")
+                // Same declaration (a library type), specialized with different (reloaded) types:
+                // kept as it is when it is a container whose elements have the same layout.
+                guard old.isAdoptableContainer, let oldElements = old.genericTypeArguments,
+                    let newElements = new.genericTypeArguments, oldElements.count == newElements.count
+                else { return .notAdopted("a library type holding reloaded app types is not adopted") }
+                for (oldElement, newElement) in zip(oldElements, newElements) {
+                    if let change = memberDifference(oldElement, newElement) { return change.prefixed("element ") }
+                }
+                return nil
             }
             change = propertiesDifference(old, new)
         case .tuple:

@@ -52,10 +52,15 @@ enum ValueContents: Equatable {
                 }
                 members = fields.compactMap(\.type)
             }
-            guard let arguments = metadata.genericTypeArguments else {
-                return .unknown("the generic arguments of \(metadata.displayName) cannot be read")
+            // An Optional's one argument is its payload, listed with its cases (its descriptor's
+            // generic header also says the argument may be non-copyable, which the reading below
+            // does not take).
+            if metadata.kind != .optional {
+                guard let arguments = metadata.genericTypeArguments else {
+                    return .unknown("the generic arguments of \(metadata.displayName) cannot be read")
+                }
+                members += arguments
             }
-            members += arguments
         case .tuple:
             guard let fields = metadata.storedProperties else { return .unknown("a tuple's elements cannot be listed") }
             members = fields.compactMap(\.type)

@@ -62,6 +62,19 @@ import Testing
         }
     }
 
+    @Test func aTypedValueIsNilInAnEmptyContextAndFoundAmongOtherValues() {
+        let info = RequestInfo(request: RwRequest(method: "GET", target: "/"))
+        #expect(info[RequestNumber.self] == nil)
+        info.ctx["legacy"] = "kept"
+        #expect(info[RequestNumber.self] == nil, "a context holding only other values")
+        info[RequestNumber.self] = 7
+        #expect(info[RequestNumber.self] == 7)
+        #expect(info[CurrentUser.self] == nil, "another key of the same context")
+        info[RequestNumber.self] = nil
+        #expect(info[RequestNumber.self] == nil)
+        #expect(info.ctx["legacy"] as? String == "kept")
+    }
+
     @Test func aGuardStopsTheHandlerAndCanStoreTheUser() async throws {
         let runs = Runs()
         await Self.app(runs: runs).test { client in

@@ -3,16 +3,27 @@ import PackageDescription
 
 // Baselines for benchmarks: plain Hummingbird handlers. PlainHummingbird returns fixed bytes;
 // PlainHelloWorld does hello-world's work by hand (the page, the session cookie, the action);
-// PlainGuestbook renders the guestbook's list page from the same queries with the same drivers.
+// PlainGuestbook renders the guestbook's list page from the same queries with the same drivers;
+// PlainMembers serves the members page (MemberData, shared with bench/members and
+// bench/rendering) by hand and the JSON list with Hummingbird's own JSON response.
 let package = Package(
     name: "plain-hummingbird",
     platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MemberData", targets: ["MemberData"]),
+        .executable(name: "PlainHummingbird", targets: ["PlainHummingbird"]),
+        .executable(name: "PlainHelloWorld", targets: ["PlainHelloWorld"]),
+        .executable(name: "PlainGuestbook", targets: ["PlainGuestbook"]),
+        .executable(name: "PlainMembers", targets: ["PlainMembers"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The versions RwSDK accepts, so both resolve the same one in the shared scratch folder
+        // (bench/run builds them one after the other there; two versions would rebuild each time).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .executableTarget(
@@ -23,6 +34,14 @@ let package = Package(
             ]
         ),
         .target(name: "PlainHTML"),
+        .target(name: "MemberData"),
+        .executableTarget(
+            name: "PlainMembers",
+            dependencies: [
+                "MemberData",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "PlainHelloWorld",
             dependencies: [

@@ -21,7 +21,14 @@ public protocol RequestContextKey {
 extension RequestInfo {
     /// The value stored under `key`, or `nil` when none is.
     public subscript<Key: RequestContextKey>(key: Key.Type) -> Key.Value? {
-        get { ctx[Self.contextName(of: key)] as? Key.Value }
+        get {
+            // Read on every page that has the client runtime's script (its CSP nonce): a request
+            // whose context is empty skips making the key's name, whose type name costs more
+            // than the rest of the lookup.
+            let values = ctx
+            if values.isEmpty { return nil }
+            return values[Self.contextName(of: key)] as? Key.Value
+        }
         set { ctx[Self.contextName(of: key)] = newValue }
     }
 

@@ -1,0 +1,4 @@
+import Members
+import RwServer
+
+try await serve(app)

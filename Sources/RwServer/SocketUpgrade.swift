@@ -9,8 +9,9 @@ package import RwSDK
 /// the channel socket's messages go to ``App/receive(_:from:)`` one at a time, a raw route's to
 /// its handler; what the app sends leaves through the socket's bounded queue (``SocketPeer``).
 ///
-/// Requests for other paths, and refused ones (another `Origin`), are not upgraded: they reach
-/// the HTTP responder, where the app answers a refused socket request with 403.
+/// Upgrade requests for other paths, and refused ones (another `Origin`), are not upgraded:
+/// hummingbird-websocket answers them 400 and no socket opens. A plain request for a socket path
+/// reaches the app, which answers 403 for another origin and 426 otherwise.
 package struct SocketUpgrade: Sendable {
     typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
 

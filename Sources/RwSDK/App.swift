@@ -111,6 +111,12 @@ public struct App: Sendable {
                 body: ClientRuntime.source
             )
         }
+        if request.path == ClientRuntime.channelPath, request.method == "GET" || request.method == "HEAD" {
+            return RwResponse(
+                headers: ["Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"],
+                body: ClientRuntime.channelSource
+            )
+        }
         if !channels.isEmpty || !webSockets.isEmpty, let refusal = socketRefusal(for: request) {
             return await reject(request, with: refusal, environment: environment)
         }

@@ -170,3 +170,15 @@ import Testing
         #expect(TopicPattern("lobby").match("lobby2") == nil)
     }
 }
+
+@Suite struct ChannelScriptTests {
+    @Test func theClientRuntimeImportsTheChannelsModuleWhichTheAppServes() async {
+        let app = defineApp { route("/") { RwResponse(text: "") } }
+        let runtime = await app.handle(RwRequest(method: "GET", target: "/_rw/client.js"))
+        #expect(String(decoding: runtime.body, as: UTF8.self).contains(#"from "./channel.js""#))
+        let module = await app.handle(RwRequest(method: "GET", target: "/_rw/channel.js"))
+        #expect(module.status == 200)
+        #expect(module.headers["Content-Type"] == "text/javascript; charset=utf-8")
+        #expect(String(decoding: module.body, as: UTF8.self).contains("export function channel(topic)"))
+    }
+}

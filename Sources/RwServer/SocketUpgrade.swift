@@ -36,7 +36,8 @@ package struct SocketUpgrade: Sendable {
         async let written: Void = Self.write(peer, to: outbound)
         // A socket that is closing but whose writer is stuck (its browser does not read, so the
         // close frame cannot leave either) loses its connection after the grace period.
-        async let watched: Void = Self.closeWhenStuck(peer, channel: channel, grace: limits.closeGrace)
+        // It is cancelled when this function returns (the socket ended within the grace period).
+        async let _: Void = Self.closeWhenStuck(peer, channel: channel, grace: limits.closeGrace)
         switch kind {
         case .channels:
             do {
@@ -60,7 +61,6 @@ package struct SocketUpgrade: Sendable {
         peer.close(.normal)
         await written
         await app.closeSocket(peer)
-        _ = await watched
     }
 
     /// Writes what `peer` queues until it closes, then sends the close frame.

@@ -1,8 +1,8 @@
 // RwSDK channels in the browser: `channel("room:lobby")` joins a topic of the app's channels over
 // one WebSocket per page (at /_rw/socket), shared by every channel of the page.
 //
-// The socket reconnects by itself after any close but a normal one (1000) or a refusal (4403),
-// waiting longer after each failed attempt (0.5 s doubling up to 30 s, each wait drawn between
+// While the page has channels, the socket reconnects by itself after any close but a refusal
+// (4403; the server's shutdown closes with 1000 too), waiting longer after each failed attempt (0.5 s doubling up to 30 s, each wait drawn between
 // half and all of that, so that many tabs do not come back at the same instant), and rejoins
 // every topic it had joined. `onStatus` reports "connecting", "open", "reconnecting" and
 // "closed". While a channel is not joined, what it sends waits in a queue of at most
@@ -12,8 +12,10 @@ const SOCKET_PATH = "/_rw/socket";
 const MAX_QUEUED = 100;
 const FIRST_DELAY = 500;
 const MAX_DELAY = 30000;
-// Closes after which reconnecting is pointless: closed on purpose, or refused for good.
-const FINAL_CLOSES = new Set([1000, 4403]);
+// A socket not open this long after it was asked for is given up and tried again.
+const OPEN_TIMEOUT = 10000;
+// Closes after which reconnecting is pointless: refused for good.
+const FINAL_CLOSES = new Set([4403]);
 
 const channels = new Map();
 const statusListeners = new Set();
@@ -40,7 +42,9 @@ function connect() {
   setStatus(attempts === 0 ? "connecting" : "reconnecting");
   const opened = new WebSocket(socketURL());
   socket = opened;
+  const openTimer = setTimeout(() => opened.close(), OPEN_TIMEOUT);
   opened.onopen = () => {
+    clearTimeout(openTimer);
     attempts = 0;
     setStatus("open");
     for (const channel of channels.values()) channel._rejoin();
@@ -55,6 +59,7 @@ function connect() {
     if (typeof frame?.topic === "string") channels.get(frame.topic)?._receive(frame);
   };
   opened.onclose = (event) => {
+    clearTimeout(openTimer);
     if (socket !== opened) return;
     socket = null;
     for (const channel of channels.values()) channel._joined = false;
@@ -139,8 +144,8 @@ class Channel {
     switch (frame.type) {
       case "joined":
         this._joined = true;
-        this._emit("joined");
         for (const data of this._queue.splice(0)) this.send(data);
+        this._emit("joined");
         break;
       case "refused":
         this._wanted = false;

@@ -1,9 +1,11 @@
 /// The close codes RwSDK's sockets end with, and what a client does after each.
 ///
 /// The browser client (`rw.channel`) reconnects and rejoins its topics after every code except
-/// ``normal`` and ``refused``; the codes in the 4000 range are RwSDK's own.
+/// ``refused`` while the page still has channels (the production server's shutdown closes its
+/// sockets with ``normal``); the codes in the 4000 range are RwSDK's own.
 public enum SocketCloseCode: UInt16, Sendable, Codable {
-    /// The socket was closed on purpose and is not to be reopened.
+    /// The socket was closed on purpose: by its route's handler, by the browser, or by the server
+    /// shutting down.
     case normal = 1000
     /// The server is shutting down (SIGTERM): reconnect, to another instance or once it is back.
     case goingAway = 1001

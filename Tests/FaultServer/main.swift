@@ -1,5 +1,6 @@
 // The production server the fault-injection tests (Tests/RwServerTests) start as a child process:
 // a small app served by `serve(app)` with the command-line options of any RwSDK app.
+import Foundation
 import RwSDK
 import RwServer
 
@@ -21,8 +22,11 @@ let app = defineApp {
         }
     }
     route("/") { RwResponse(text: "ok") }
-    // Channels: every text sent to a `room:` topic is broadcast to it.
-    channel("room:*", receiving: String.self, message: { event, text in try broadcast(event.topic, text) })
+    // Channels, only with RW_FAULT_SOCKETS=1 (an app with sockets is served through the WebSocket
+    // upgrade pipeline): every text sent to a `room:` topic is broadcast to it.
+    if ProcessInfo.processInfo.environment["RW_FAULT_SOCKETS"] == "1" {
+        channel("room:*", receiving: String.self, message: { event, text in try broadcast(event.topic, text) })
+    }
     // Broadcasts `count` messages of 16 KiB to a topic; answers how many were queued in all.
     route("/flood/:topic/:count") { info in
         let text = String(repeating: "f", count: 16 << 10)

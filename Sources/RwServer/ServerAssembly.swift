@@ -23,7 +23,8 @@ package enum ServerAssembly {
     /// is 0) once it listens. A shutdown waits at most `shutdownBound` for a connection's
     /// responses in flight. With `sockets`, a connection's first request may be upgraded to a
     /// WebSocket (pinged while idle, closed with 1001 on shutdown); the HTTP idle timeout and
-    /// the draining close then no longer apply to it.
+    /// the draining close then no longer apply to it. Before its first request, such a connection
+    /// is guarded as a plain one is (``FirstRequestGuard``).
     package static func application<Inner: HTTPResponder>(
         responder: Inner,
         host: String,
@@ -52,13 +53,20 @@ package enum ServerAssembly {
         // takes the quiesce event first.
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [DrainingCloseHandler(bound: shutdownBound)], idleTimeout: idleTimeout)
         guard let sockets else { return .http1(configuration: http1) }
-        return .http1WebSocketUpgrade(
-            configuration: .init(
-                http1: http1,
-                ws: .init(maxFrameSize: sockets.limits.maxMessageSize, autoPing: .enabled(timePeriod: sockets.limits.pingInterval))
-            ),
-            shouldUpgrade: { head, channel, _ in await sockets.shouldUpgrade(head, channel: channel) }
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: http1,
+            ws: .init(maxFrameSize: sockets.limits.maxMessageSize, autoPing: .enabled(timePeriod: sockets.limits.pingInterval))
         )
+        return HTTPServerBuilder { responder in
+            UpgradableHTTPChannel(
+                upgrading: HTTP1WebSocketUpgradeChannel(
+                    responder: responder,
+                    configuration: configuration,
+                    shouldUpgrade: { head, channel, _ in await sockets.shouldUpgrade(head, channel: channel) }
+                ),
+                idleTimeout: idleTimeout
+            )
+        }
     }
 
     /// Runs `application` until it stops; a port already in use ends it with ``PortInUseError``

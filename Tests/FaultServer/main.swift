@@ -22,11 +22,9 @@ let app = defineApp {
         }
     }
     route("/") { RwResponse(text: "ok") }
-    // Channels, only with RW_FAULT_SOCKETS=1 (an app with sockets is served through the WebSocket
-    // upgrade pipeline): every text sent to a `room:` topic is broadcast to it.
-    if ProcessInfo.processInfo.environment["RW_FAULT_SOCKETS"] == "1" {
-        channel("room:*", receiving: String.self, message: { event, text in try broadcast(event.topic, text) })
-    }
+    // Channels (so every fault test runs against the WebSocket upgrade pipeline): every text
+    // sent to a `room:` topic is broadcast to it.
+    channel("room:*", receiving: String.self, message: { event, text in try broadcast(event.topic, text) })
     // Broadcasts `count` messages of 16 KiB to a topic; answers how many were queued in all.
     route("/flood/:topic/:count") { info in
         let text = String(repeating: "f", count: 16 << 10)

@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func aCrossOriginUpgradeIsRefused() async throws {
-        try await FaultServer.with(environment: ["RW_FAULT_SOCKETS": "1"]) { server in
+        try await FaultServer.with { server in
             let connection = try RawConnection(port: server.port)
             #expect(await connection.send(Self.upgrade(origin: "https://evil.example", port: server.port)))
             let response = try #require(await connection.readResponse().response, "no answer to the upgrade")
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func aMessageIsBroadcastToEveryJoinedSocket() async throws {
-        try await FaultServer.with(environment: ["RW_FAULT_SOCKETS": "1"]) { server in
+        try await FaultServer.with { server in
             let sender = try await Self.joined("room:chat", port: server.port)
             let other = try await Self.joined("room:chat", port: server.port)
             #expect(await sender.send(Self.textFrame(#"{"type":"message","topic":"room:chat","data":"hello there"}"#)))
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func aSubscriberThatStopsReadingIsClosedAndTheServersMemoryStaysBounded() async throws {
-        try await FaultServer.with(environment: ["RW_FAULT_SOCKETS": "1"]) { server in
+        try await FaultServer.with { server in
             let slow = try await Self.joined("room:flood", port: server.port)
             let before = try #require(server.residentMemory())
             // 48 MiB broadcast to a socket that reads nothing.

@@ -35,7 +35,7 @@ extension RwRequest {
 
     /// Converts a request head without a body (a WebSocket upgrade). The request's authority
     /// becomes its `Host` header.
-    init(head: HTTPRequest) {
+    package init(head: HTTPRequest) {
         self.init(method: head.method.rawValue, target: head.path ?? "/", headers: Self.headers(of: head))
     }
 

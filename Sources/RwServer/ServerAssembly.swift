@@ -33,7 +33,7 @@ package enum ServerAssembly {
         idleTimeout: TimeAmount?,
         shutdownBound: TimeAmount = DrainingCloseHandler.defaultBound,
         serverName: String,
-        sockets: SocketUpgrade? = nil,
+        sockets: (any SocketServing)? = nil,
         eventLoopGroup: EventLoopGroupProvider = .singleton,
         logger: Logger,
         onListening: @escaping @Sendable (_ port: Int) -> Void
@@ -48,7 +48,7 @@ package enum ServerAssembly {
         )
     }
 
-    private static func server(idleTimeout: TimeAmount?, shutdownBound: TimeAmount, sockets: SocketUpgrade?) -> HTTPServerBuilder {
+    private static func server(idleTimeout: TimeAmount?, shutdownBound: TimeAmount, sockets: (any SocketServing)?) -> HTTPServerBuilder {
         // Added after the HTTP codec and before Hummingbird's connection state handler, so it
         // takes the quiesce event first.
         let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [DrainingCloseHandler(bound: shutdownBound)], idleTimeout: idleTimeout)

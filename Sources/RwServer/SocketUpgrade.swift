@@ -1,7 +1,7 @@
-import HTTPTypes
-import HummingbirdWebSocket
+package import HTTPTypes
+package import HummingbirdWebSocket
 import Logging
-import NIOCore
+package import NIOCore
 import NIOWebSocket
 package import RwSDK
 
@@ -12,15 +12,15 @@ package import RwSDK
 /// Upgrade requests for other paths, and refused ones (another `Origin`), are not upgraded:
 /// hummingbird-websocket answers them 400 and no socket opens. A plain request for a socket path
 /// reaches the app, which answers 403 for another origin and 426 otherwise.
-package struct SocketUpgrade: Sendable {
-    typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
+package struct SocketUpgrade: SocketServing {
+    package typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
 
     let app: App
     package init(app: App, limits: SocketLimits) { self.app = app; self.limits = limits }
-    let limits: SocketLimits
+    package let limits: SocketLimits
 
     /// Whether `head` is upgraded, and the handler of the socket when it is.
-    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) async -> ShouldUpgradeResult<Handler> {
+    package func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) async -> ShouldUpgradeResult<Handler> {
         let request = RwRequest(head: head)
         guard case .success(let kind) = app.socketKind(for: request) else { return .dontUpgrade }
         return .upgrade([:]) { inbound, outbound, _ in
@@ -94,7 +94,8 @@ package struct SocketUpgrade: Sendable {
 }
 
 extension SocketMessage {
-    init(_ message: WebSocketMessage) {
+    /// The message `message` carries.
+    package init(_ message: WebSocketMessage) {
         switch message {
         case .text(let text): self = .text(text)
         case .binary(let buffer): self = .binary(Array(buffer: buffer))

@@ -187,7 +187,7 @@ final class AppImageBuilder: @unchecked Sendable {
 
         @_cdecl("\(ImageEntry.symbol)")
         public func rwImageEntry() -> UnsafeMutableRawPointer {
-            let entry = ImageEntry(depsHash: "\(depsHash)") { request in
+            let entry = ImageEntry(depsHash: "\(depsHash)", sockets: app.devSockets) { request in
                 await app.handle(request, environment: .development)
             }
             return Unmanaged.passRetained(entry).toOpaque()

@@ -207,6 +207,48 @@ import Testing
             "the socket stayed open across the save (opened once, still open, never closed)")
     }
 
+    /// A runner crash closes the sockets the front relays with 1012, on which `rw.channel`
+    /// reconnects and rejoins once a new runner serves. The page is a plain-text one (no live
+    /// reload, which would reload an HTML page after a crash), with `/_rw/channel.js` imported.
+    static func checkChannelsRejoinAfterARunnerCrash(browser: Browser, server: DevServerProcess) async throws {
+        _ = try await browser.newTab()
+        try await browser.open(server.address + "/posts")
+        let loaded = try await browser.runAsync(
+            #"""
+            import("/_rw/channel.js").then(({ channel, onSocketStatus }) => {
+              window.rwStatuses = []; window.rwJoins = 0; window.rwCrashReplies = [];
+              onSocketStatus((status) => window.rwStatuses.push(status));
+              const room = channel("room:crash");
+              window.rwRoom = room;
+              room.on("message", (data) => window.rwCrashReplies.push(data));
+              room.on("joined", () => { window.rwJoins += 1; });
+              room.join();
+              const raw = new WebSocket(`ws://${location.host}/_rw/socket`);
+              raw.onopen = () => { window.rwRawOpen = true; };
+              raw.onclose = (event) => { window.rwRawClosed = event.code; };
+              done("ok");
+            }, (error) => done(String(error)));
+            """#)
+        try #require(loaded == "ok", "channel.js did not load: \(loaded ?? "nil")")
+        try #require(try await browser.waitUntil("window.rwJoins === 1 && window.rwRawOpen === true", timeout: .seconds(30)),
+            "the channel did not join, or the raw socket did not open")
+        try await browser.run(#"window.rwRoom.send("a");"#)
+        try #require(try await browser.waitUntil(#"window.rwCrashReplies.includes("v2: a")"#, timeout: .seconds(30)), "no answer before the crash")
+
+        let runner = try #require(server.runnerPID())
+        #expect(kill(runner, SIGKILL) == 0)
+        _ = try await server.waitForRunner(other: runner)
+        let closedWith1012 = try await browser.waitUntil("window.rwRawClosed === 1012", timeout: .seconds(30))
+        let code = try await browser.run("return String(window.rwRawClosed);") ?? ""
+        #expect(closedWith1012, "the relayed socket was not closed with 1012 but \(code)")
+        try #require(try await browser.waitUntil("window.rwJoins === 2", timeout: .seconds(90)), "the channel did not rejoin after the crash")
+        try await browser.run(#"window.rwRoom.send("b");"#)
+        #expect(try await browser.waitUntil(#"window.rwCrashReplies.includes("v2: b")"#, timeout: .seconds(30)),
+            "the rejoined channel is not answered by the restarted runner")
+        let statuses = try await browser.run("return window.rwStatuses.join(',');") ?? ""
+        #expect(statuses.contains("reconnecting") && statuses.hasSuffix("open"), "the socket's status: \(statuses)")
+    }
+
     /// Adds the post routes of ``postedSource`` to the copy, and makes the counter's module leave
     /// traces: the props it was hydrated with on its element, and each `dispose` in
     /// `window.rwDisposed` as `start:isConnected`.
@@ -376,6 +418,7 @@ import Testing
                 #expect(try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("h1").textContent;"#) == "true Post 1",
                     "the post's answer was neither reloaded nor morphed")
                 #expect(try await server.http.send("GET", "/posts").text == "1", "the server saw no new post")
+                try await Self.checkChannelsRejoinAfterARunnerCrash(browser: browser, server: server)
             }
         } catch {
             Issue.record(error)

@@ -1,10 +1,11 @@
 /// The process's sockets and their subscriptions, kept in the state module so that sockets
 /// opened under one generation of reloaded code are found by the next.
-let socketHub: SocketHub = defineRwState("socketHub") { SocketHub() }
+package let socketHub: SocketHub = defineRwState("socketHub") { SocketHub() }
 
-/// Sends `message` to every socket that joined `topic`, in this process: callable from anywhere
-/// (a channel handler, a route, a server action, a background task). Returns how many sockets it
-/// was queued for. It never waits for a subscriber: a socket whose send queue is over its bound
+/// Sends `message` to every socket that joined `topic`, in this process and, when the app's
+/// database (``defineDatabase``) is PostgreSQL, in every other instance of the app, through
+/// `LISTEN`/`NOTIFY`: callable from anywhere (a channel handler, a route, a server action, a
+/// background task). Returns how many sockets of this process it was queued for. It never waits for a subscriber: a socket whose send queue is over its bound
 /// is closed instead (``SocketCloseCode/slowSubscriber``), so one slow browser cannot hold up
 /// the others. The message is encoded once, whatever the number of subscribers.
 @discardableResult

@@ -47,10 +47,27 @@ public final class SocketHub: Sendable {
         }
     }
 
-    /// Queues `message` for every subscriber of `topic` (those over their queue's bound are
-    /// closed instead); returns how many it was queued for.
+    private let relay = Mutex<(@Sendable (_ topic: String, _ message: SocketMessage) -> Void)?>(nil)
+
+    /// Hands every later ``publish(_:to:)`` to `relay` too, which carries it to the other
+    /// instances of the app (PostgreSQL `NOTIFY`); they pass it to ``deliver(_:to:)``.
+    public func relayBroadcasts(to relay: @escaping @Sendable (_ topic: String, _ message: SocketMessage) -> Void) {
+        self.relay.withLock { $0 = relay }
+    }
+
+    /// Queues `message` for every subscriber of `topic` in this process (those over their
+    /// queue's bound are closed instead), and hands it to the relay to other instances if one
+    /// is set; returns how many subscribers of this process it was queued for.
     @discardableResult
     public func publish(_ message: SocketMessage, to topic: String) -> Int {
+        relay.withLock { $0 }?(topic, message)
+        return deliver(message, to: topic)
+    }
+
+    /// Queues `message` for every subscriber of `topic` in this process only (a broadcast from
+    /// another instance); returns how many it was queued for.
+    @discardableResult
+    public func deliver(_ message: SocketMessage, to topic: String) -> Int {
         let peers = state.withLock { state in state.subscribers[topic].map { Array($0.values) } ?? [] }
         var delivered = 0
         for peer in peers where peer.send(message) { delivered += 1 }

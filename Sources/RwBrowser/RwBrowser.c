@@ -10,6 +10,10 @@ static const unsigned char client_js[] = {
 #embed "js/client.js"
 };
 
+static const unsigned char channel_js[] = {
+#embed "js/channel.js"
+};
+
 static const unsigned char live_js[] = {
 #embed "js/live.js"
 };
@@ -23,6 +27,7 @@ static const unsigned char overlay_js[] = {
 };
 
 RwBrowserScript rw_browser_client_js(void) { return (RwBrowserScript){client_js, sizeof client_js}; }
+RwBrowserScript rw_browser_channel_js(void) { return (RwBrowserScript){channel_js, sizeof channel_js}; }
 RwBrowserScript rw_browser_live_js(void) { return (RwBrowserScript){live_js, sizeof live_js}; }
 RwBrowserScript rw_browser_morph_js(void) { return (RwBrowserScript){morph_js, sizeof morph_js}; }
 RwBrowserScript rw_browser_overlay_js(void) { return (RwBrowserScript){overlay_js, sizeof overlay_js}; }

@@ -17,6 +17,8 @@ public final class Database: SQLExecutor {
     let automaticMigrations = Mutex<AutomaticMigrations>(AutomaticMigrations())
     /// Held while automatic migrations run, so they run once.
     let migrationLock = AsyncLock()
+    /// The fan-out of broadcasts to other instances, once started (PostgreSQL only).
+    let broadcasts = Mutex<PostgresBroadcasts?>(nil)
 
     /// A database for `configuration`. `maximumConnections` bounds PostgreSQL's pool (SQLite has
     /// one connection), which opens connections as statements need them and keeps
@@ -109,6 +111,7 @@ public final class Database: SQLExecutor {
 
     /// Closes every connection. Later statements fail.
     public func close() async {
+        broadcasts.withLock { $0 }?.stop()
         await backend.close()
     }
 

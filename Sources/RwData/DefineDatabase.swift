@@ -1,3 +1,4 @@
+import RwSDK
 import RwState
 
 /// The app's database, kept in the state module under `key`: created (from `DATABASE_URL`, see
@@ -21,6 +22,10 @@ import RwState
 /// `minimumConnections` and `maximumConnections` size PostgreSQL's pool (see
 /// ``Database/init(_:minimumConnections:maximumConnections:connectionWait:logger:)``); like the
 /// configuration, they are read by the first call only.
+///
+/// On PostgreSQL, the database also carries the app's channel broadcasts to its other instances
+/// (``broadcast(_:_:)`` through `LISTEN`/`NOTIFY`, see ``Database/fanOutBroadcasts(through:)``),
+/// which holds one connection of the pool for listening: keep `maximumConnections` at 2 or more.
 public func defineDatabase(
     _ key: String = "rw.database",
     migrations: [Migration] = [],
@@ -29,16 +34,20 @@ public func defineDatabase(
     maximumConnections: Int = 10
 ) -> Database {
     let database = defineRwState(key) { () -> Database in
+        let database: Database
         if let configuration {
-            return Database(configuration, minimumConnections: minimumConnections, maximumConnections: maximumConnections)
+            database = Database(configuration, minimumConnections: minimumConnections, maximumConnections: maximumConnections)
+        } else {
+            do throws(DatabaseError) {
+                database = Database(
+                    try DatabaseConfiguration.fromEnvironment(), minimumConnections: minimumConnections,
+                    maximumConnections: maximumConnections)
+            } catch {
+                return Database(failing: error)
+            }
         }
-        do throws(DatabaseError) {
-            return Database(
-                try DatabaseConfiguration.fromEnvironment(), minimumConnections: minimumConnections,
-                maximumConnections: maximumConnections)
-        } catch {
-            return Database(failing: error)
-        }
+        database.fanOutBroadcasts(through: socketHub)
+        return database
     }
     database.declareMigrations(migrations)
     return database

@@ -118,6 +118,7 @@ package enum DevServer {
             publicDirectory: package.directory.appendingPathComponent("public").path,
             idleTimeout: ServeOptions.idleTimeLimit(seconds: options.idleTimeout),
             serverName: "rw-dev",
+            sockets: SocketRelay(session: session, gateTimeout: options.gateTimeout),
             eventLoopGroup: .shared(eventLoops),
             logger: logger,
             onListening: { port in

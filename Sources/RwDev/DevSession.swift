@@ -290,7 +290,8 @@ final class DevSession: Sendable {
         return shared.withLock {
             StateInspector.Snapshot(
                 entries: listing.entries, globals: listing.globals.map { [report = $0.globalsReport] in StateInspector.Global($0, at: report) },
-                generations: $0.history, currentGeneration: $0.serving?.generation, depsHash: $0.deps.hash, heldBy: gate.reason)
+                generations: $0.history, currentGeneration: $0.serving?.generation, depsHash: $0.deps.hash, heldBy: gate.reason,
+                channels: listing.channels ?? [])
         }
     }
 

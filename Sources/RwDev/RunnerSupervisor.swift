@@ -125,6 +125,17 @@ final class RunnerSupervisor: Sendable {
         }
     }
 
+    /// Opens a socket in the serving runner for the WebSocket upgrade `request`; `nil` when the
+    /// runner refuses it (another origin, an app without channels) or cannot be reached.
+    func openSocket(_ request: RwRequest) async -> RunnerSocket? {
+        guard let life = await servingLife() else { return nil }
+        let limit = requestTimeout.map { $0 + Self.answerMargin }
+        guard let answer = try? await life.client.exchange(.socketOpen, WireCodec.encode(request), timeout: limit),
+            answer.frame.kind == .socketOpened, let frames = answer.rest
+        else { return nil }
+        return RunnerSocket(client: life.client, stream: answer.frame.stream, frames: frames)
+    }
+
     /// The serving runner's state registry listing and the globals of its reloaded images.
     func stateListing() async throws -> StateListing {
         guard let life = await servingLife() else { throw RwError(failure) }

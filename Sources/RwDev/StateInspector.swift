@@ -1,7 +1,8 @@
 import Foundation
 import RwSDK
 
-/// The `/_rw/state` page: the runner's state registry and the generation history, as JSON or HTML.
+/// The `/_rw/state` page: the runner's state registry, its open channels and the generation
+/// history, as JSON or HTML.
 enum StateInspector {
     struct Snapshot: Codable {
         let entries: [StateEntry]
@@ -12,6 +13,8 @@ enum StateInspector {
         let depsHash: String
         /// Why requests are held at the gate right now (such as "building generation 3"), if they are.
         let heldBy: String?
+        /// The channel topics with subscribers, and their sockets' ids.
+        let channels: [TopicSubscribers]
     }
 
     /// One global or static stored variable of the app.
@@ -88,6 +91,16 @@ enum StateInspector {
                                 td { code { global.typeName } }
                                 td { global.initialized ? "yes" : "no (lazy)" }
                                 td { global.lastLoad ?? "" }
+                            }
+                        }
+                    }
+                    h2 { "Channels" }
+                    table {
+                        tr { th { "topic" }; th { "subscribed sockets" } }
+                        for channel in snapshot.channels {
+                            tr {
+                                td { code { channel.topic } }
+                                td { channel.sockets.map(String.init).joined(separator: ", ") }
                             }
                         }
                     }

@@ -33,19 +33,24 @@ import Synchronization
 /// ``CreditWindows`` bounds what is sent ahead of the front's credit, and a
 /// ``Frame/Kind/cancel`` from the front stops the producer. The request timeout covers the
 /// handler, not the streaming that follows it.
+///
+/// Sockets the front relays stay open across loads: each message is handled by the generation
+/// current when it arrives (see `Runner+Sockets.swift`).
 final class Runner: Sendable {
-    private struct Current {
+    struct Current {
         var generation = 0
         var entry: ImageEntry?
         /// The folder of the generation's images.
         var imageDirectory: String?
     }
 
-    private let current = Mutex(Current())
+    let current = Mutex(Current())
     private let connection: FrameConnection
     private let requestTimeout: Duration?
     private let watchdog = Watchdog()
-    private let credits = CreditWindows()
+    let credits = CreditWindows()
+    /// The open sockets, by stream id.
+    let sockets = Mutex<[UInt32: RelayedSocket]>([:])
 
     /// A runner answering on `connection`, whose handlers must answer within `requestTimeout`
     /// (`nil`: no limit).
@@ -66,17 +71,20 @@ final class Runner: Sendable {
             case .credit:
                 if let credit = try? frame.decode(StreamCredit.self) { credits.grant(credit.bytes, to: frame.stream) }
             case .cancel: credits.cancel(frame.stream)
+            case .socketOpen: openSocket(frame)
+            case .socketMessage: socketMessage(frame)
+            case .socketClose: socketClosed(frame.stream)
             default: break  // only the front's kinds are answered
             }
         }
     }
 
-    private func send(_ frame: @autoclosure () throws -> Frame) {
+    func send(_ frame: @autoclosure () throws -> Frame) {
         // A broken connection ends `serve()`; there is no one left to tell.
         _ = try? connection.send(frame())
     }
 
-    private func send(_ response: RwResponse, stream: UInt32) {
+    func send(_ response: RwResponse, stream: UInt32) {
         send(Frame(.response, stream: stream, WireCodec.encode(response)))
     }
 
@@ -171,8 +179,10 @@ final class Runner: Sendable {
 
     /// The state registry's keys and the serving generation's globals.
     private func stateListing() -> StateListing {
-        let directory = current.withLock { $0.imageDirectory }
-        return StateListing(entries: StateRegistry.shared.entries(), globals: directory.map(ReloadedGlobals.list(in:)) ?? [])
+        let (directory, entry) = current.withLock { ($0.imageDirectory, $0.entry) }
+        return StateListing(
+            entries: StateRegistry.shared.entries(), globals: directory.map(ReloadedGlobals.list(in:)) ?? [],
+            channels: entry?.sockets.listing() ?? [])
     }
 
     private func load(_ frame: Frame) -> LoadReply {

@@ -10,6 +10,10 @@ public struct App: Sendable {
     /// The middleware and routes, in declaration order (server actions are kept by id).
     let steps: [Step]
     let actions: [String: ServerAction]
+    /// The channels, in declaration order (the first whose pattern matches a topic takes it).
+    let channels: [ChannelDefinition]
+    /// The raw WebSocket routes, in declaration order.
+    let webSockets: [WebSocketRoute]
     let sessions: SessionOptions
     /// The app's JSON options, `nil` for the defaults (then nothing is bound per request).
     let json: JSONOptions?
@@ -25,9 +29,11 @@ public struct App: Sendable {
             case .middleware(let run): .middleware(run)
             case .around(let run): .around(run)
             case .route(let route): .route(RouteStep(route))
-            case .action: nil
+            case .action, .channel, .webSocket: nil
             }
         }
+        channels = entry.steps.compactMap { if case .channel(let channel) = $0 { channel } else { nil } }
+        webSockets = entry.steps.compactMap { if case .webSocket(let route) = $0 { route } else { nil } }
         var actions: [String: ServerAction] = [:]
         for case .action(let action) in entry.steps {
             precondition(actions[action.id] == nil, "two server actions share the id \"\(action.id)\"")
@@ -104,6 +110,15 @@ public struct App: Sendable {
                 headers: ["Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"],
                 body: ClientRuntime.source
             )
+        }
+        if request.path == ClientRuntime.channelPath, request.method == "GET" || request.method == "HEAD" {
+            return RwResponse(
+                headers: ["Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"],
+                body: ClientRuntime.channelSource
+            )
+        }
+        if !channels.isEmpty || !webSockets.isEmpty, let refusal = socketRefusal(for: request) {
+            return await reject(request, with: refusal, environment: environment)
         }
         let info = RequestInfo(request: request)
         return await withOptions {
@@ -391,7 +406,7 @@ public struct App: Sendable {
         return ErrorPage.response(status: error.status, title: reason(error.status), message: error.message, detail: detail)
     }
 
-    private static func isSameOrigin(_ origin: String, host: String?) -> Bool {
+    static func isSameOrigin(_ origin: String, host: String?) -> Bool {
         guard let host, let url = URL(string: origin), let originHost = url.host else { return false }
         let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
         return originAuthority.lowercased() == host.lowercased()

@@ -5,6 +5,8 @@ public struct AppEntry: Sendable {
         case around(AroundMiddleware)
         case route(Route)
         case action(ServerAction)
+        case channel(ChannelDefinition)
+        case webSocket(WebSocketRoute)
     }
 
     let steps: [Step]

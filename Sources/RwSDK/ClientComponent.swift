@@ -55,4 +55,14 @@ enum ClientRuntime {
         let script = rw_browser_client_js()
         return Array(UnsafeBufferPointer(start: script.bytes, count: script.count))
     }()
+
+    /// Where the runtime imports its channels module from (`./channel.js` beside it).
+    static let channelPath = "/_rw/channel.js"
+
+    /// The channels module's bytes (Sources/RwBrowser/js/channel.js): `rw.channel`, with
+    /// reconnect, rejoin and connection status.
+    static let channelSource: [UInt8] = {
+        let script = rw_browser_channel_js()
+        return Array(UnsafeBufferPointer(start: script.bytes, count: script.count))
+    }()
 }

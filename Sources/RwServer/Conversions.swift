@@ -30,17 +30,28 @@ extension RwRequest {
     /// Converts a Hummingbird request's head, with `body` as its body (the request's own is not
     /// read). The request's authority becomes its `Host` header.
     public init(headOf request: Request, body: [UInt8] = []) {
+        self.init(method: request.method.rawValue, target: request.uri.description, headers: Self.headers(of: request.head), body: body)
+    }
+
+    /// Converts a request head without a body (a WebSocket upgrade). The request's authority
+    /// becomes its `Host` header.
+    package init(head: HTTPRequest) {
+        self.init(method: head.method.rawValue, target: head.path ?? "/", headers: Self.headers(of: head))
+    }
+
+    private static func headers(of head: HTTPRequest) -> Headers {
         var fields: [Headers.Field] = []
-        fields.reserveCapacity(request.headers.count + 1)
+        fields.reserveCapacity(head.headerFields.count + 1)
         // HTTP/1.1's Host header arrives as the request's authority, not among its fields; the
-        // app needs it (the same-origin check of server actions compares Origin with it).
-        if let authority = request.head.authority {
+        // app needs it (the same-origin checks of server actions and sockets compare Origin
+        // with it).
+        if let authority = head.authority {
             fields.append(Headers.Field(name: "Host", value: authority))
         }
-        for field in request.headers {
+        for field in head.headerFields {
             fields.append(Headers.Field(name: field.name.rawName, value: field.value))
         }
-        self.init(method: request.method.rawValue, target: request.uri.description, headers: Headers(fields), body: body)
+        return Headers(fields)
     }
 }
 

@@ -17,7 +17,11 @@ public import RwSDK
 /// complete request part are closed; request heads are limited to Hummingbird's defaults
 /// (80 KiB of header fields, 1000 fields). A response with `Connection: close` (such as the 413
 /// for an oversized body) closes its connection.
-public func serve(_ app: App, options: ServeOptions) async throws {
+///
+/// When the app declares channels or WebSocket routes, their requests are upgraded to
+/// WebSockets within `socketLimits`; on shutdown those sockets close with code 1001 (going
+/// away), which the browser client answers by reconnecting.
+public func serve(_ app: App, options: ServeOptions, socketLimits: SocketLimits = SocketLimits()) async throws {
     let logger = Logger(label: "rw.server")
     // `asset(_:)` fingerprints files of the folder this server serves.
     setenv(AssetFingerprints.directoryVariable, URL(fileURLWithPath: options.publicDirectory).path, 1)
@@ -28,6 +32,7 @@ public func serve(_ app: App, options: ServeOptions) async throws {
         publicDirectory: options.publicDirectory,
         idleTimeout: options.idleTimeLimit,
         serverName: "RwSDK",
+        sockets: app.hasSockets ? SocketUpgrade(app: app, limits: socketLimits) : nil,
         logger: logger,
         onListening: { port in
             FileHandle.standardOutput.write(Data("listening on http://\(options.host):\(port)\n".utf8))

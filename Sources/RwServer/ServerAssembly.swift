@@ -1,5 +1,7 @@
 import Foundation
 package import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
 package import Logging
 package import NIOCore
 
@@ -19,7 +21,10 @@ package enum ServerAssembly {
     /// The application serving `responder` on `host`:`port` with the event loops of
     /// `eventLoopGroup`; `onListening` gets the port actually bound (the chosen one when `port`
     /// is 0) once it listens. A shutdown waits at most `shutdownBound` for a connection's
-    /// responses in flight.
+    /// responses in flight. With `sockets`, a connection's first request may be upgraded to a
+    /// WebSocket (pinged while idle, closed with 1001 on shutdown); the HTTP idle timeout and
+    /// the draining close then no longer apply to it. Before its first request, such a connection
+    /// is guarded as a plain one is (``FirstRequestGuard``).
     package static func application<Inner: HTTPResponder>(
         responder: Inner,
         host: String,
@@ -28,24 +33,40 @@ package enum ServerAssembly {
         idleTimeout: TimeAmount?,
         shutdownBound: TimeAmount = DrainingCloseHandler.defaultBound,
         serverName: String,
+        sockets: (any SocketServing)? = nil,
         eventLoopGroup: EventLoopGroupProvider = .singleton,
         logger: Logger,
         onListening: @escaping @Sendable (_ port: Int) -> Void
     ) -> Application<ConnectionClosingResponder<PublicFilesResponder<Inner>>> where Inner.Context == ServerRequestContext {
         Application(
             responder: ConnectionClosingResponder(PublicFilesResponder(directory: publicDirectory, inner: responder, logger: logger)),
-            server: .http1(
-                configuration: .init(
-                    // Added after the HTTP codec and before Hummingbird's connection state
-                    // handler, so it takes the quiesce event first.
-                    additionalChannelHandlers: [DrainingCloseHandler(bound: shutdownBound)],
-                    idleTimeout: idleTimeout
-                )),
+            server: server(idleTimeout: idleTimeout, shutdownBound: shutdownBound, sockets: sockets),
             configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) },
             eventLoopGroupProvider: eventLoopGroup,
             logger: logger
         )
+    }
+
+    private static func server(idleTimeout: TimeAmount?, shutdownBound: TimeAmount, sockets: (any SocketServing)?) -> HTTPServerBuilder {
+        // Added after the HTTP codec and before Hummingbird's connection state handler, so it
+        // takes the quiesce event first.
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [DrainingCloseHandler(bound: shutdownBound)], idleTimeout: idleTimeout)
+        guard let sockets else { return .http1(configuration: http1) }
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: http1,
+            ws: .init(maxFrameSize: sockets.limits.maxMessageSize, autoPing: .enabled(timePeriod: sockets.limits.pingInterval))
+        )
+        return HTTPServerBuilder { responder in
+            UpgradableHTTPChannel(
+                upgrading: HTTP1WebSocketUpgradeChannel(
+                    responder: responder,
+                    configuration: configuration,
+                    shouldUpgrade: { head, channel, _ in await sockets.shouldUpgrade(head, channel: channel) }
+                ),
+                idleTimeout: idleTimeout
+            )
+        }
     }
 
     /// Runs `application` until it stops; a port already in use ends it with ``PortInUseError``

@@ -36,11 +36,24 @@ public struct Frame: Sendable, Equatable {
         /// ``StreamEnd``).
         case streamEnd = 0x45
         /// Front → runner: the front has passed on this many bytes of a streamed body, so the
-        /// runner may send as many more (JSON ``StreamCredit``).
+        /// runner may send as many more (JSON ``StreamCredit``). On a socket's stream it goes
+        /// either way: the sender of the socket's messages may send as many more.
         case credit = 0x63
         /// Front → runner: nobody reads this streamed body any more (the client went away); the
         /// runner stops producing it. Empty payload.
         case cancel = 0x78
+        /// Front → runner: a browser asks to open a WebSocket (``WireCodec`` request encoding).
+        /// Answered by ``socketOpened``, or by a ``response`` that refuses it.
+        case socketOpen = 0x57
+        /// Runner → front: the socket is open; ``socketMessage``, ``credit`` and one
+        /// ``socketClose`` frame follow on its stream, in both directions.
+        case socketOpened = 0x77
+        /// Either way, on an open socket's stream: one WebSocket message (``SocketMessage``
+        /// wire encoding). Each side sends at most ``CreditWindows/window`` bytes more than the
+        /// other has granted back with ``credit`` frames as it handled or passed them on.
+        case socketMessage = 0x4D
+        /// Either way: the socket ended, with its close code (JSON ``SocketClosing``).
+        case socketClose = 0x4B
         /// Runner → front, first frame on a connection: the runner is ready (JSON ``RunnerHello``).
         case hello = 0x48
         /// Runner → front, just before the runner exits with

@@ -11,11 +11,12 @@ import Synchronization
 /// ends, every request still waiting fails with ``WireError/closed``.
 ///
 /// A request answered with a ``Frame/Kind/streamStart`` frame also gets the frames that follow on
-/// its stream, up to its ``Frame/Kind/streamEnd`` (see ``exchange(_:_:timeout:)``).
+/// its stream, up to its ``Frame/Kind/streamEnd`` (see ``exchange(_:_:timeout:)``); a socket
+/// opened with ``Frame/Kind/socketOpened`` gets them up to its ``Frame/Kind/socketClose``.
 public final class MultiplexedClient: Sendable {
-    /// The answer to a request: its frame, and for a ``Frame/Kind/streamStart`` the frames that
-    /// follow on its stream (the last one a ``Frame/Kind/streamEnd``, unless the connection
-    /// ended first).
+    /// The answer to a request: its frame, and for a ``Frame/Kind/streamStart`` or
+    /// ``Frame/Kind/socketOpened`` the frames that follow on its stream (the last one a
+    /// ``Frame/Kind/streamEnd`` or ``Frame/Kind/socketClose``, unless the connection ended first).
     public struct Answer: Sendable {
         /// The answering frame.
         public let frame: Frame
@@ -111,6 +112,20 @@ public final class MultiplexedClient: Sendable {
         try? connection.send(Frame(.cancel, stream: stream))
     }
 
+    /// Sends `frame` on an open stream (a socket's message, credit or close); throws the error
+    /// of sending.
+    public func send(_ frame: Frame) throws {
+        try connection.send(frame)
+    }
+
+    /// Stops reading the frames of `stream` (an open socket's) and sends `last` (its
+    /// ``Frame/Kind/socketClose``); the stream's reader sees its end.
+    public func endStream(_ stream: UInt32, sending last: Frame) {
+        state.withLock { $0.streams.removeValue(forKey: stream) }?.finish()
+        // A broken connection has ended the stream already.
+        try? connection.send(last)
+    }
+
     /// The number of streamed answers still being received.
     public var openStreamCount: Int { state.withLock { $0.streams.count } }
 
@@ -121,7 +136,9 @@ public final class MultiplexedClient: Sendable {
         }
         let delivery = state.withLock { state -> Delivery? in
             if let waiting = state.waiting.removeValue(forKey: frame.stream) {
-                guard frame.kind == .streamStart else { return .answer(waiting, Answer(frame: frame, rest: nil)) }
+                guard frame.kind == .streamStart || frame.kind == .socketOpened else {
+                    return .answer(waiting, Answer(frame: frame, rest: nil))
+                }
                 // Unbounded, yet bounded in practice: the runner sends at most its credit window
                 // (plus one piece) ahead of what this side has granted back.
                 let (rest, continuation) = AsyncStream.makeStream(of: Frame.self)
@@ -129,7 +146,7 @@ public final class MultiplexedClient: Sendable {
                 return .answer(waiting, Answer(frame: frame, rest: rest))
             }
             guard let continuation = state.streams[frame.stream] else { return nil }
-            let last = frame.kind == .streamEnd
+            let last = frame.kind == .streamEnd || frame.kind == .socketClose
             if last { state.streams.removeValue(forKey: frame.stream) }
             return .more(continuation, last: last)
         }

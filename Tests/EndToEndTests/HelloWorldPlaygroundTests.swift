@@ -128,6 +128,19 @@ import Testing
     static let counterModule = copy.appendingPathComponent("public/client/counter.js")
     static let app = copy.appendingPathComponent("Sources/HelloWorld/App.swift")
     static let posted = copy.appendingPathComponent("Sources/HelloWorld/Posted.swift")
+    static let sockets = copy.appendingPathComponent("Sources/HelloWorld/EchoChannel.swift")
+
+    /// A channel the dev test adds to the copy: each text sent to a `room:` topic is broadcast
+    /// back to it with `prefix` before it.
+    static func echoChannelSource(prefix: String) -> String {
+        """
+        import RwSDK
+
+        func EchoChannel() -> AppEntry {
+            channel("room:*", receiving: String.self, message: { event, text in try broadcast(event.topic, "\(prefix)" + text) })
+        }
+        """
+    }
 
     /// Routes the dev test adds to the copy: `/post-form` (a plain HTML form) posts to `/posted`,
     /// a page answering the POST that counts the posts in a state value; `/posts` says the count.
@@ -154,18 +167,101 @@ import Testing
         }
         """#
 
+    /// A WebSocket the page opens to the channel socket stays open across a save that changes
+    /// the channel's message handler, and the next message is answered by the new handler; the
+    /// state inspector lists the topic and its subscriber.
+    static func checkSocketSurvivesASave(browser: Browser, server: DevServerProcess) async throws {
+        try await browser.run(
+            #"""
+            window.rwSocketOpens = 0; window.rwReplies = [];
+            const socket = new WebSocket(`ws://${location.host}/_rw/socket`);
+            window.rwSocket = socket;
+            socket.onopen = () => { window.rwSocketOpens += 1; socket.send(JSON.stringify({ type: "join", topic: "room:lobby", ref: 1 })); };
+            socket.onmessage = (event) => {
+              const frame = JSON.parse(event.data);
+              if (frame.type === "joined") window.rwJoined = true;
+              if (frame.type === "message") window.rwReplies.push(frame.data);
+            };
+            socket.onclose = (event) => { window.rwSocketClosed = event.code; };
+            """#)
+        try #require(try await browser.waitUntil("window.rwJoined === true", timeout: .seconds(30)), "the socket did not join room:lobby")
+        try await browser.run(#"window.rwSocket.send(JSON.stringify({ type: "message", topic: "room:lobby", data: "one" }));"#)
+        try #require(try await browser.waitUntil(#"window.rwReplies.includes("v1: one")"#, timeout: .seconds(30)), "no answer from the first handler")
+        let channels = try await server.state()["channels"] as? [[String: Any]]
+        #expect(channels?.first?["topic"] as? String == "room:lobby" && (channels?.first?["sockets"] as? [Any])?.count == 1,
+            "the state inspector lists the channel and its subscriber: \(String(describing: channels))")
+
+        let before = try await server.state()["currentGeneration"] as? Int
+        try echoChannelSource(prefix: "v2: ").write(to: sockets, atomically: false, encoding: .utf8)
+        var reloaded = false
+        for _ in 0..<600 where !reloaded {
+            reloaded = try await server.state()["currentGeneration"] as? Int != before
+            if !reloaded { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        try #require(reloaded, "no new generation served within 120 s of the channel's edit")
+        try await browser.run(#"window.rwSocket.send(JSON.stringify({ type: "message", topic: "room:lobby", data: "two" }));"#)
+        let answered = try await browser.waitUntil(#"window.rwReplies.includes("v2: two")"#, timeout: .seconds(30))
+        let replies = try await browser.run("return JSON.stringify(window.rwReplies);") ?? ""
+        #expect(answered, "the next message was not answered by the new handler: \(replies)")
+        #expect(try await browser.run("return `${window.rwSocketOpens}:${window.rwSocket.readyState}:${window.rwSocketClosed}`;") == "1:1:undefined",
+            "the socket stayed open across the save (opened once, still open, never closed)")
+    }
+
+    /// A runner crash closes the sockets the front relays with 1012, on which `rw.channel`
+    /// reconnects and rejoins once a new runner serves. The page is a plain-text one (no live
+    /// reload, which would reload an HTML page after a crash), with `/_rw/channel.js` imported.
+    static func checkChannelsRejoinAfterARunnerCrash(browser: Browser, server: DevServerProcess) async throws {
+        _ = try await browser.newTab()
+        try await browser.open(server.address + "/posts")
+        let loaded = try await browser.runAsync(
+            #"""
+            import("/_rw/channel.js").then(({ channel, onSocketStatus }) => {
+              window.rwStatuses = []; window.rwJoins = 0; window.rwCrashReplies = [];
+              onSocketStatus((status) => window.rwStatuses.push(status));
+              const room = channel("room:crash");
+              window.rwRoom = room;
+              room.on("message", (data) => window.rwCrashReplies.push(data));
+              room.on("joined", () => { window.rwJoins += 1; });
+              room.join();
+              const raw = new WebSocket(`ws://${location.host}/_rw/socket`);
+              raw.onopen = () => { window.rwRawOpen = true; };
+              raw.onclose = (event) => { window.rwRawClosed = event.code; };
+              done("ok");
+            }, (error) => done(String(error)));
+            """#)
+        try #require(loaded == "ok", "channel.js did not load: \(loaded ?? "nil")")
+        try #require(try await browser.waitUntil("window.rwJoins === 1 && window.rwRawOpen === true", timeout: .seconds(30)),
+            "the channel did not join, or the raw socket did not open")
+        try await browser.run(#"window.rwRoom.send("a");"#)
+        try #require(try await browser.waitUntil(#"window.rwCrashReplies.includes("v2: a")"#, timeout: .seconds(30)), "no answer before the crash")
+
+        let runner = try #require(server.runnerPID())
+        #expect(kill(runner, SIGKILL) == 0)
+        _ = try await server.waitForRunner(other: runner)
+        let closedWith1012 = try await browser.waitUntil("window.rwRawClosed === 1012", timeout: .seconds(30))
+        let code = try await browser.run("return String(window.rwRawClosed);") ?? ""
+        #expect(closedWith1012, "the relayed socket was not closed with 1012 but \(code)")
+        try #require(try await browser.waitUntil("window.rwJoins === 2", timeout: .seconds(90)), "the channel did not rejoin after the crash")
+        try await browser.run(#"window.rwRoom.send("b");"#)
+        #expect(try await browser.waitUntil(#"window.rwCrashReplies.includes("v2: b")"#, timeout: .seconds(30)),
+            "the rejoined channel is not answered by the restarted runner")
+        let statuses = try await browser.run("return window.rwStatuses.join(',');") ?? ""
+        #expect(statuses.contains("reconnecting") && statuses.hasSuffix("open"), "the socket's status: \(statuses)")
+    }
+
     /// Adds the post routes of ``postedSource`` to the copy, and makes the counter's module leave
     /// traces: the props it was hydrated with on its element, and each `dispose` in
     /// `window.rwDisposed` as `start:isConnected`.
     static func instrumentCopy() throws {
         try postedSource.write(to: posted, atomically: false, encoding: .utf8)
+        try echoChannelSource(prefix: "v1: ").write(to: sockets, atomically: false, encoding: .utf8)
         let appSource = try String(contentsOf: app, encoding: .utf8)
         let routes = #"route("/") { HomePage() }"#
         try #require(appSource.contains(routes))
         try appSource.replacingOccurrences(
             of: routes,
             with: routes + "\n        get(\"/post-form\") { PostForm() }\n        post(\"/posted\") { PostedPage() }")
-            .replacingOccurrences(of: "    greet\n", with: "    greet\n    get(\"/posts\") { RwResponse(text: \"\\(postCount().value.load(ordering: .relaxed))\") }\n")
+            .replacingOccurrences(of: "    greet\n", with: "    greet\n    get(\"/posts\") { RwResponse(text: \"\\(postCount().value.load(ordering: .relaxed))\") }\n    EchoChannel()\n")
             .write(to: app, atomically: false, encoding: .utf8)
         let counter = try String(contentsOf: counterModule, encoding: .utf8)
         let hydrate = "  hot.data.count ??= props.start;\n"
@@ -203,6 +299,7 @@ import Testing
                 try await browser.waitUntil("window.rwLiveReload?.session")
                 try #require(try await browser.waitUntil(#"document.querySelector('[data-rw-client="Counter"][data-rw-hydrated="true"]')"#, timeout: .seconds(30)))
                 #expect(try await browser.runAsync(morphCases) == "ok", "the morph's unit cases")
+                try await Self.checkSocketSurvivesASave(browser: browser, server: server)
 
                 // The state a developer has in the page: a marker, a count, typed text with the
                 // caret in it, a scroll position, and the counter's element.
@@ -321,6 +418,7 @@ import Testing
                 #expect(try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("h1").textContent;"#) == "true Post 1",
                     "the post's answer was neither reloaded nor morphed")
                 #expect(try await server.http.send("GET", "/posts").text == "1", "the server saw no new post")
+                try await Self.checkChannelsRejoinAfterARunnerCrash(browser: browser, server: server)
             }
         } catch {
             Issue.record(error)

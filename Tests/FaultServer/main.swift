@@ -1,5 +1,6 @@
 // The production server the fault-injection tests (Tests/RwServerTests) start as a child process:
 // a small app served by `serve(app)` with the command-line options of any RwSDK app.
+import Foundation
 import RwSDK
 import RwServer
 
@@ -21,6 +22,16 @@ let app = defineApp {
         }
     }
     route("/") { RwResponse(text: "ok") }
+    // Channels (so every fault test runs against the WebSocket upgrade pipeline): every text
+    // sent to a `room:` topic is broadcast to it.
+    channel("room:*", receiving: String.self, message: { event, text in try broadcast(event.topic, text) })
+    // Broadcasts `count` messages of 16 KiB to a topic; answers how many were queued in all.
+    route("/flood/:topic/:count") { info in
+        let text = String(repeating: "f", count: 16 << 10)
+        var queued = 0
+        for _ in 0..<(info.params["count"].flatMap(Int.init) ?? 0) { queued += try broadcast(info.params["topic"] ?? "", text) }
+        return RwResponse(text: "\(queued)")
+    }
     route("/items", methods: [.post]) { RwResponse(status: 201, text: "created") }
     // Sets two cookies from concurrent child tasks.
     route("/cookies") { () -> RwResponse in

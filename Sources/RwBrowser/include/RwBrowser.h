@@ -15,6 +15,8 @@ typedef struct {
 RwBrowserScript rw_browser_client_js(void);
 
 /// The dev server's live updates (js/live.js): follows `/_rw/events`, updates the page in place.
+RwBrowserScript rw_browser_channel_js(void);
+
 RwBrowserScript rw_browser_live_js(void);
 
 /// The DOM morph the live updates use (js/morph.js).

@@ -6,6 +6,10 @@
 // `dispose(element, context)`. `context.hot.data` is an object kept for the element across
 // versions of its module, so that a module edited under `rw dev` can hand its state to the next
 // version; `dispose` runs before that swap and when the element leaves the page.
+// `context.channel(topic)` and `context.onSocketStatus(listener)` are the app's channels
+// (channel.js).
+
+import { channel, onSocketStatus } from "./channel.js";
 
 /** Calls the server action `id` with `payload` as JSON and returns the fetch response. */
 export async function callServerAction(id, payload) {
@@ -30,7 +34,7 @@ async function run(element, url) {
     module: url,
     props: element.dataset.rwProps ?? "null",
     exports: null,
-    context: { callServerAction, hot: previous?.context.hot ?? { data: {} } },
+    context: { callServerAction, channel, onSocketStatus, hot: previous?.context.hot ?? { data: {} } },
   };
   hydrated.set(element, record);
   try {
@@ -123,5 +127,5 @@ document.addEventListener("submit", async (event) => {
   form.dispatchEvent(new CustomEvent("rw:action-result", { detail: { response }, bubbles: true }));
 });
 
-window.rw = { callServerAction, hydrate, refresh, isCurrent, replaceModule };
+window.rw = { callServerAction, channel, onSocketStatus, hydrate, refresh, isCurrent, replaceModule };
 hydrate();

@@ -189,6 +189,7 @@ final class AppImageBuilder: @unchecked Sendable {
         public func rwImageEntry() -> UnsafeMutableRawPointer {
             let entry = ImageEntry(
                 depsHash: "\(depsHash)",
+                sockets: app.devSockets,
                 handle: { request in await app.handle(request, environment: .development) },
                 refuse: { request, status, message in
                     await app.reject(request, with: HTTPStatusError(status, message), environment: .development)

@@ -12,6 +12,8 @@ enum StateInspector {
         let depsHash: String
         /// Why requests are held at the gate right now (such as "building generation 3"), if they are.
         let heldBy: String?
+        /// How the session started: warm (no SwiftPM run) or cold, and why.
+        let start: String
     }
 
     /// One global or static stored variable of the app.
@@ -67,6 +69,7 @@ enum StateInspector {
                 body {
                     h1 { "State" }
                     p { "Generation \(snapshot.currentGeneration.map(String.init) ?? "none") serving · deps image \(snapshot.depsHash)" }
+                    p { "Session: \(snapshot.start)" }
                     if let heldBy = snapshot.heldBy { p { "Requests wait: \(heldBy)" } }
                     table {
                         tr { th { "key" }; th { "type" }; th { "defined by generation" }; th { "defined at" } }

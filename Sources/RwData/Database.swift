@@ -35,10 +35,16 @@ public final class Database: SQLExecutor {
         case .sqlite(let path):
             backend = SQLiteBackend(path: path, logger: logger)
         case .postgres(let host, let port, let user, let password, let database, let tls):
-            backend = PostgresBackend(
-                host: host, port: port, user: user, password: password, database: database, tls: tls,
-                minimumConnections: minimumConnections, maximumConnections: maximumConnections,
-                connectionWait: connectionWait, logger: logger)
+            #if PostgreSQL
+                backend = PostgresBackend(
+                    host: host, port: port, user: user, password: password, database: database, tls: tls,
+                    minimumConnections: minimumConnections, maximumConnections: maximumConnections,
+                    connectionWait: connectionWait, logger: logger)
+            #else
+                _ = (host, port, user, password, database, tls)
+                backend = FailingBackend(
+                    error: .invalidURL(configuration.description, reason: DatabaseConfiguration.postgreSQLMissingReason))
+            #endif
         }
     }
 
@@ -97,9 +103,11 @@ public final class Database: SQLExecutor {
     /// ``DatabaseError/unreachable(_:reason:)`` or ``DatabaseError/invalidURL(_:reason:)`` with one
     /// line saying why.
     public func check() async throws(DatabaseError) {
-        if let postgres = backend as? PostgresBackend {
-            try await postgres.check()
-        }
+        #if PostgreSQL
+            if let postgres = backend as? PostgresBackend {
+                try await postgres.check()
+            }
+        #endif
         do {
             _ = try await rawQuery("SELECT 1")
         } catch .connectionLost(let reason) {

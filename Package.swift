@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 // Imports are internal unless a file says `public import`: a module's public interface names only
@@ -16,8 +16,19 @@ let package = Package(
         .library(name: "RwData", targets: ["RwData"]),
         .executable(name: "rw", targets: ["rw"]),
     ],
+    // RwData's PostgreSQL driver (postgres-nio, swift-nio-ssl and its copy of BoringSSL) is built
+    // only with this trait, on by default: an app on SQLite alone depends on RwSDK with
+    // `traits: []` and compiles none of it.
+    traits: [
+        .trait(name: "PostgreSQL", description: "RwData connects to PostgreSQL (DATABASE_URL=postgres://…)."),
+        .default(enabledTraits: ["PostgreSQL"]),
+    ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // No traits: RwServer uses neither swift-configuration (ConfigurationSupport) nor
+        // Hummingbird's URL-encoded form coder (FullFoundation). With both on, SwiftPM 6.3 writes
+        // their -D flags in a different order from one plan to the next, so every build that plans
+        // anew (each `rw build`) compiled Hummingbird again half of the time.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -80,16 +91,16 @@ let package = Package(
         .target(name: "RwSubprocess", swiftSettings: swiftSettings),
         // Frames between the dev server's front and runner processes.
         .target(name: "RwWire", dependencies: ["RwState"], swiftSettings: swiftSettings),
-        // The data product: SQLite by default, PostgreSQL by DATABASE_URL; kept out of RwSDK,
-        // which stays free of NIO.
+        // The data product: SQLite by default, PostgreSQL by DATABASE_URL (with the PostgreSQL
+        // trait); kept out of RwSDK, which stays free of NIO.
         .target(
             name: "RwData",
             dependencies: [
                 "RwSDK", "RwState",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -17,8 +17,10 @@ public final class Database: SQLExecutor {
     let automaticMigrations = Mutex<AutomaticMigrations>(AutomaticMigrations())
     /// Held while automatic migrations run, so they run once.
     let migrationLock = AsyncLock()
-    /// The fan-out of broadcasts to other instances, once started (PostgreSQL only).
-    let broadcasts = Mutex<PostgresBroadcasts?>(nil)
+    #if PostgreSQL
+        /// The fan-out of broadcasts to other instances, once started (PostgreSQL only).
+        let broadcasts = Mutex<PostgresBroadcasts?>(nil)
+    #endif
 
     /// A database for `configuration`. `maximumConnections` bounds PostgreSQL's pool (SQLite has
     /// one connection), which opens connections as statements need them and keeps
@@ -37,10 +39,16 @@ public final class Database: SQLExecutor {
         case .sqlite(let path):
             backend = SQLiteBackend(path: path, logger: logger)
         case .postgres(let host, let port, let user, let password, let database, let tls):
-            backend = PostgresBackend(
-                host: host, port: port, user: user, password: password, database: database, tls: tls,
-                minimumConnections: minimumConnections, maximumConnections: maximumConnections,
-                connectionWait: connectionWait, logger: logger)
+            #if PostgreSQL
+                backend = PostgresBackend(
+                    host: host, port: port, user: user, password: password, database: database, tls: tls,
+                    minimumConnections: minimumConnections, maximumConnections: maximumConnections,
+                    connectionWait: connectionWait, logger: logger)
+            #else
+                _ = (host, port, user, password, database, tls)
+                backend = FailingBackend(
+                    error: .invalidURL(configuration.description, reason: DatabaseConfiguration.postgreSQLMissingReason))
+            #endif
         }
     }
 
@@ -99,9 +107,11 @@ public final class Database: SQLExecutor {
     /// ``DatabaseError/unreachable(_:reason:)`` or ``DatabaseError/invalidURL(_:reason:)`` with one
     /// line saying why.
     public func check() async throws(DatabaseError) {
-        if let postgres = backend as? PostgresBackend {
-            try await postgres.check()
-        }
+        #if PostgreSQL
+            if let postgres = backend as? PostgresBackend {
+                try await postgres.check()
+            }
+        #endif
         do {
             _ = try await rawQuery("SELECT 1")
         } catch .connectionLost(let reason) {
@@ -111,7 +121,9 @@ public final class Database: SQLExecutor {
 
     /// Closes every connection. Later statements fail.
     public func close() async {
-        broadcasts.withLock { $0 }?.stop()
+        #if PostgreSQL
+            broadcasts.withLock { $0 }?.stop()
+        #endif
         await backend.close()
     }
 

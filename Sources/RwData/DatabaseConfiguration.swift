@@ -28,8 +28,30 @@ public enum DatabaseConfiguration: Sendable, Hashable, CustomStringConvertible {
         return try parse(url, folder: folder)
     }
 
-    /// The configuration `url` names (see ``fromEnvironment(_:folder:)``).
+    /// Whether this build of RwData can connect to PostgreSQL: the RwSDK package's `PostgreSQL`
+    /// trait (on by default) compiles postgres-nio and swift-nio-ssl in; an app that depends on
+    /// RwSDK with `traits: []` builds neither.
+    public static var supportsPostgreSQL: Bool {
+        #if PostgreSQL
+            true
+        #else
+            false
+        #endif
+    }
+
+    /// Why a PostgreSQL URL cannot be used by a build without PostgreSQL support: what to add.
+    static let postgreSQLMissingReason =
+        #"this app was built without PostgreSQL support; add the "PostgreSQL" trait to the RwSDK dependency in Package.swift (.package(…, traits: ["PostgreSQL"]), or remove traits: [] to get the default) and build again"#
+
+    /// The configuration `url` names (see ``fromEnvironment(_:folder:)``). A PostgreSQL URL in a
+    /// build without PostgreSQL support (``supportsPostgreSQL``) throws
+    /// ``DatabaseError/invalidURL(_:reason:)`` saying what to add.
     public static func parse(_ url: String, folder: String) throws(DatabaseError) -> DatabaseConfiguration {
+        try parse(url, folder: folder, supportingPostgreSQL: supportsPostgreSQL)
+    }
+
+    /// ``parse(_:folder:)`` for a build that does or does not support PostgreSQL.
+    static func parse(_ url: String, folder: String, supportingPostgreSQL: Bool) throws(DatabaseError) -> DatabaseConfiguration {
         if url.hasPrefix("sqlite:") {
             var path = String(url.dropFirst("sqlite:".count))
             if path.hasPrefix("//") { path.removeFirst(2) }
@@ -43,6 +65,7 @@ public enum DatabaseConfiguration: Sendable, Hashable, CustomStringConvertible {
         guard scheme == "postgres" || scheme == "postgresql" else {
             throw .invalidURL(redacted(url), reason: "unknown scheme \(scheme):// (expected postgres:// or sqlite:)")
         }
+        guard supportingPostgreSQL else { throw .invalidURL(redacted(url), reason: postgreSQLMissingReason) }
         let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
         let host = query["host"] ?? components.host ?? ""
         guard !host.isEmpty else { throw .invalidURL(redacted(url), reason: "no host") }

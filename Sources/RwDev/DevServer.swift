@@ -63,12 +63,13 @@ package enum DevServer {
         if PortAvailability.isInUse(host: options.host, port: options.port) {
             throw PortInUseError(host: options.host, port: options.port)
         }
-        let package = try DevPackage(path: options.packagePath, target: options.target)
+        let plan = try StartPlan.make(directory: try DevPackage.locate(options.packagePath), target: options.target)
+        let package = plan.package
         // The runner inherits the environment: `asset(_:)` fingerprints files of the folder the
         // front serves.
         setenv(AssetFingerprints.directoryVariable, package.directory.appendingPathComponent("public").path, 1)
         terminal.info("rw dev · \(package.directory.lastPathComponent) · app target \(package.appTarget)")
-        let session = try await DevSession(package: package, terminal: terminal, requestTimeout: options.requestTimeout)
+        let session = try await DevSession(plan: plan, terminal: terminal, requestTimeout: options.requestTimeout)
         try await session.start()
 
         let publicFolder = package.directory.appendingPathComponent("public")

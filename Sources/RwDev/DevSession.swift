@@ -28,6 +28,10 @@ final class DevSession: Sendable {
         var globalDeclarations: GlobalDeclarations?
         /// What became of the globals at the serving generation's load.
         var globalsReport = GlobalsReport()
+        /// The record the next session may start from, as this one started or recorded it.
+        var warmRecord: WarmStartRecord?
+        /// How the session started (warm or cold, and why), for the inspector.
+        var startLine: String
     }
 
     let terminal: Terminal
@@ -51,26 +55,65 @@ final class DevSession: Sendable {
     /// The gate's hold while the runner restarts after a crash.
     private let restartHold = Mutex<Gate.Token?>(nil)
 
-    /// Starts a session for `package`: scans the app's imports, builds the first deps image,
-    /// `libRwState.so` and the runner (from the runner sources of the RwSDK the app depends on).
-    /// Handlers must answer within `requestTimeout` (`nil`: no limit).
-    init(package: DevPackage, terminal: Terminal, requestTimeout: Duration? = nil) async throws {
+    /// Starts a session for the package of `plan`: scans the app's imports; reuses the last
+    /// session's deps image, `libRwState.so` and runner when `plan` says they are still valid and
+    /// the deps image holds every module the app imports (no SwiftPM run), otherwise builds them
+    /// (the runner from the runner sources of the RwSDK the app depends on) and records them for
+    /// the next session. Handlers must answer within `requestTimeout` (`nil`: no limit).
+    init(plan: StartPlan, terminal: Terminal, requestTimeout: Duration? = nil) async throws {
+        let package = plan.package
         self.terminal = terminal
         self.builder = AppImageBuilder(package: package)
+        var steps = plan.steps
+        var clock = DispatchTime.now()
+        func lap(_ name: String) {
+            let now = DispatchTime.now()
+            steps.append((name, Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e6))
+            clock = now
+        }
         let dependencies = try await DependencyMap.of(package)
+        lap("dependency map")
         guard let sdk = dependencies.sdkDirectory else {
             throw RwError("the app package does not depend on the RwSDK package (no dependency provides the RwSDK and RwState products)")
         }
         let roots = try Self.depsRoots(package, dependencies)
-        let depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
-        let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots), replanning: true)
-        let state = try await StateLibrary.link(from: manifest, into: depsBuilder.stateDirectory)
-        let (deps, _) = try await depsBuilder.link(roots: roots, from: manifest, onto: nil)
-        terminal.info("deps image \(deps.hash) · \(deps.modules.sorted().joined(separator: ", "))")
-        let runnerExecutable = try await RunnerExecutable.build(
-            sdk: sdk, state: state, stateObjects: manifest.modules["RwState"]?.objects ?? [],
-            modules: deps.modulesDirectory, folder: depsBuilder.stateDirectory)
-        shared = Mutex(Shared(package: package, dependencies: dependencies, deps: deps))
+        lap("imports")
+        let deps: DepsImage
+        let runnerExecutable: URL
+        var record: WarmStartRecord?
+        let startLine: String
+        let missing = plan.warm.map { warm in roots.filter { !warm.deps.modules.contains($0) } } ?? []
+        if let warm = plan.warm, missing.isEmpty {
+            (deps, runnerExecutable, record) = (warm.deps, warm.runner, warm)
+            let timing = steps.map { "\($0.0) \(Int($0.1.rounded()))" }.joined(separator: ", ")
+            startLine = "warm start: nothing SwiftPM builds changed since the last session, no SwiftPM run (\(timing) ms)"
+            terminal.success("⚡ \(startLine); reusing deps image \(deps.hash), libRwState.so and the runner")
+        } else {
+            let reason = missing.isEmpty ? plan.coldReason : "the app imports \(missing.joined(separator: ", ")), which the last session's deps image lacks"
+            startLine = "cold start: SwiftPM builds the dependencies" + (reason.map { " (\($0))" } ?? "")
+            if let reason { terminal.info("SwiftPM runs: \(reason)") }
+            WarmStartRecord.remove(from: package.cacheDirectory)
+            let depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
+            let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots), replanning: true)
+            let state = try await StateLibrary.link(from: manifest, into: depsBuilder.stateDirectory)
+            (deps, _) = try await depsBuilder.link(roots: roots, from: manifest, onto: nil)
+            terminal.info("deps image \(deps.hash) · \(deps.modules.sorted().joined(separator: ", "))")
+            runnerExecutable = try await RunnerExecutable.build(
+                sdk: sdk, state: state, stateObjects: manifest.modules["RwState"]?.objects ?? [],
+                modules: deps.modulesDirectory, folder: depsBuilder.stateDirectory)
+            // Recorded only when nothing changed while SwiftPM built: the next session must never
+            // take artifacts built from other inputs for current ones.
+            if (try? plan.currentFingerprint()) == plan.fingerprint {
+                let files = WarmStartRecord.artifactFiles(deps: deps, runner: runnerExecutable, manifest: manifest)
+                if let stamp = try? StableHash.fingerprint(files) {
+                    let made = WarmStartRecord(
+                        fingerprint: plan.fingerprint, target: plan.target,
+                        description: plan.description, deps: deps, runner: runnerExecutable, artifactFiles: files, artifacts: stamp)
+                    if (try? made.save(in: package.cacheDirectory)) != nil { record = made }
+                }
+            }
+        }
+        shared = Mutex(Shared(package: package, dependencies: dependencies, deps: deps, warmRecord: record, startLine: startLine))
         runner = try RunnerSupervisor(executable: runnerExecutable, requestTimeout: requestTimeout, terminal: terminal)
         (jobStream, jobs) = AsyncStream.makeStream(of: Job.self)
         (packages, packageChanges) = AsyncStream.makeStream(of: DevPackage.self, bufferingPolicy: .bufferingNewest(1))
@@ -99,8 +142,11 @@ final class DevSession: Sendable {
     /// Compiles, in the background, the declared dependencies the app does not import yet, so
     /// that a later import re-optimizes by linking instead of compiling. Cancel to stop.
     func precompileDeclaredDependencies() async {
-        let (package, dependencies, deps) = shared.withLock { ($0.package, $0.dependencies, $0.deps) }
-        let pending = Set(dependencies.targetForModule.filter { !deps.modules.contains($0.key) }.values).sorted()
+        let (package, dependencies, deps, record) = shared.withLock { ($0.package, $0.dependencies, $0.deps, $0.warmRecord) }
+        // Targets the last session precompiled with the same inputs are compiled already.
+        let done = Set(record?.precompiled ?? [])
+        let pending = Set(dependencies.targetForModule.filter { !deps.modules.contains($0.key) }.values).subtracting(done).sorted()
+        guard !pending.isEmpty else { return }
         for target in pending where !Task.isCancelled {
             let result = try? await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--target", target])
             if result?.succeeded == true { shared.withLock { _ = $0.precompiled.insert(target) } }
@@ -108,6 +154,15 @@ final class DevSession: Sendable {
                 terminal.info("precompiled \(target) in \(Int(result.milliseconds)) ms\(result.succeeded ? "" : " (failed)")")
             }
         }
+        // Noted for the next session, unless what SwiftPM builds from changed meanwhile (the
+        // record is then stale and the next session runs SwiftPM anyway).
+        let precompiled = shared.withLock { $0.precompiled }
+        guard var record, !Task.isCancelled,
+            (try? StartPlan.fingerprint(of: package)) == record.fingerprint,
+            WarmStartRecord.load(from: package.cacheDirectory) == record
+        else { return }
+        record.precompiled = done.union(precompiled).sorted()
+        try? record.save(in: package.cacheDirectory)
     }
 
     /// Runs reloads in order until the task is cancelled.
@@ -291,7 +346,8 @@ final class DevSession: Sendable {
             StateInspector.Snapshot(
                 entries: listing.entries, globals: listing.globals.map { [report = $0.globalsReport] in StateInspector.Global($0, at: report) },
                 generations: $0.history, currentGeneration: $0.serving?.generation, depsHash: $0.deps.hash, heldBy: gate.reason,
-                channels: listing.channels ?? [])
+                channels: listing.channels ?? [],
+                start: $0.startLine)
         }
     }
 

@@ -15,6 +15,8 @@ enum StateInspector {
         let heldBy: String?
         /// The channel topics with subscribers, and their sockets' ids.
         let channels: [TopicSubscribers]
+        /// How the session started: warm (no SwiftPM run) or cold, and why.
+        let start: String
     }
 
     /// One global or static stored variable of the app.
@@ -70,6 +72,7 @@ enum StateInspector {
                 body {
                     h1 { "State" }
                     p { "Generation \(snapshot.currentGeneration.map(String.init) ?? "none") serving · deps image \(snapshot.depsHash)" }
+                    p { "Session: \(snapshot.start)" }
                     if let heldBy = snapshot.heldBy { p { "Requests wait: \(heldBy)" } }
                     table {
                         tr { th { "key" }; th { "type" }; th { "defined by generation" }; th { "defined at" } }

@@ -160,9 +160,13 @@ struct AppTemplate {
             \#(sdkCopy)COPY Package.swift ./
             RUN swift package resolve
             COPY . .
+            # The executable ships stripped; its debug information stays in this stage, in
+            # /build/\#(name.executable).debug, for symbolicating a crash (docker build --target build).
             RUN swift build -c release --static-swift-stdlib --product \#(name.executable) \
                 && mkdir /staging \
                 && cp "$(swift build -c release --show-bin-path)/\#(name.executable)" /staging/ \
+                && llvm-objcopy --only-keep-debug /staging/\#(name.executable) /build/\#(name.executable).debug \
+                && llvm-objcopy --strip-all --add-gnu-debuglink=/build/\#(name.executable).debug /staging/\#(name.executable) \
                 && cp -R public /staging/public
 
             FROM debian:bookworm-slim

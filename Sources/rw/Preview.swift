@@ -12,7 +12,7 @@ extension Rw {
         static let configuration = CommandConfiguration(
             abstract: "Serve the production build of the app.",
             discussion: """
-                Runs the executable made by `rw build` (it does not build) with the package's \
+                Runs the executable `rw build` ships (it does not build) with the package's \
                 public/ folder as static assets. The server replaces this process, so Ctrl-C or \
                 SIGTERM stop it cleanly. The executable also accepts --max-body-size when run \
                 directly.
@@ -36,7 +36,7 @@ extension Rw {
         func run() throws {
             let app = try AppPackage(path: package.packagePath)
             let product = try app.executableProduct(package.product)
-            let binary = try app.releaseBinDirectory(build).appendingPathComponent(product)
+            let binary = DebugInfo.shipped(try app.releaseBinDirectory(build).appendingPathComponent(product))
             guard FileManager.default.isExecutableFile(atPath: binary.path) else {
                 throw RwError("no production build at \(binary.path); run `rw build` first")
             }

@@ -31,6 +31,33 @@ struct DevServerTests {
         await dev.stop()
     }
 
+    /// A start with nothing SwiftPM builds changed since the last session runs no SwiftPM and
+    /// serves the first page from the last session's deps image, libRwState.so and runner (said
+    /// in the terminal and the inspector); a changed manifest makes the next start run SwiftPM.
+    @Test func aWarmStartRunsNoSwiftPMUntilTheManifestChanges() async throws {
+        // Whatever the earlier sessions left, this one leaves a record of what it started from.
+        let first = try await DevServerProcess.start()
+        try await first.waitFor("/") { $0 == "marker=v0" }
+        await first.stop()
+
+        let warm = try await DevServerProcess.start()
+        #expect(await warm.child.waitForLine(containing: "⚡ warm start", timeout: 5) != nil)
+        #expect(try await warm.http.send("GET", "/").text == "marker=v0")
+        let state = try await warm.state()
+        #expect((state["start"] as? String)?.hasPrefix("warm start") == true)
+        #expect(!warm.child.linesSoFar.contains { $0.contains("compiling dependencies") }, "a warm start runs no SwiftPM build")
+        await warm.stop()
+
+        try DevFixture.reset()
+        try (DevFixture.manifest + "// changed\n").write(to: DevFixture.manifestFile, atomically: true, encoding: .utf8)
+        let changed = try await DevServerProcess.start(package: DevFixture.directory)
+        #expect(await changed.child.waitForLine(containing: "SwiftPM runs: a manifest or Package.resolved changed", timeout: 5) != nil)
+        #expect(changed.child.linesSoFar.contains { $0.contains("compiling dependencies") })
+        #expect(try await changed.http.send("GET", "/").text == "marker=v0")
+        await changed.stop()
+        try DevFixture.reset()
+    }
+
     @Test func requestSpanningAReloadKeepsItsRequestInfo() async throws {
         let dev = try await DevServerProcess.start()
         let span = Task {

@@ -104,8 +104,15 @@ struct GettingStartedTests {
             let built = try await ReleaseBuilds.exclusively { try await shell.run(blocks[3]) }
             let buildOutput = try #require(built.first).output
             #expect(buildOutput.contains("; no Swift runtime"), "\(buildOutput)")
-            let binary = Paths.releaseScratch.appendingPathComponent("release/my-app")
+            let binary = Paths.releaseScratch.appendingPathComponent("release/dist/my-app")
             #expect(buildOutput.contains("→ \(Paths.releaseScratch.path)/"), "built in RW_SCRATCH_PATH: \(buildOutput)")
+            // Shipped stripped, its debug information next to it and named by its debug link; the
+            // chroot below holds the executable alone.
+            #expect(buildOutput.contains("stripped") && buildOutput.contains("debug information → \(binary.path).debug"), "\(buildOutput)")
+            let sections = try await CapturedRun.run(URL(fileURLWithPath: "/usr/bin/readelf"), ["-S", "-W", binary.path])
+            #expect(sections.output.contains(".gnu_debuglink") && !sections.output.contains(".debug_info"), "\(sections.output)")
+            let debugSections = try await CapturedRun.run(URL(fileURLWithPath: "/usr/bin/readelf"), ["-S", "-W", binary.path + ".debug"])
+            #expect(debugSections.output.contains(".debug_info"), "\(debugSections.output)")
 
             try await Self.serveFromChroot(app: app, binary: binary, root: sandbox.appendingPathComponent("root"))
         }

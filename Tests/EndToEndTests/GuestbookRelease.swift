@@ -8,7 +8,7 @@ import Testing
 /// playground's `public/` folder.
 enum GuestbookRelease {
     static let playground = Paths.root.appendingPathComponent("playground/guestbook")
-    static let binary = Paths.releaseScratch.appendingPathComponent("release/guestbook")
+    static let binary = Paths.releaseScratch.appendingPathComponent("release/dist/guestbook")
 
     /// Builds the guestbook for production (``ReleaseBuilds``); fails the test if `rw build` fails.
     static func build() async throws {

@@ -228,6 +228,10 @@ struct NewCommandTests {
             #expect(dockerfile.contains("#   docker build --build-context rwsdk=\(Paths.root.path) -t my-shop .\n"), "\(dockerfile)")
             #expect(dockerfile.contains(#"cp "$(swift build -c release --show-bin-path)/my-shop" /staging/"#))
             #expect(dockerfile.contains("cp -R public /staging/public"))
+            // Only the stripped executable and public/ reach the image; the debug information
+            // stays in the build stage.
+            #expect(dockerfile.contains("llvm-objcopy --only-keep-debug /staging/my-shop /build/my-shop.debug"))
+            #expect(dockerfile.contains("llvm-objcopy --strip-all --add-gnu-debuglink=/build/my-shop.debug /staging/my-shop"))
             let ignored = try String(contentsOf: app.appendingPathComponent(".dockerignore"), encoding: .utf8)
             #expect(ignored.split(separator: "\n").map(String.init) == [".build/", ".rw/", ".swiftpm/", ".git/", "Dockerfile", ".dockerignore"])
         }

@@ -32,4 +32,18 @@ import Testing
         #expect(!line.contains("\n"))
         #expect(!line.contains("secret"))
     }
+
+    /// A build without the PostgreSQL trait refuses a PostgreSQL URL at start with one line that
+    /// says what to add to Package.swift (and hides the password); SQLite URLs still work.
+    @Test func aPostgresURLWithoutPostgreSQLSupportSaysWhatToAdd() throws {
+        let error = #expect(throws: DatabaseError.self) {
+            try DatabaseConfiguration.parse("postgres://ann:secret@db.local/shop", folder: "/", supportingPostgreSQL: false)
+        }
+        let line = try #require(error).description
+        #expect(line.contains(#"add the "PostgreSQL" trait to the RwSDK dependency in Package.swift"#), "\(line)")
+        #expect(!line.contains("\n") && !line.contains("secret"), "\(line)")
+        #expect(try DatabaseConfiguration.parse("sqlite:app.db", folder: "/a", supportingPostgreSQL: false) == .sqlite(path: "/a/app.db"))
+        // This package builds itself with its default traits, PostgreSQL among them.
+        #expect(DatabaseConfiguration.supportsPostgreSQL)
+    }
 }

@@ -39,6 +39,9 @@ package final class ChildProcess: @unchecked Sendable {
     /// How many lines the child has written so far: pass it as `from` to wait only for later ones.
     package var lineCount: Int { seen.withLock { lines.count } }
 
+    /// Every line the child has written so far.
+    package var linesSoFar: [String] { seen.withLock { lines } }
+
     /// Waits until a line at index `from` or later contains `marker` and returns it, or `nil`
     /// when the output closed first or `timeout` seconds passed (then an issue names the line
     /// waited for). The default bound is long enough for a first `rw dev` start, which compiles

@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 // Baselines for benchmarks: plain Hummingbird handlers. PlainHummingbird returns fixed bytes;
@@ -17,7 +17,9 @@ let package = Package(
         .executable(name: "PlainMembers", targets: ["PlainMembers"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Built with the same (no) traits as RwSDK's, so both compile Hummingbird alike in a
+        // shared scratch folder.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),

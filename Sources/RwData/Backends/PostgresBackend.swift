@@ -1,3 +1,5 @@
+// Built only with the RwSDK package's PostgreSQL trait (on by default).
+#if PostgreSQL
 import Logging
 import NIOCore
 import NIOSSL
@@ -348,3 +350,4 @@ final class FirstAnswer<T: Sendable>: Sendable {
         continuation.withLock { $0.take() }?.resume(with: result)
     }
 }
+#endif

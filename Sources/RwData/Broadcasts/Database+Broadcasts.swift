@@ -8,11 +8,13 @@ extension Database {
     /// broadcasts stay in process and this does nothing. ``defineDatabase(_:migrations:configuration:minimumConnections:maximumConnections:)``
     /// calls it for the app's database, once per process.
     package func fanOutBroadcasts(through hub: SocketHub) {
-        guard let backend = backend as? PostgresBackend, broadcasts.withLock({ $0 == nil }) else { return }
-        let fanOut = PostgresBroadcasts(client: backend.client, logger: backend.logger) { topic, message in
-            hub.deliver(message, to: topic)
-        }
-        broadcasts.withLock { $0 = fanOut }
-        hub.relayBroadcasts(to: fanOut.publish)
+        #if PostgreSQL
+            guard let backend = backend as? PostgresBackend, broadcasts.withLock({ $0 == nil }) else { return }
+            let fanOut = PostgresBroadcasts(client: backend.client, logger: backend.logger) { topic, message in
+                hub.deliver(message, to: topic)
+            }
+            broadcasts.withLock { $0 = fanOut }
+            hub.relayBroadcasts(to: fanOut.publish)
+        #endif
     }
 }

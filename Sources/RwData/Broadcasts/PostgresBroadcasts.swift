@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Foundation
 import Logging
 import PostgresNIO
@@ -147,3 +148,4 @@ final class PostgresBroadcasts: Sendable {
         }
     }
 }
+#endif

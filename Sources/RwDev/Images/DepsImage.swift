@@ -8,7 +8,7 @@ import RwSubprocess
 /// is therefore loaded once per runner: its types and globals stay the same for the whole
 /// session. Only a change to a module already in the stack (its objects were rebuilt: a version
 /// change, an edited path dependency) starts a new stack.
-package struct DepsImage: Sendable, Equatable {
+package struct DepsImage: Sendable, Equatable, Codable {
     /// The layers, base first.
     package let layers: [DepsLayer]
     /// The folder of compiled module interfaces app images are compiled against.
@@ -26,7 +26,7 @@ package struct DepsImage: Sendable, Equatable {
 }
 
 /// One layer of a ``DepsImage``: `libRwDeps-<hash>.so`.
-package struct DepsLayer: Sendable, Equatable {
+package struct DepsLayer: Sendable, Equatable, Codable {
     /// The content hash (12 hex digits), covering the layers below.
     package let hash: String
     /// The library file.

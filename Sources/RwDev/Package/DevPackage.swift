@@ -22,8 +22,22 @@ package struct DevPackage: Sendable {
     /// target that depends on RwSDK (directly or through a local target) and that no other
     /// library target depends on.
     package init(path: String, target: String? = nil) throws {
+        self = try Self.described(path: path, target: target).package
+    }
+
+    /// Reads the package at `path` as ``init(path:target:)`` does, and returns SwiftPM's
+    /// description too (`swift package describe --type json`), which
+    /// ``init(directory:description:target:)`` reads back without SwiftPM.
+    static func described(path: String, target: String? = nil) throws -> (package: DevPackage, description: String) {
         let directory = try Self.locate(path)
         let json = try Subprocess.capture(["swift", "package", "--package-path", directory.path, "describe", "--type", "json"])
+        return (try DevPackage(directory: directory, description: json, target: target), json)
+    }
+
+    /// The package at `directory` from `description`, SwiftPM's description of it (`swift package
+    /// describe --type json`, possibly led by warnings), with app target `target` (chosen as
+    /// ``init(path:target:)`` says when `nil`).
+    init(directory: URL, description json: String, target: String?) throws {
         // `describe` may print warnings before the JSON.
         let start = json.firstIndex(of: "{") ?? json.startIndex
         let data = Data(json[start...].utf8)

@@ -372,10 +372,10 @@ import Testing
                 #expect(try await browser.run("return JSON.stringify(window.rwDisposed.slice().sort());") == #"["10:false","5:true"]"#)
                 // Hydrated again (its module's import may finish after the props are set): its
                 // count kept, the swapped module in place.
-                #expect(
-                    try await browser.waitUntil(
-                        #"window.rwMarker === true && document.querySelector("button.counter")?.textContent === "Pressed 4 times""#, timeout: .seconds(10)),
-                    "the counter kept its count under the swapped module: \(try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("button.counter")?.textContent;"#) ?? "")")
+                let counterKept = try await browser.waitUntil(
+                    #"window.rwMarker === true && document.querySelector("button.counter")?.textContent === "Pressed 4 times""#, timeout: .seconds(10))
+                let counterSeen = try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("button.counter")?.textContent;"#) ?? ""
+                #expect(counterKept, "the counter kept its count under the swapped module: \(counterSeen)")
 
                 // A fresh page for the visitor's round trip, with the module as it was.
                 try counterOriginal.write(to: Self.counterModule, atomically: false, encoding: .utf8)

@@ -22,9 +22,7 @@ public struct RefusedRequest: Sendable, Equatable {
     }
 
     /// The refused request, without a body.
-    public var request: RwRequest {
-        RwRequest(method: head.method, target: head.target, headers: Headers(head.headers))
-    }
+    public var request: RwRequest { head.request() }
 
     /// The payload.
     public func encoded() -> [UInt8] {

@@ -19,6 +19,11 @@ public struct RequestHead: Sendable, Equatable {
         headers = request.headers.fields
     }
 
+    /// The request with this head and `body`.
+    public func request(body: [UInt8] = []) -> RwRequest {
+        RwRequest(method: method, target: target, headers: Headers(headers), body: body)
+    }
+
     /// Reads a head; throws ``WireError/malformed(_:)``.
     public init(from reader: inout PayloadReader) throws(WireError) {
         method = try reader.readString()

@@ -19,7 +19,7 @@ public enum WireCodec {
     public static func decodeRequest(_ bytes: [UInt8]) throws(WireError) -> RwRequest {
         var reader = PayloadReader(bytes)
         let head = try RequestHead(from: &reader)
-        return RwRequest(method: head.method, target: head.target, headers: Headers(head.headers), body: reader.readRest())
+        return head.request(body: reader.readRest())
     }
 
     /// Encodes a response.

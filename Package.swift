@@ -131,7 +131,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "RwStateTests", dependencies: ["RwState"]),
+        .testTarget(name: "RwStateTests", dependencies: ["RwState", "RwSubprocess"]),
         .testTarget(
             name: "RwSDKTests",
             dependencies: ["RwSDK", "RwSDKTesting", .product(name: "PropertyBased", package: "swift-property-based")]

@@ -17,7 +17,7 @@ struct DevResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         switch request.uri.path {
-        case "/_rw/events":
+        case RwPaths.events:
             // Event streams end when the server shuts down, so open browser tabs never hold it up.
             let stream = await session.liveReload.subscribe().cancelOnGracefulShutdown()
             return Response(
@@ -31,7 +31,7 @@ struct DevResponder: HTTPResponder {
                 headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: LiveReload.scripts[path]!))
             )
-        case "/_rw/state", "/_rw/state.json":
+        case RwPaths.state, RwPaths.stateJSON:
             let snapshot = await session.snapshot()
             let wantsJSON = request.uri.path.hasSuffix(".json") || (request.headers[.accept] ?? "").contains("application/json")
             return Response(wantsJSON ? StateInspector.json(snapshot) : StateInspector.page(snapshot))

@@ -123,7 +123,7 @@ package enum DevServer {
             eventLoopGroup: .shared(eventLoops),
             logger: logger,
             onListening: { port in
-                terminal.success("➜ listening on http://\(options.host):\(port)/  (state: /_rw/state)")
+                terminal.success("➜ listening on http://\(options.host):\(port)/  (state: \(RwPaths.state))")
             }
         )
         defer { eventLoops.shutdownGracefully { _ in } }

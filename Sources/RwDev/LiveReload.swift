@@ -1,5 +1,6 @@
 import Foundation
 import RwBrowser
+import RwState
 
 /// Pushes ``LiveEvent``s to connected browsers (Server-Sent Events on `/_rw/events`) and provides
 /// the scripts that follow them (Sources/RwBrowser/js, embedded at build time).
@@ -83,14 +84,14 @@ actor LiveReload {
         return "<script type=\"module\">window.rwLiveReload?.showOverlay(\(safe));</script>"
     }
 
-    static let scriptTag = "<script type=\"module\" src=\"/_rw/live.js\"></script>"
-    static let postScriptTag = "<script type=\"module\" src=\"/_rw/live.js\" data-rw-method=\"POST\"></script>"
+    static let scriptTag = "<script type=\"module\" src=\"\(RwPaths.liveScript)\"></script>"
+    static let postScriptTag = "<script type=\"module\" src=\"\(RwPaths.liveScript)\" data-rw-method=\"POST\"></script>"
 
     /// The dev scripts by URL path: live.js (it imports the other two), morph.js and overlay.js.
     static let scripts: [String: [UInt8]] = [
-        "/_rw/live.js": bytes(rw_browser_live_js()),
-        "/_rw/morph.js": bytes(rw_browser_morph_js()),
-        "/_rw/overlay.js": bytes(rw_browser_overlay_js()),
+        RwPaths.liveScript: bytes(rw_browser_live_js()),
+        RwPaths.morphScript: bytes(rw_browser_morph_js()),
+        RwPaths.overlayScript: bytes(rw_browser_overlay_js()),
     ]
 
     private static func bytes(_ script: RwBrowserScript) -> [UInt8] {

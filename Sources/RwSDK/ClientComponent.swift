@@ -48,7 +48,7 @@ public func clientRuntimeScript() -> Element {
 /// The JavaScript served at ``path``: hydrates client components and calls server actions. Its
 /// source is Sources/RwBrowser/js/client.js, embedded at build time.
 enum ClientRuntime {
-    static let path = "/_rw/client.js"
+    static let path = RwPaths.clientRuntime
 
     /// The script's bytes (UTF-8).
     static let source: [UInt8] = {
@@ -57,7 +57,7 @@ enum ClientRuntime {
     }()
 
     /// Where the runtime imports its channels module from (`./channel.js` beside it).
-    static let channelPath = "/_rw/channel.js"
+    static let channelPath = RwPaths.channelRuntime
 
     /// The channels module's bytes (Sources/RwBrowser/js/channel.js): `rw.channel`, with
     /// reconnect, rejoin and connection status.

@@ -132,8 +132,7 @@ enum FlatJSON {
             case 0x0D: escape = "\\r"
             case 0x09: escape = "\\t"
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                escape = "\\u00" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]], as: UTF8.self)
+                escape = "\\u00" + String(decoding: [Hex.digit(byte >> 4), Hex.digit(byte & 0xF)], as: UTF8.self)
             default: escape = nil
             }
             if let escape {

@@ -20,7 +20,7 @@ public struct ServerAction: Sendable {
         self.path = ServerAction.pathPrefix + id
     }
 
-    static let pathPrefix = "/_rw/action/"
+    static let pathPrefix = RwPaths.actionPrefix
 
     /// Whether `id` may name an action: letters, digits, `_`, `-` and `.`, 1 to 128 characters.
     static func isValidID<S: StringProtocol>(_ id: S) -> Bool {
@@ -96,39 +96,11 @@ public struct ActionInput: Sendable {
         }
     }
 
+    /// The form fields of `body` by name (``FormCodec``); a repeated name keeps its last value.
     static func parseForm(_ body: [UInt8]) -> [String: String] {
-        // An ASCII body (what browsers send: they percent-encode the rest) is split on its bytes,
-        // which is what splitting its characters gives, without the text in between.
-        if body.allSatisfy({ $0 < 0x80 }) { return parseASCIIForm(body) }
         var fields: [String: String] = [:]
-        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = parts.first else { continue }
-            fields[decodeField(name)] = parts.count > 1 ? decodeField(parts[1]) : ""
-        }
+        for (name, value) in FormCodec.pairs(body) { fields[name] = value }
         return fields
-    }
-
-    private static func parseASCIIForm(_ body: [UInt8]) -> [String: String] {
-        var fields: [String: String] = [:]
-        func decode(_ bytes: ArraySlice<UInt8>) -> String { decodeField(String(decoding: bytes, as: UTF8.self)) }
-        for pair in body.split(separator: UInt8(ascii: "&")) {
-            guard let equals = pair.firstIndex(of: UInt8(ascii: "=")) else {
-                fields[decode(pair)] = ""
-                continue
-            }
-            fields[decode(pair[..<equals])] = decode(pair[(equals + 1)...])
-        }
-        return fields
-    }
-
-    /// A form field's name or value decoded: `+` is a space and `%XX` a byte of UTF-8 (left as
-    /// it is when the escapes are not valid). Most fields need no decoding; Foundation's
-    /// replacing and decoding copy regardless, so they are skipped then.
-    private static func decodeField(_ text: some StringProtocol) -> String {
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) { return String(text) }
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
     }
 
     private static func describe(_ error: Error) -> String {

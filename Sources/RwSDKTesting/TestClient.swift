@@ -70,7 +70,7 @@ public final class TestClient: Sendable {
     /// browser submits a form.
     @discardableResult
     public func post(_ target: String, form: [String: String], headers: Headers = [:]) async -> TestResponse {
-        let body = form.sorted { $0.key < $1.key }.map { "\(Self.formEncode($0.key))=\(Self.formEncode($0.value))" }.joined(separator: "&")
+        let body = form.sorted { $0.key < $1.key }.map { "\(FormCodec.encode($0.key))=\(FormCodec.encode($0.value))" }.joined(separator: "&")
         var fields: Headers = ["Content-Type": "application/x-www-form-urlencoded"]
         for field in headers { fields.add(name: field.name, value: field.value) }
         return await request(.post, target, headers: fields, body: Array(body.utf8))
@@ -96,12 +96,6 @@ public final class TestClient: Sendable {
             return false
         }
         jar.withLock { $0[name] = expired ? nil : value }
-    }
-
-    private static func formEncode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._*")
-        return (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingOccurrences(of: "%20", with: "+")
     }
 }
 

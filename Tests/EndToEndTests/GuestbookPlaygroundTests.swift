@@ -262,7 +262,7 @@ import Testing
                 "the held transaction is open on the server when the save comes")
 
         var counts: [String] = []
-        let saves = ProcessInfo.processInfo.environment["RW_LONG_TESTS"] == "1" ? 50 : 10
+        let saves = LongVariant.requested ? 50 : 10
         let deps = try await dev.depsHash()
         var hashes = [deps]
         for save in 1...saves {

@@ -6,7 +6,7 @@ import Testing
 /// 10 000-entry dictionary that four clients change while its own file and another file are
 /// saved again and again (every generation adopts the same instance and runs its own code on
 /// it), and a final class holding a `Mutex`, kept until a stored property is added. Part of the
-/// serialized dev server suite: it edits the same fixture. `RW_LONG_TESTS=1`: 20 saves, not 10.
+/// serialized dev server suite: it edits the same fixture. A long variant (`.longVariant`) makes 20 saves.
 extension DevServerTests {
 
     /// The app file that declares the actor, as saved in `version` (its method bodies print the
@@ -164,6 +164,16 @@ extension DevServerTests {
     }
 
     @Test func appActorKeepsItsIdentityAndContentsAcrossSavesUnderLoad() async throws {
+        try await Self.adoptUnderLoad(saves: 10)
+    }
+
+    @Test(.tags(.long), .longVariant) func appActorKeepsItsIdentityAndContentsAcross20SavesUnderLoad() async throws {
+        try await Self.adoptUnderLoad(saves: 20)
+    }
+
+    /// `saves` saves, alternately of the actor's own file and of another file, while four
+    /// clients record visits: the same instance throughout, and no visit lost.
+    static func adoptUnderLoad(saves: Int) async throws {
         let dev = try await Self.startSession()
         let first = try #require(Summary(try await dev.waitFor("/visits") { Summary($0)?.code == "v1" }))
         #expect(first.count == 10_000)
@@ -173,7 +183,6 @@ extension DevServerTests {
         let load = LoadTally()
         let clients = Self.recordVisits(dev, load)
 
-        let saves = Self.long ? 20 : 10
         for round in 1...saves {
             if round % 2 == 1 {
                 // A save of the actor's own file: new method bodies, and (from v2 on) a method added.

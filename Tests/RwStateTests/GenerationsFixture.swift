@@ -1,4 +1,5 @@
 import Foundation
+import RwSubprocess
 
 /// Three generations of one small app module, compiled with `swiftc` against RwState's own
 /// sources and loaded one after the other into one host process, the way `rw dev` loads app
@@ -107,25 +108,15 @@ enum GenerationsFixture {
         throw Failure(description: "swiftc is not on PATH (\(path))")
     }
 
+    /// Runs `executable` to its end through the one subprocess layer; its standard output, or a
+    /// failure with both streams.
     @discardableResult
     private static func run(_ executable: String, _ arguments: [String], in directory: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let output = directory.appendingPathComponent("output-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw Failure(description: "\(URL(fileURLWithPath: executable).lastPathComponent) failed (\(process.terminationStatus)):\n\(text)")
+        do {
+            return try Subprocess.capture([executable] + arguments, in: directory)
+        } catch let failure as SubprocessError {
+            throw Failure(description: failure.description)
         }
-        return text
     }
 
     /// Loads each generation's library in turn (never unloading one), carries its globals over

@@ -64,9 +64,7 @@ public struct DatabaseSessionStore: SessionStore {
         try await database.query("DELETE FROM rw_sessions WHERE id = \(id)")
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
+    static func hex(_ bytes: [UInt8]) -> String { Hex.string(bytes) }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RwState
 
 /// A 64-bit FNV-1a hash for naming build outputs by their inputs (not for security).
 struct StableHash {
@@ -16,8 +17,7 @@ struct StableHash {
 
     /// The hash as 12 hexadecimal digits.
     var short: String {
-        let hex = String(value, radix: 16)
-        return String((String(repeating: "0", count: max(0, 16 - hex.count)) + hex).prefix(12))
+        String(Hex.string(value).prefix(12))
     }
 
     /// A fingerprint of the files at `paths`: their paths, sizes and modification times.

@@ -139,9 +139,7 @@ package enum AssetFingerprints {
             return entry
         }
         guard let data = FileManager.default.contents(atPath: file) else { return nil }
-        let fingerprint = SHA256.hash(data: data).prefix(8).map { byte in
-            String(byte >> 4, radix: 16) + String(byte & 15, radix: 16)
-        }.joined()
+        let fingerprint = Hex.string(SHA256.hash(data: data).prefix(8))
         let entry = Entry(
             directory: directory, size: size, modified: modified, fingerprint: fingerprint, url: path + "?v=" + fingerprint, checked: now)
         cache.withLock { $0.entries[path] = entry }

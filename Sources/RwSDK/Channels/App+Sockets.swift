@@ -3,7 +3,7 @@ import Logging
 
 extension App {
     /// The path of the app's channel socket (`rw.channel` in the browser connects there).
-    public static let socketPath = "/_rw/socket"
+    public static let socketPath = RwPaths.socket
 
     /// Whether the app declares channels or WebSocket routes, so its server takes WebSocket
     /// upgrades.

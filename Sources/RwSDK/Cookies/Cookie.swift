@@ -102,7 +102,9 @@ public struct Cookie: Sendable, Equatable {
             if isValueByte(byte) {
                 encoded.unicodeScalars.append(UnicodeScalar(byte))
             } else {
-                encoded += "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 15, radix: 16, uppercase: true)
+                encoded.unicodeScalars.append(UnicodeScalar(UInt8(ascii: "%")))
+                encoded.unicodeScalars.append(UnicodeScalar(Hex.digit(byte >> 4, uppercase: true)))
+                encoded.unicodeScalars.append(UnicodeScalar(Hex.digit(byte & 15, uppercase: true)))
             }
         }
         return encoded

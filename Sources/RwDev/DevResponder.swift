@@ -69,7 +69,7 @@ struct DevResponder: HTTPResponder {
         }
         let response = Self.page(for: outcome, of: rwRequest)
         // A HEAD response keeps the length its GET has; it carries no body to add a script to.
-        return Response(rwRequest.method == "HEAD" ? response : withLiveReload(method: rwRequest.method, response))
+        return Response(rwRequest.method == .head ? response : withLiveReload(method: rwRequest.method, response))
     }
 
     /// The response for `outcome`: the app's own, or an error page that says what happened to
@@ -109,7 +109,7 @@ struct DevResponder: HTTPResponder {
 
     /// Adds the live-reload script to HTML responses (for a streamed page, to its first bytes),
     /// and makes a streamed page that fails after its first bytes show the error overlay.
-    private func withLiveReload(method: String, _ response: RwResponse) -> RwResponse {
+    private func withLiveReload(method: RequestMethod, _ response: RwResponse) -> RwResponse {
         guard response.headers["Content-Type"]?.hasPrefix("text/html") == true else { return response }
         var response = response
         response.body = LiveReload.inject(into: response.body, method: method)

@@ -56,9 +56,9 @@ actor LiveReload {
 
     /// Inserts the live-reload script before `</body>`, or at the end when there is none. The
     /// script of a page answering a POST says so: that page is never requested again.
-    static func inject(into html: [UInt8], method: String = "GET") -> [UInt8] {
+    static func inject(into html: [UInt8], method: RequestMethod = .get) -> [UInt8] {
         let marker = Array("</body>".utf8)
-        let script = Array((method == "POST" ? postScriptTag : scriptTag).utf8)
+        let script = Array((method == .post ? postScriptTag : scriptTag).utf8)
         if let range = lastRange(of: marker, in: html) {
             return Array(html[..<range]) + script + Array(html[range...])
         }

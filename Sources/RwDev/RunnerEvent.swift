@@ -1,3 +1,4 @@
+import RwState
 import RwWire
 
 /// What a ``RunnerSupervisor`` reports, in order: every ``crashed(_:)`` is followed by exactly
@@ -5,7 +6,7 @@ import RwWire
 enum RunnerEvent: Sendable {
     /// The runner gave no answer to `method` `path` within `seconds` (its request timeout and
     /// margin), so it is being killed; a ``crashed(_:)`` follows.
-    case unresponsive(method: String, path: String, seconds: Double)
+    case unresponsive(method: RequestMethod, path: String, seconds: Double)
     /// The runner ended without being asked to. Requests wait until it is back.
     case crashed(RunnerCrash)
     /// A new runner is serving after `crash`, with the last generation that had loaded (`nil`:

@@ -140,7 +140,7 @@ final class Runner: Sendable {
                 watchdog.schedule(after: grace) { [self] in
                     guard run.isStuck else { return }
                     exitStuck(
-                        StuckHandler(method: request.method, path: request.path, timeoutSeconds: timeout.seconds, graceSeconds: grace.seconds))
+                        StuckHandler(method: request.method.name, path: request.path, timeoutSeconds: timeout.seconds, graceSeconds: grace.seconds))
                 }
             }
             run.deadline.withLock { $0 = deadline }

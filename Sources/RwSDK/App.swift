@@ -60,7 +60,7 @@ public struct App: Sendable {
         func match(_ parts: [String]) -> [String: String]? { route.pattern.match(parts: parts) }
 
         /// Whether the route answers `method`.
-        func answers(_ method: String) -> Bool { route.answers(method) }
+        func answers(_ method: RequestMethod) -> Bool { route.answers(method) }
 
         /// The methods the route answers.
         var methods: Set<RequestMethod> { route.methods }

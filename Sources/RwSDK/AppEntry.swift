@@ -45,8 +45,8 @@ struct Route: Sendable {
     }
 
     /// Whether the route answers `method` (HEAD through GET when the route does not take HEAD).
-    func answers(_ method: String) -> Bool {
-        methods.contains { $0.name == method } || (method == "HEAD" && methods.contains(.get))
+    func answers(_ method: RequestMethod) -> Bool {
+        methods.contains(method) || (method == .head && methods.contains(.get))
     }
 }
 

@@ -45,7 +45,7 @@ public final class TestClient: Sendable {
             fields.add(name: "Cookie", value: held.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         for field in headers { fields.add(name: field.name, value: field.value) }
-        let response = await app.handle(RwRequest(method: method.name, target: target, headers: fields, body: body), environment: environment)
+        let response = await app.handle(RwRequest(method: method, target: target, headers: fields, body: body), environment: environment)
         for field in response.headers.values(for: "Set-Cookie") { receive(field) }
         guard let stream = response.stream else { return TestResponse(response) }
         // A streamed page: every piece, as a server would send it.

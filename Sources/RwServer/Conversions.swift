@@ -30,13 +30,13 @@ extension RwRequest {
     /// Converts a Hummingbird request's head, with `body` as its body (the request's own is not
     /// read). The request's authority becomes its `Host` header.
     public init(headOf request: Request, body: [UInt8] = []) {
-        self.init(method: request.method.rawValue, target: request.uri.description, headers: Self.headers(of: request.head), body: body)
+        self.init(method: RequestMethod(request.method.rawValue), target: request.uri.description, headers: Self.headers(of: request.head), body: body)
     }
 
     /// Converts a request head without a body (a WebSocket upgrade). The request's authority
     /// becomes its `Host` header.
     package init(head: HTTPRequest) {
-        self.init(method: head.method.rawValue, target: head.path ?? "/", headers: Self.headers(of: head))
+        self.init(method: RequestMethod(head.method.rawValue), target: head.path ?? "/", headers: Self.headers(of: head))
     }
 
     private static func headers(of head: HTTPRequest) -> Headers {

@@ -3,8 +3,8 @@
 /// It is defined in the state module so that the same type crosses every generation of reloaded
 /// code.
 public struct RwRequest: Sendable {
-    /// The method in upper case, such as `GET` or `POST`.
-    public var method: String
+    /// The method, such as `GET` or `POST` (always upper case).
+    public var method: RequestMethod
     /// The path, starting with `/`, without the query.
     public var path: String
     /// The query (without the leading `?`; empty when there is none), read by name:
@@ -16,9 +16,8 @@ public struct RwRequest: Sendable {
     public var body: [UInt8]
 
     /// Creates a request. `target` is the request target: a path optionally followed by `?query`.
-    public init(method: String, target: String, headers: Headers = [:], body: [UInt8] = []) {
-        // Methods almost always arrive in upper case already; uppercased() copies regardless.
-        self.method = method.utf8.allSatisfy({ $0 < 0x80 && !(0x61...0x7a).contains($0) }) ? method : method.uppercased()
+    public init(method: RequestMethod, target: String, headers: Headers = [:], body: [UInt8] = []) {
+        self.method = method
         // Looked for among the UTF-8 bytes, not the characters (which cost a grapheme break
         // check per step); `?` is ASCII, so its index is a valid character boundary.
         if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {

@@ -6,7 +6,7 @@ public import RwState
 /// each field's name and value.
 public struct RequestHead: Sendable, Equatable {
     /// The HTTP method.
-    public var method: String
+    public var method: RequestMethod
     /// The request target: path, then `?` and the query when there is one.
     public var target: String
     /// The header fields, in order.
@@ -26,14 +26,14 @@ public struct RequestHead: Sendable, Equatable {
 
     /// Reads a head; throws ``WireError/malformed(_:)``.
     public init(from reader: inout PayloadReader) throws(WireError) {
-        method = try reader.readString()
+        method = RequestMethod(try reader.readString())
         target = try reader.readString()
         headers = try reader.readFields()
     }
 
     /// Writes the head.
     public func write(to writer: inout PayloadWriter) {
-        writer.write(method)
+        writer.write(method.name)
         writer.write(target)
         writer.write(headers)
     }

@@ -3,7 +3,7 @@ import RwSDK
 /// Sends one request to `app` and returns the response with its body as text.
 func send(
     _ app: App,
-    _ method: String = "GET",
+    _ method: RequestMethod = .get,
     _ target: String,
     headers: Headers = [:],
     body: String = "",

@@ -1,12 +1,17 @@
 /// An HTTP request method, as routes declare which methods they answer.
 ///
-/// Methods are compared exactly, in upper case (`RwRequest.method` is always upper case).
+/// Methods are compared exactly, in upper case: a method is always held in upper case. Defined in
+/// the state module, so that the request (``RwRequest/method``), the routes and the dev server's
+/// wire speak of the same type.
 public struct RequestMethod: Sendable, Hashable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The method's name in upper case, such as `GET`.
     public let name: String
 
     /// The method named `name` (upper-cased).
-    public init(_ name: String) { self.name = name.uppercased() }
+    public init(_ name: String) {
+        // Methods almost always arrive in upper case already; uppercased() copies regardless.
+        self.name = name.utf8.allSatisfy({ $0 < 0x80 && !(0x61...0x7a).contains($0) }) ? name : name.uppercased()
+    }
 
     /// The method named by a string literal, such as `"PROPFIND"`.
     public init(stringLiteral name: String) { self.init(name) }

@@ -403,29 +403,13 @@ public struct App: Sendable {
             let body = (try? sharedJSONEncoder.encode(fields)) ?? Data()
             return RwResponse(status: error.status, headers: ["Content-Type": "application/json"], body: Array(body))
         }
-        return ErrorPage.response(status: error.status, title: reason(error.status), message: error.message, detail: detail)
+        return ErrorPage.response(status: error.status, title: error.status.reasonPhrase, message: error.message, detail: detail)
     }
 
     static func isSameOrigin(_ origin: String, host: String?) -> Bool {
         guard let host, let url = URL(string: origin), let originHost = url.host else { return false }
         let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
         return originAuthority.lowercased() == host.lowercased()
-    }
-
-    static func reason(_ status: Int) -> String {
-        switch status {
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 409: "Conflict"
-        case 413: "Content Too Large"
-        case 422: "Unprocessable Content"
-        case 500: "Internal Server Error"
-        case 503: "Service Unavailable"
-        default: "Error"
-        }
     }
 }
 

@@ -3,7 +3,7 @@
 public enum ErrorPage {
     /// A complete page for `status` with a short title, a message and an optional detail block
     /// (shown preformatted, such as compiler output or a crash report).
-    public static func response(status: Int, title: String, message: String, detail: String? = nil) -> RwResponse {
+    public static func response(status: ResponseStatus, title: String, message: String, detail: String? = nil) -> RwResponse {
         let page = Fragment {
             RawHTML("<!DOCTYPE html>")
             html(.lang("en")) {

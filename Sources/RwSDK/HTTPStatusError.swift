@@ -7,7 +7,7 @@
 /// (`defineApp(onError:)`) may answer differently.
 public struct HTTPStatusError: Error, Sendable, CustomStringConvertible {
     /// The status code to answer with.
-    public let status: Int
+    public let status: ResponseStatus
     /// A message safe to show to whoever sent the request.
     public let message: String
     /// Header fields added to the error's response, such as `Allow` on a 405.
@@ -20,7 +20,7 @@ public struct HTTPStatusError: Error, Sendable, CustomStringConvertible {
     public internal(set) var cause: (any Error)?
 
     /// Creates the error.
-    public init(_ status: Int, _ message: String, headers: Headers = [:]) {
+    public init(_ status: ResponseStatus, _ message: String, headers: Headers = [:]) {
         self.status = status
         self.message = message
         self.headers = headers
@@ -28,7 +28,7 @@ public struct HTTPStatusError: Error, Sendable, CustomStringConvertible {
     }
 
     /// Creates an error answered with `body` as JSON, such as the app's own error shape.
-    public init<Body: Encodable & Sendable>(_ status: Int, _ message: String, body: Body, headers: Headers = [:]) {
+    public init<Body: Encodable & Sendable>(_ status: ResponseStatus, _ message: String, body: Body, headers: Headers = [:]) {
         self.status = status
         self.message = message
         self.headers = headers

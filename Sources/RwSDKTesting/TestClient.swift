@@ -101,8 +101,8 @@ public final class TestClient: Sendable {
 
 /// A response the ``TestClient`` received.
 public struct TestResponse: Sendable {
-    /// The status code.
-    public let status: Int
+    /// The status.
+    public let status: ResponseStatus
     /// The header fields, in order.
     public let headers: Headers
     /// The body; for a streamed page, every piece of it.

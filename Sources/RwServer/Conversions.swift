@@ -88,7 +88,7 @@ extension Response {
         } else {
             body = ResponseBody(byteBuffer: ByteBuffer(bytes: rwResponse.body))
         }
-        self.init(status: HTTPResponse.Status(code: rwResponse.status), headers: fields, body: body)
+        self.init(status: HTTPResponse.Status(code: rwResponse.status.code), headers: fields, body: body)
     }
 
     /// The 413 response for `request`, whose body is over `limit` bytes: the app's answer to the

@@ -10,14 +10,14 @@ public final class ImageEntry: Sendable {
     public let handle: @Sendable (RwRequest) async -> RwResponse
     /// Answers a request refused before its body was read (status, message) as the app answers
     /// that error: its error handler and around-middleware see it; never throws.
-    public let refuse: @Sendable (RwRequest, Int, String) async -> RwResponse
+    public let refuse: @Sendable (RwRequest, ResponseStatus, String) async -> RwResponse
     /// This generation's channel sockets (relayed by the dev server's front).
     public let sockets: Sockets
 
     /// Creates an entry; without `sockets`, the generation opens none.
     public init(
         depsHash: String, sockets: Sockets = .none, handle: @escaping @Sendable (RwRequest) async -> RwResponse,
-        refuse: @escaping @Sendable (RwRequest, Int, String) async -> RwResponse
+        refuse: @escaping @Sendable (RwRequest, ResponseStatus, String) async -> RwResponse
     ) {
         self.depsHash = depsHash
         self.sockets = sockets

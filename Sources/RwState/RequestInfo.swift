@@ -11,12 +11,12 @@ import Foundation
 /// The status and headers a request's handlers want on its response.
 public struct ResponseInit: Sendable, Equatable {
     /// The status code; `nil` leaves the framework's choice (200 for pages) in place.
-    public var status: Int?
+    public var status: ResponseStatus?
     /// Header fields added to the response.
     public var headers: Headers
 
     /// Creates an empty set of choices.
-    public init(status: Int? = nil, headers: Headers = [:]) {
+    public init(status: ResponseStatus? = nil, headers: Headers = [:]) {
         self.status = status
         self.headers = headers
     }

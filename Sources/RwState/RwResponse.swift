@@ -4,7 +4,7 @@
 /// code.
 public struct RwResponse: Sendable {
     /// The status code.
-    public var status: Int
+    public var status: ResponseStatus
     /// The response's header fields.
     public var headers: Headers
     /// The complete body, or, when ``stream`` is set, its first bytes.
@@ -14,7 +14,7 @@ public struct RwResponse: Sendable {
     public var stream: RwBodyStream?
 
     /// Creates a response.
-    public init(status: Int = 200, headers: Headers = [:], body: [UInt8] = [], stream: RwBodyStream? = nil) {
+    public init(status: ResponseStatus = .ok, headers: Headers = [:], body: [UInt8] = [], stream: RwBodyStream? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -22,7 +22,7 @@ public struct RwResponse: Sendable {
     }
 
     /// Creates a response whose body is `text` encoded as UTF-8.
-    public init(status: Int = 200, headers: Headers = [:], text: String) {
+    public init(status: ResponseStatus = .ok, headers: Headers = [:], text: String) {
         self.init(status: status, headers: headers, body: Array(text.utf8))
     }
 }

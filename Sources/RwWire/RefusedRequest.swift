@@ -10,12 +10,12 @@ public struct RefusedRequest: Sendable, Equatable {
     /// The request's head (its body was never read).
     public var head: RequestHead
     /// The status the front refused it with, such as 413.
-    public var status: Int
+    public var status: ResponseStatus
     /// Why, in a sentence for the client.
     public var message: String
 
     /// A refusal of `request` with `status`.
-    public init(_ request: RwRequest, status: Int, message: String) {
+    public init(_ request: RwRequest, status: ResponseStatus, message: String) {
         head = RequestHead(request)
         self.status = status
         self.message = message
@@ -28,7 +28,7 @@ public struct RefusedRequest: Sendable, Equatable {
     public func encoded() -> [UInt8] {
         var writer = PayloadWriter()
         head.write(to: &writer)
-        writer.write(UInt32(clamping: status))
+        writer.write(UInt32(clamping: status.code))
         writer.write(message)
         return writer.bytes
     }
@@ -37,7 +37,7 @@ public struct RefusedRequest: Sendable, Equatable {
     public init(decoding bytes: [UInt8]) throws(WireError) {
         var reader = PayloadReader(bytes)
         head = try RequestHead(from: &reader)
-        status = Int(try reader.readUInt32())
+        status = ResponseStatus(Int(try reader.readUInt32()))
         message = try reader.readString()
     }
 }

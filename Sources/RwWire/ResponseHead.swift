@@ -5,8 +5,8 @@ public import RwState
 /// On the wire (``PayloadWriter``): the status code, the number of header fields, then each
 /// field's name and value.
 public struct ResponseHead: Sendable, Equatable {
-    /// The HTTP status code.
-    public var status: Int
+    /// The HTTP status.
+    public var status: ResponseStatus
     /// The header fields, in order.
     public var headers: [Headers.Field]
 
@@ -18,13 +18,13 @@ public struct ResponseHead: Sendable, Equatable {
 
     /// Reads a head; throws ``WireError/malformed(_:)``.
     public init(from reader: inout PayloadReader) throws(WireError) {
-        status = Int(try reader.readUInt32())
+        status = ResponseStatus(Int(try reader.readUInt32()))
         headers = try reader.readFields()
     }
 
     /// Writes the head.
     public func write(to writer: inout PayloadWriter) {
-        writer.write(UInt32(clamping: status))
+        writer.write(UInt32(clamping: status.code))
         writer.write(headers)
     }
 }

@@ -36,7 +36,7 @@ import Testing
             #expect(ok.status == 200 && ok.headers["X-Seen-Status"] == "200")
             for (target, status) in [("/nowhere", 404), ("/only-post", 405), ("/boom", 500), ("/missing", 404)] {
                 let response = await client.get(target)
-                #expect(response.status == status, "\(target)")
+                #expect(response.status.code == status, "\(target)")
                 #expect(response.headers["X-Seen-Status"] == String(status), "\(target): \(response.headers)")
                 // Set through requestInfo by earlier middleware: kept on the error response.
                 #expect(response.headers["Access-Control-Allow-Origin"] == "https://app.example", "\(target)")
@@ -88,7 +88,7 @@ import Testing
                 ("/nowhere", 404, "No route matches GET /nowhere."), ("/only-post", 405, nil), ("/boom", 500, "Failure"),
             ] {
                 let response = await client.get(target)
-                #expect(response.status == status, "\(target)")
+                #expect(response.status.code == status, "\(target)")
                 #expect(response.headers["Content-Type"] == "application/problem+json", "\(target)")
                 let problem = try? JSONDecoder().decode(Problem.self, from: Data(response.body))
                 #expect(problem?.code == "E\(status)", "\(target): \(response.text)")

@@ -85,7 +85,7 @@ import Testing
     func badJSONNamesTheFieldAndTheReason(body: String, status: Int, field: String?, error: String) async throws {
         await Self.app().test { client in
             let response = await client.post("/echo", json: body)
-            #expect(response.status == status, "\(body): \(response.text)")
+            #expect(response.status.code == status, "\(body): \(response.text)")
             let problem = try? JSONDecoder().decode(DecodingProblem.self, from: Data(response.body))
             #expect(problem == DecodingProblem(error: error, field: field), "\(body): \(response.text)")
         }

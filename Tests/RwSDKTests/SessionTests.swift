@@ -7,7 +7,7 @@ import Testing
 private struct CookieJar {
     var cookies: [String: String] = [:]
 
-    mutating func send(_ app: App, _ method: RequestMethod = .get, _ target: String) async -> (status: Int, headers: Headers, text: String) {
+    mutating func send(_ app: App, _ method: RequestMethod = .get, _ target: String) async -> (status: ResponseStatus, headers: Headers, text: String) {
         let header = cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
         let response = await RwSDKTests.send(app, method, target, headers: header.isEmpty ? [:] : ["Cookie": header])
         for field in response.headers.values(for: "Set-Cookie") {

@@ -8,7 +8,7 @@ func send(
     headers: Headers = [:],
     body: String = "",
     environment: RwEnvironment = .production
-) async -> (status: Int, headers: Headers, text: String) {
+) async -> (status: ResponseStatus, headers: Headers, text: String) {
     let response = await app.handle(
         RwRequest(method: method, target: target, headers: headers, body: Array(body.utf8)),
         environment: environment

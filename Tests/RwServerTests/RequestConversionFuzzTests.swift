@@ -93,7 +93,7 @@ import Testing
 
             let response = await app.handle(converted)
             let expected = Self.expectedStatus(method: method, path: converted.path, fields: headerFields)
-            #expect(response.status == expected, "\(method) \(target) answered \(response.status), not \(expected)")
+            #expect(response.status.code == expected, "\(method) \(target) answered \(response.status), not \(expected)")
         }
     }
 

@@ -17,12 +17,12 @@ public struct JSONResponse<Value: Encodable & Sendable>: ResponseConvertible {
     /// The value sent as the body.
     public var value: Value
     /// The status code.
-    public var status: Int
+    public var status: ResponseStatus
     /// Header fields besides `Content-Type`.
     public var headers: Headers
 
     /// Creates the response.
-    public init(_ value: Value, status: Int = 200, headers: Headers = [:]) {
+    public init(_ value: Value, status: ResponseStatus = .ok, headers: Headers = [:]) {
         self.value = value
         self.status = status
         self.headers = headers

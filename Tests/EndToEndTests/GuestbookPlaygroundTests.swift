@@ -212,9 +212,13 @@ import Testing
         #expect(try await http.send("GET", "/", headers: cookie).text.contains(#"id="sign-in""#), "the session is gone")
     }
 
+    /// Whether the page's LiveCount component joined the guestbook's channel (a JavaScript condition).
+    static let joined = #"document.querySelector("[data-rw-client=LiveCount]")?.dataset.live === "joined""#
+
     /// In headless Chromium, after ``checkTheApp(_:)`` left 12 messages: signs in with the
-    /// form, posts with the form the client runtime sends by fetch (the live count shows the new
-    /// count at once), and follows the link to the older page.
+    /// form, posts with the form the client runtime sends by fetch, and follows the link to the
+    /// older page. A second tab, open on the first page meanwhile, shows the post and the new
+    /// count as they happen (the guestbook's channel), and who is typing in the first tab.
     static func checkInTheBrowser(_ address: String) async throws {
         try await Browser.session { browser in
             try await browser.open(address + "/")
@@ -223,13 +227,39 @@ import Testing
             _ = try await browser.run(##"document.querySelector("#sign-in input[name=name]").value = "Zoë"; return "";"##)
             try await browser.click("#sign-in button")
             #expect(try await browser.waitUntil(#"document.querySelector(".signed-in")?.textContent === "Signed in as Zoë""#))
-            #expect(try await browser.waitUntil(#"document.querySelector("[data-rw-client=LiveCount]")?.dataset.rwHydrated === "true""#))
+            try #require(try await browser.waitUntil(Self.joined, timeout: .seconds(30)), "the first tab did not join the guestbook's channel")
+
+            // The second tab: the first page, joined, with a marker that a navigation would lose.
+            let first = try await browser.newTab()
+            try await browser.open(address + "/")
+            try #require(try await browser.waitUntil(Self.joined, timeout: .seconds(30)), "the second tab did not join the guestbook's channel")
+            try await browser.run("window.rwStayed = true;")
+            let watcher = try await browser.currentTab()
+            try await browser.switchTo(first)
+
+            _ = try await browser.run(##"document.querySelector("#post input[name=body]").dispatchEvent(new Event("input")); return "";"##)
+            try await browser.switchTo(watcher)
+            let typing = try await browser.waitUntil(#"document.querySelector(".typing")?.textContent === "Zoë is typing…""#, timeout: .seconds(10))
+            let typingText = try await browser.text(".typing") ?? "none"
+            #expect(typing, "the other tab shows who is typing: \(typingText)")
+            try await browser.switchTo(first)
             _ = try await browser.run(##"document.querySelector("#post input[name=body]").value = "From the browser"; return "";"##)
             try await browser.click("#post button")
             let answered = try await browser.waitUntil(#"document.getElementById("post-result").textContent.includes('"count":13')"#)
             let result = try await browser.text("#post-result") ?? "none"
             #expect(answered, "post-result: \(result)")
-            #expect(try await browser.text(".live-count") == "13 messages", "the client component shows the count the action answered")
+            #expect(try await browser.waitUntil(#"document.querySelector(".live-count").textContent === "13 messages""#, timeout: .seconds(10)),
+                "the posting tab's count follows the channel")
+
+            try await browser.switchTo(watcher)
+            let live = try await browser.waitUntil(
+                #"document.querySelector(".messages li .body")?.textContent === "From the browser" && document.querySelector(".live-count").textContent === "13 messages""#,
+                timeout: .seconds(10))
+            let shown = try await browser.run(#"return `${document.querySelector(".live-count").textContent} | ${document.querySelector(".messages li")?.textContent}`;"#) ?? ""
+            #expect(live, "the other tab shows the post and the count live: \(shown)")
+            #expect(try await browser.run("return String(window.rwStayed === true && document.querySelectorAll('.messages li').length === 10);") == "true",
+                "the post was added in place to a list of ten, without a reload")
+            try await browser.switchTo(first)
             try await browser.open(address + "/")
             #expect(try await browser.text(".messages li .body") == "From the browser")
             try await browser.click("a.older")

@@ -21,8 +21,9 @@ let signOut = serverAction("signOut") { _ in
     return ["signedOut": "true"]
 }
 
-/// Posts a message as the signed-in name and announces it on the live channel. A `key` field makes the post idempotent: posting the
-/// same key again answers 409 (the unique constraint's typed error).
+/// Posts a message as the signed-in name and announces it on the guestbook's channel (``Live``).
+/// A `key` field makes the post idempotent: posting the same key again answers 409 (the unique
+/// constraint's typed error).
 let postMessage = serverAction("post") { input in
     guard let author = requestInfo.session["name"] else { throw HTTPStatusError(401, "Sign in first.") }
     let body = (input["body"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -25,6 +25,7 @@ public func serve(_ app: App, options: ServeOptions, socketLimits: SocketLimits 
     let logger = Logger(label: "rw.server")
     // `asset(_:)` fingerprints files of the folder this server serves.
     setenv(AssetFingerprints.directoryVariable, URL(fileURLWithPath: options.publicDirectory).path, 1)
+    let sockets = app.hasSockets ? SocketUpgrade(app: app, limits: socketLimits) : nil
     let application = ServerAssembly.application(
         responder: AppResponder(app: app, environment: .production, maxBodySize: options.maxBodySize),
         host: options.host,
@@ -32,13 +33,13 @@ public func serve(_ app: App, options: ServeOptions, socketLimits: SocketLimits 
         publicDirectory: options.publicDirectory,
         idleTimeout: options.idleTimeLimit,
         serverName: "RwSDK",
-        sockets: app.hasSockets ? SocketUpgrade(app: app, limits: socketLimits) : nil,
+        sockets: sockets,
         logger: logger,
         onListening: { port in
             FileHandle.standardOutput.write(Data("listening on http://\(options.host):\(port)\n".utf8))
         }
     )
-    try await ServerAssembly.run(application, host: options.host, port: options.port)
+    try await ServerAssembly.run(application, host: options.host, port: options.port, sockets: sockets)
 }
 
 /// Reads ``ServeOptions`` from the environment (`RW_HOST`, `RW_PORT` …) and the process's

@@ -4,6 +4,8 @@ import HummingbirdCore
 import HummingbirdWebSocket
 package import Logging
 package import NIOCore
+import ServiceLifecycle
+import UnixSignals
 
 /// How every RwSDK HTTP server is put together, so that `serve(_:)` in production and `rw dev`'s
 /// front behave the same at the HTTP level.
@@ -69,11 +71,16 @@ package enum ServerAssembly {
         }
     }
 
-    /// Runs `application` until it stops; a port already in use ends it with ``PortInUseError``
-    /// (`port` as asked, so 0 never is).
-    package static func run(_ application: some ApplicationProtocol, host: String, port: Int) async throws {
+    /// Runs `application` until it stops (SIGTERM or SIGINT shut it down gracefully); a port
+    /// already in use ends it with ``PortInUseError`` (`port` as asked, so 0 never is). With
+    /// `sockets`, the shutdown first closes the app's sockets with 1001 (going away) and waits
+    /// for them (``SocketShutdown``), then stops the HTTP server.
+    package static func run(_ application: some ApplicationProtocol, host: String, port: Int, sockets: SocketUpgrade? = nil) async throws {
+        let services: [any Service] = [application] + (sockets.map { [SocketShutdown(sockets: $0)] } ?? [])
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: application.logger))
         do {
-            try await application.runService()
+            try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw PortInUseError(host: host, port: port)
         }

@@ -63,6 +63,20 @@ package struct SocketUpgrade: SocketServing {
         await app.closeSocket(peer)
     }
 
+    /// Closes the app's sockets (every socket of the process's ``SocketHub``) with `code`; each
+    /// sends its close frame after what it had queued, and ends once the browser answers it, or
+    /// `limits.closeGrace` later (``closeWhenStuck(_:channel:grace:)``). Returns once all have
+    /// ended, or after `bound`.
+    package func closeSockets(_ code: SocketCloseCode, within bound: Duration) async {
+        guard socketHub.closeAll(code) > 0 else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await socketHub.allClosed() }
+            group.addTask { try? await Task.sleep(for: bound) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
     /// Writes what `peer` queues until it closes, then sends the close frame.
     private static func write(_ peer: SocketPeer, to outbound: WebSocketOutboundWriter) async {
         do {

@@ -212,9 +212,13 @@ import Testing
         #expect(try await http.send("GET", "/", headers: cookie).text.contains(#"id="sign-in""#), "the session is gone")
     }
 
+    /// Whether the page's LiveCount component joined the guestbook's channel (a JavaScript condition).
+    static let joined = #"document.querySelector("[data-rw-client=LiveCount]")?.dataset.live === "joined""#
+
     /// In headless Chromium, after ``checkTheApp(_:)`` left 12 messages: signs in with the
-    /// form, posts with the form the client runtime sends by fetch (the live count shows the new
-    /// count at once), and follows the link to the older page.
+    /// form, posts with the form the client runtime sends by fetch, and follows the link to the
+    /// older page. A second tab, open on the first page meanwhile, shows the post and the new
+    /// count as they happen (the guestbook's channel), and who is typing in the first tab.
     static func checkInTheBrowser(_ address: String) async throws {
         try await Browser.session { browser in
             try await browser.open(address + "/")
@@ -223,13 +227,39 @@ import Testing
             _ = try await browser.run(##"document.querySelector("#sign-in input[name=name]").value = "Zoë"; return "";"##)
             try await browser.click("#sign-in button")
             #expect(try await browser.waitUntil(#"document.querySelector(".signed-in")?.textContent === "Signed in as Zoë""#))
-            #expect(try await browser.waitUntil(#"document.querySelector("[data-rw-client=LiveCount]")?.dataset.rwHydrated === "true""#))
+            try #require(try await browser.waitUntil(Self.joined, timeout: .seconds(30)), "the first tab did not join the guestbook's channel")
+
+            // The second tab: the first page, joined, with a marker that a navigation would lose.
+            let first = try await browser.newTab()
+            try await browser.open(address + "/")
+            try #require(try await browser.waitUntil(Self.joined, timeout: .seconds(30)), "the second tab did not join the guestbook's channel")
+            try await browser.run("window.rwStayed = true;")
+            let watcher = try await browser.currentTab()
+            try await browser.switchTo(first)
+
+            _ = try await browser.run(##"document.querySelector("#post input[name=body]").dispatchEvent(new Event("input")); return "";"##)
+            try await browser.switchTo(watcher)
+            let typing = try await browser.waitUntil(#"document.querySelector(".typing")?.textContent === "Zoë is typing…""#, timeout: .seconds(10))
+            let typingText = try await browser.text(".typing") ?? "none"
+            #expect(typing, "the other tab shows who is typing: \(typingText)")
+            try await browser.switchTo(first)
             _ = try await browser.run(##"document.querySelector("#post input[name=body]").value = "From the browser"; return "";"##)
             try await browser.click("#post button")
             let answered = try await browser.waitUntil(#"document.getElementById("post-result").textContent.includes('"count":13')"#)
             let result = try await browser.text("#post-result") ?? "none"
             #expect(answered, "post-result: \(result)")
-            #expect(try await browser.text(".live-count") == "13 messages", "the client component shows the count the action answered")
+            #expect(try await browser.waitUntil(#"document.querySelector(".live-count").textContent === "13 messages""#, timeout: .seconds(10)),
+                "the posting tab's count follows the channel")
+
+            try await browser.switchTo(watcher)
+            let live = try await browser.waitUntil(
+                #"document.querySelector(".messages li .body")?.textContent === "From the browser" && document.querySelector(".live-count").textContent === "13 messages""#,
+                timeout: .seconds(10))
+            let shown = try await browser.run(#"return `${document.querySelector(".live-count").textContent} | ${document.querySelector(".messages li")?.textContent}`;"#) ?? ""
+            #expect(live, "the other tab shows the post and the count live: \(shown)")
+            #expect(try await browser.run("return String(window.rwStayed === true && document.querySelectorAll('.messages li').length === 10);") == "true",
+                "the post was added in place to a list of ten, without a reload")
+            try await browser.switchTo(first)
             try await browser.open(address + "/")
             #expect(try await browser.text(".messages li .body") == "From the browser")
             try await browser.click("a.older")
@@ -252,55 +282,117 @@ import Testing
         let pool = try await cluster.psql(pidsSQL)
         #expect(try await cluster.psql(countSQL) == "\(poolSize)", "the pool keeps its \(poolSize) connections open")
 
-        let load = LoadTally()
-        let posted = PostedKeys()
-        let clients = Self.postAndRead(dev.http, load, posted: posted, clients: 4)
-        // A transaction started before the first save, held open across it.
-        let held = Task { try await dev.http.send("GET", "/test/hold/held-1") }
-        try await dev.waitForStateKey("test.hold")
-        #expect(try await cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'rw' AND state = 'idle in transaction'") == "1",
-                "the held transaction is open on the server when the save comes")
+        try await Browser.session { watcher in
+            // A signed-in tab on the first page, joined to the guestbook's channel, stays open across
+            // every save and re-optimization below.
+            let socket = try await Self.openWatcher(watcher, dev)
+            let load = LoadTally()
+            let posted = PostedKeys()
+            let clients = Self.postAndRead(dev.http, load, posted: posted, clients: 4)
+            // A transaction started before the first save, held open across it.
+            let held = Task { try await dev.http.send("GET", "/test/hold/held-1") }
+            try await dev.waitForStateKey("test.hold")
+            #expect(try await cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'rw' AND state = 'idle in transaction'") == "1",
+                    "the held transaction is open on the server when the save comes")
 
-        var counts: [String] = []
-        let saves = LongVariant.requested ? 50 : 10
-        let deps = try await dev.depsHash()
-        var hashes = [deps]
-        for save in 1...saves {
-            try Self.saveHeading("save \(save)")
-            try await dev.waitFor("/", attempts: 6000) { $0.contains("<h1>Guestbook save \(save)</h1>") }
-            counts.append(try await cluster.psql(countSQL))
-            if save == 1 {
-                #expect(try await dev.http.send("GET", "/test/release").text == "released")
-                let committed = try await held.value
-                #expect(committed.status == 200 && committed.text.hasPrefix("committed "), "the held transaction commits: \(committed.text)")
-                #expect(try await cluster.psql("SELECT count(*) FROM messages WHERE client_key = 'held-1'") == "1")
-            }
-            // Two re-optimizations, at a third and at two thirds of the saves.
-            if save == saves / 3 || save == 2 * saves / 3 {
-                let imports = save == saves / 3 ? ["HTTPTypes"] : ["HTTPTypes", "NIOHTTP1"]
-                try Self.saveReoptimized(imports: imports)
-                let expected = imports.count == 1 ? "202" : "202 404"
-                try await dev.waitFor("/test/reoptimized", attempts: 12000) { $0 == expected }
-                hashes.append(try await dev.depsHash())
+            var counts: [String] = []
+            let saves = LongVariant.requested ? 50 : 10
+            let deps = try await dev.depsHash()
+            var hashes = [deps]
+            for save in 1...saves {
+                try Self.saveHeading("save \(save)")
+                try await dev.waitFor("/", attempts: 6000) { $0.contains("<h1>Guestbook save \(save)</h1>") }
                 counts.append(try await cluster.psql(countSQL))
+                if save == 1 {
+                    #expect(try await dev.http.send("GET", "/test/release").text == "released")
+                    let committed = try await held.value
+                    #expect(committed.status == 200 && committed.text.hasPrefix("committed "), "the held transaction commits: \(committed.text)")
+                    #expect(try await cluster.psql("SELECT count(*) FROM messages WHERE client_key = 'held-1'") == "1")
+                }
+                // Two re-optimizations, at a third and at two thirds of the saves.
+                if save == saves / 3 || save == 2 * saves / 3 {
+                    let imports = save == saves / 3 ? ["HTTPTypes"] : ["HTTPTypes", "NIOHTTP1"]
+                    try Self.saveReoptimized(imports: imports)
+                    let expected = imports.count == 1 ? "202" : "202 404"
+                    try await dev.waitFor("/test/reoptimized", attempts: 12000) { $0 == expected }
+                    hashes.append(try await dev.depsHash())
+                    counts.append(try await cluster.psql(countSQL))
+                }
             }
+            load.stop.store(true, ordering: .relaxed)
+            await clients.value
+            try await Self.checkWatcher(watcher, dev, socket: socket, http: dev.http)
+            let outcomes = load.outcomes.withLock { $0 }
+            let after = try await cluster.psql(pidsSQL)
+            print("guestbook soak: \(saves) saves, 2 re-optimizations, requests \(outcomes), connections after each save \(counts), pool \(pool) → \(after)")
+            #expect(outcomes.keys.sorted() == ["ok"], "no request failed: \(outcomes)")
+            #expect((outcomes["ok"] ?? 0) > saves, "the load kept running: \(outcomes)")
+            #expect(Set(counts) == ["\(poolSize)"], "the app's connection count stayed \(poolSize): \(counts)")
+            #expect(after == pool, "the same connections served the whole session")
+            #expect(Set(hashes).count == 3, "each re-optimization made a new deps image: \(hashes)")
+            // Every post that got a 200 is in the database, once.
+            let keys = posted.keys.withLock { $0 }
+            let stored = try await cluster.psql("SELECT count(DISTINCT client_key) FROM messages WHERE client_key LIKE 'load-%'")
+            #expect(stored == "\(keys.count)", "\(keys.count) posts answered 200")
         }
-        load.stop.store(true, ordering: .relaxed)
-        await clients.value
-        let outcomes = load.outcomes.withLock { $0 }
-        let after = try await cluster.psql(pidsSQL)
-        print("guestbook soak: \(saves) saves, 2 re-optimizations, requests \(outcomes), connections after each save \(counts), pool \(pool) → \(after)")
-        #expect(outcomes.keys.sorted() == ["ok"], "no request failed: \(outcomes)")
-        #expect((outcomes["ok"] ?? 0) > saves, "the load kept running: \(outcomes)")
-        #expect(Set(counts) == ["\(poolSize)"], "the app's connection count stayed \(poolSize): \(counts)")
-        #expect(after == pool, "the same connections served the whole session")
-        #expect(Set(hashes).count == 3, "each re-optimization made a new deps image: \(hashes)")
-        // Every post that got a 200 is in the database, once.
-        let keys = posted.keys.withLock { $0 }
-        let stored = try await cluster.psql("SELECT count(DISTINCT client_key) FROM messages WHERE client_key LIKE 'load-%'")
-        #expect(stored == "\(keys.count)", "\(keys.count) posts answered 200")
         await dev.stop()
         await cluster.stop()
+    }
+
+    /// Opens the guestbook's first page in `browser`, signed in as "Watcher", waits until it joined
+    /// the channel, and starts recording its socket's status changes; returns the id of its socket
+    /// as the state inspector lists it.
+    static func openWatcher(_ browser: Browser, _ dev: DevServerProcess) async throws -> UInt64 {
+        try await browser.open(dev.address + "/")
+        let signedIn = try await browser.runAsync(
+            #"rw.callServerAction("signIn", { name: "Watcher" }).then(() => done("ok"), (error) => done(String(error)));"#)
+        try #require(signedIn == "ok", "signing in from the page: \(signedIn ?? "nil")")
+        try await browser.open(dev.address + "/")
+        try #require(try await browser.waitUntil(joined, timeout: .seconds(30)), "the watching tab did not join the guestbook's channel")
+        try await browser.run("window.rwStatuses = []; rw.onSocketStatus((status) => window.rwStatuses.push(status)); window.rwStayed = true;")
+        let sockets = try await guestbookSockets(dev)
+        try #require(sockets.count == 1, "the state inspector lists the watching tab's socket alone: \(sockets)")
+        return sockets[0]
+    }
+
+    /// After saves and re-optimizations: the watching tab never navigated, its socket never closed
+    /// (the same id, the status never left "open"), and a post shows in it; then a save changing
+    /// the channel's message handler, after which the tab's next message is answered by the new one.
+    static func checkWatcher(_ browser: Browser, _ dev: DevServerProcess, socket: UInt64, http: HTTP) async throws {
+        #expect(try await guestbookSockets(dev) == [socket], "the same socket stayed subscribed across the saves")
+        #expect(try await browser.run("return `${window.rwStayed}:${window.rwStatuses.join(',')}`;") == "true:open",
+            "the page stayed and its socket never left the open status")
+        let json = ["Content-Type": "application/json", "Accept": "application/json"]
+        let signIn = try await http.send("POST", "/_rw/action/signIn", headers: json, body: #"{"name":"Poster"}"#)
+        let cookie = String(try #require(signIn.header("Set-Cookie")).prefix { $0 != ";" })
+        let post = try await http.send("POST", "/_rw/action/post", headers: json.merging(["Cookie": cookie]) { $1 }, body: #"{"body":"After the saves"}"#)
+        #expect(post.status == 200, "\(post.text)")
+        #expect(try await browser.waitUntil(#"document.querySelector(".messages li .body")?.textContent === "After the saves""#, timeout: .seconds(10)),
+            "a post after the saves reaches the open tab")
+
+        let generation = try await dev.state()["currentGeneration"] as? Int
+        try edit("Live.swift") { text in
+            try #require(text.contains("LiveUpdate(typing: name)"))
+            return text.replacingOccurrences(of: "LiveUpdate(typing: name)", with: #"LiveUpdate(typing: "\(name) (edited)")"#)
+        }
+        var reloaded = false
+        for _ in 0..<600 where !reloaded {
+            reloaded = try await dev.state()["currentGeneration"] as? Int != generation
+            if !reloaded { try await Task.sleep(for: .milliseconds(200)) }  // polling the inspector for the new generation
+        }
+        try #require(reloaded, "no new generation served within 120 s of the channel's edit")
+        try await browser.run(##"document.querySelector("#post input[name=body]").dispatchEvent(new Event("input"));"##)
+        let typing = try await browser.waitUntil(#"document.querySelector(".typing")?.textContent === "Watcher (edited) is typing…""#, timeout: .seconds(10))
+        let shown = try await browser.text(".typing") ?? "none"
+        #expect(typing, "the next message is answered by the edited handler: \(shown)")
+        #expect(try await guestbookSockets(dev) == [socket], "the same socket is subscribed after the handler's edit")
+    }
+
+    /// The ids of the sockets subscribed to the guestbook's topic, from the state inspector.
+    static func guestbookSockets(_ dev: DevServerProcess) async throws -> [UInt64] {
+        let channels = try await dev.state()["channels"] as? [[String: Any]] ?? []
+        let sockets = channels.first { $0["topic"] as? String == "guestbook" }?["sockets"] as? [Any] ?? []
+        return sockets.compactMap { ($0 as? NSNumber)?.uint64Value }
     }
 
     /// Signed-in clients that post (by fetch, each post with a key of its own) and read the

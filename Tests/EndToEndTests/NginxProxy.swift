@@ -11,15 +11,23 @@ import PostgresTestSupport
 /// server only after an error before the request was sent (`proxy_next_upstream error`, without
 /// `non_idempotent`), and a server that failed stays out of the rotation for `fail_timeout`.
 /// Every response names the server that answered it in `X-Upstream` (`127.0.0.1:PORT`).
+///
+/// WebSocket upgrades are proxied (`Upgrade` and `Connection: upgrade` passed on; other requests
+/// keep pooled upstream connections). Besides the round-robin entrance, each server has an
+/// entrance of its own (``pinnedAddresses``) that sends everything to that server while it
+/// answers and to the others once it does not, as a sticky load balancer would.
 final class NginxProxy: Sendable {
     /// The port nginx listens on, on 127.0.0.1.
     let port: Int
     /// The base URL of the proxy.
     var address: String { "http://127.0.0.1:\(port)" }
+    /// Per upstream (in the order given), the base URL of the entrance that prefers it.
+    let pinnedAddresses: [String]
     private let master: ChildProcess
 
-    private init(port: Int, master: ChildProcess) {
+    private init(port: Int, pinnedPorts: [Int], master: ChildProcess) {
         self.port = port
+        self.pinnedAddresses = pinnedPorts.map { "http://127.0.0.1:\($0)" }
         self.master = master
     }
 
@@ -30,7 +38,37 @@ final class NginxProxy: Sendable {
     static func start(upstreams: [Int], folder: URL) async throws -> NginxProxy {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let port = try PostgresCluster.freePort()
+        let pinnedPorts = try upstreams.map { _ in try PostgresCluster.freePort() }
         let servers = upstreams.map { "        server 127.0.0.1:\($0) max_fails=1 fail_timeout=2s;" }.joined(separator: "\n")
+        let location = """
+                    location / {
+                        proxy_pass http://$upstream_group;
+                        proxy_http_version 1.1;
+                        proxy_set_header Upgrade $http_upgrade;
+                        proxy_set_header Connection $connection_upgrade;
+                        proxy_set_header Host $http_host;
+                        proxy_next_upstream error timeout;
+                        proxy_connect_timeout 1s;
+                        add_header X-Upstream $upstream_addr always;
+                    }
+            """
+        var pinned = ""
+        for (index, upstream) in upstreams.enumerated() {
+            let others = upstreams.filter { $0 != upstream }.map { "        server 127.0.0.1:\($0) backup;" }.joined(separator: "\n")
+            pinned += """
+                    upstream app\(index) {
+                        server 127.0.0.1:\(upstream) max_fails=1 fail_timeout=2s;
+                \(others)
+                        keepalive 16;
+                    }
+                    server {
+                        listen 127.0.0.1:\(pinnedPorts[index]);
+                        set $upstream_group app\(index);
+                \(location)
+                    }
+
+                """
+        }
         let configuration = """
             daemon off;
             master_process on;
@@ -46,31 +84,31 @@ final class NginxProxy: Sendable {
                 fastcgi_temp_path \(folder.path)/fastcgi;
                 uwsgi_temp_path \(folder.path)/uwsgi;
                 scgi_temp_path \(folder.path)/scgi;
+                # A WebSocket upgrade asks the upstream to upgrade; anything else keeps the pooled
+                # connection (no Connection header).
+                map $http_upgrade $connection_upgrade {
+                    default upgrade;
+                    '' '';
+                }
                 upstream app {
             \(servers)
                     keepalive 16;
                 }
                 server {
                     listen 127.0.0.1:\(port);
-                    location / {
-                        proxy_pass http://app;
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
-                        proxy_set_header Host $http_host;
-                        proxy_next_upstream error timeout;
-                        proxy_connect_timeout 1s;
-                        add_header X-Upstream $upstream_addr always;
-                    }
+                    set $upstream_group app;
+            \(location)
                 }
+            \(pinned)
             }
 
             """
         let file = folder.appendingPathComponent("nginx.conf")
         try configuration.write(to: file, atomically: true, encoding: .utf8)
         let master = try ChildProcess(executable, ["-c", file.path, "-p", folder.path, "-e", folder.appendingPathComponent("error.log").path])
-        let proxy = NginxProxy(port: port, master: master)
+        let proxy = NginxProxy(port: port, pinnedPorts: pinnedPorts, master: master)
         let deadline = ContinuousClock.now + .seconds(20)
-        while !Self.accepts(port: port) {
+        while !([port] + pinnedPorts).allSatisfy(Self.accepts(port:)) {
             guard ContinuousClock.now < deadline, master.process.isRunning else {
                 let log = (try? String(contentsOf: folder.appendingPathComponent("error.log"), encoding: .utf8)) ?? ""
                 _ = await master.stop(SIGKILL)

@@ -11,7 +11,10 @@ import Testing
 
 /// The guestbook playground in production as it would scale out: two instances behind nginx
 /// (round robin) sharing one PostgreSQL database, under a steady load of signed-in users posting.
-/// One instance is SIGKILLed in the middle of the load, then started again.
+/// One instance is SIGKILLed in the middle of the load, then started again. Two browser tabs, each
+/// through an nginx entrance that prefers one instance, hear every post over the guestbook's
+/// channel, whichever instance took it; the tab on the killed instance reconnects to the other and
+/// hears every post made after it rejoined.
 ///
 /// The time limit counts the wait for ``ReleaseBuilds``: on a fresh machine the guestbook's
 /// release build (BoringSSL and postgres-nio included) may queue behind the other playgrounds'.
@@ -42,6 +45,7 @@ struct ScaleOutTests {
         let cluster = try await PostgresCluster.start()
         var children: [ChildProcess] = []
         var proxy: NginxProxy?
+        var browser: Browser?
         do {
             let ports = [try PostgresCluster.freePort(), try PostgresCluster.freePort()]
             // One after the other: the first applies the migrations, the second finds them applied.
@@ -52,6 +56,21 @@ struct ScaleOutTests {
             defer { try? FileManager.default.removeItem(at: folder) }
             let nginx = try await NginxProxy.start(upstreams: ports, folder: folder)
             proxy = nginx
+
+            // A tab on each instance, through its entrance; each hears posts made on the other.
+            let tabs = try await Browser.launch()
+            browser = tabs
+            try await Self.watch(tabs, nginx.pinnedAddresses[0])
+            let onFirst = try await tabs.newTab()
+            try await Self.watch(tabs, nginx.pinnedAddresses[1])
+            let onSecond = try await tabs.currentTab()
+            let poster = try await Self.signIn(nginx.address, name: "poster")
+            for (index, entrance) in nginx.pinnedAddresses.enumerated() {
+                let reply = try await Self.post("via-\(index)", entrance, cookie: poster)
+                #expect(reply.status == 200 && reply.header("X-Upstream") == "127.0.0.1:\(ports[index])",
+                    "the entrance of instance \(index) sent the post there: \(reply.status) \(reply.header("X-Upstream") ?? "")")
+            }
+            try await Self.expectHeard(["via-0", "via-1"], in: tabs, tabs: [onFirst, onSecond], "before the kill")
 
             let clients = 6
             let state = Load()
@@ -73,6 +92,22 @@ struct ScaleOutTests {
             try await waitForPosts(100)
             _ = await first.stop(SIGKILL)
             let atKill = state.tally.withLock { $0.posted.count }
+            // The tab on the killed instance reconnects, through its entrance, to the other one and
+            // rejoins; every post made after that reaches both tabs, while the load goes on.
+            try await tabs.switchTo(onFirst)
+            let rejoined = try await tabs.waitUntil(
+                #"window.rwStatuses.includes("reconnecting") && \#(GuestbookPlaygroundTests.joined)"#, timeout: .seconds(30))
+            let statuses = try await tabs.run("return window.rwStatuses.join(',');") ?? ""
+            try #require(rejoined, "the tab on the killed instance did not rejoin: \(statuses)")
+            let afterRejoin = (1...10).map { "after-rejoin-\($0)" }
+            for text in afterRejoin {
+                let reply = try await Self.post(text, nginx.address, cookie: poster)
+                #expect(reply.status == 200, "\(text): \(reply.status) \(reply.text.prefix(80))")
+                #expect(reply.header("X-Upstream")?.hasSuffix(":\(ports[1])") == true, "only the second instance answers now")
+            }
+            try await Self.expectHeard(afterRejoin, in: tabs, tabs: [onFirst, onSecond], "after the rejoin")
+            try await tabs.switchTo(onSecond)
+            #expect(try await tabs.run("return window.rwStatuses.join(',');") == "open", "the tab on the live instance never reconnected")
             try await waitForPosts(atKill + 100)
             first = try await GuestbookRelease.start(port: ports[0], database: cluster.url).child
             children[0] = first
@@ -109,9 +144,49 @@ struct ScaleOutTests {
         } catch {
             Issue.record(error)
         }
+        await browser?.close()
         await proxy?.stop()
         for child in children { _ = await child.stop() }
         await cluster.stop()
+    }
+
+    /// Opens the guestbook's first page through `entrance` in the current tab, waits until it
+    /// joined the guestbook's channel, and records in the page every post it hears
+    /// (`window.rwHeard`) and its socket's statuses from now on (`window.rwStatuses`).
+    static func watch(_ browser: Browser, _ entrance: String) async throws {
+        try await browser.open(entrance + "/")
+        try #require(try await browser.waitUntil(GuestbookPlaygroundTests.joined, timeout: .seconds(30)), "the tab through \(entrance) did not join")
+        try await browser.run(
+            #"""
+            window.rwHeard = []; window.rwStatuses = [];
+            rw.channel("guestbook").on("message", (update) => { if (update.post) window.rwHeard.push(update.post.body); });
+            rw.onSocketStatus((status) => window.rwStatuses.push(status));
+            """#)
+    }
+
+    /// Expects each of `tabs` to hear every post in `texts` within 10 s.
+    static func expectHeard(_ texts: [String], in browser: Browser, tabs: [String], _ when: String) async throws {
+        let list = "[" + texts.map(Browser.quoted).joined(separator: ",") + "]"
+        for (index, tab) in tabs.enumerated() {
+            try await browser.switchTo(tab)
+            let heard = try await browser.waitUntil("\(list).every((text) => window.rwHeard.includes(text))", timeout: .seconds(10))
+            let seen = try await browser.run("return window.rwHeard.filter((text) => !text.startsWith('c')).join(',');") ?? ""
+            #expect(heard, "tab \(index) \(when) heard \(seen), not all of \(texts)")
+        }
+    }
+
+    /// The session cookie (`rw_session=…`) of `name`, signed in through `base`.
+    static func signIn(_ base: String, name: String) async throws -> String {
+        let reply = try await HTTP(base: base).send(
+            "POST", "/_rw/action/signIn", headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"], body: "name=\(name)")
+        return String(try #require(reply.header("Set-Cookie"), "signing in answered \(reply.status)").prefix { $0 != ";" })
+    }
+
+    /// Posts `text` through `base` with the session `cookie`.
+    static func post(_ text: String, _ base: String, cookie: String) async throws -> HTTP.Reply {
+        try await HTTP(base: base).send(
+            "POST", "/_rw/action/post",
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json", "Cookie": cookie], body: "body=\(text)")
     }
 
     /// Signs client `client` in, then posts messages with unique texts until `stop`, recording

@@ -57,6 +57,23 @@ import Testing
         }
     }
 
+    /// SIGTERM closes a joined socket with 1001 (going away), not the WebSocket library's 1000,
+    /// before the HTTP server stops; once the client answers the close the server exits cleanly.
+    @Test func sigtermClosesSocketsWithGoingAwayThenExitsCleanly() async throws {
+        let server = try await FaultServer.start()
+        let socket = try await Self.joined("room:bye", port: server.port)
+        kill(server.pid, SIGTERM)
+        // A close frame (FIN, opcode 8) of two bytes: the code 1001.
+        let goingAway: [UInt8] = [0x88, 0x02, 0x03, 0xE9]
+        let closed = await socket.read(untilBytes: goingAway, timeout: .seconds(10))
+        #expect(closed, "no close frame with 1001 within 10 s of SIGTERM; received \(socket.unread.suffix(16))")
+        // The client's answer, masked as a client's frames are.
+        let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
+        #expect(await socket.send([0x88, 0x82] + mask + [0x03 ^ mask[0], 0xE9 ^ mask[1]]))
+        #expect(await socket.waitForClose(timeout: .seconds(10)), "the socket's connection stayed open after the close handshake")
+        #expect(await server.stop() == 0, "the server should exit cleanly after closing its sockets")
+    }
+
     @Test func aSubscriberThatStopsReadingIsClosedAndTheServersMemoryStaysBounded() async throws {
         try await FaultServer.with { server in
             let slow = try await Self.joined("room:flood", port: server.port)

@@ -2,7 +2,7 @@
 // one WebSocket per page (at /_rw/socket), shared by every channel of the page.
 //
 // While the page has channels, the socket reconnects by itself after any close but a refusal
-// (4403; the server's shutdown closes with 1000 too), waiting longer after each failed attempt (0.5 s doubling up to 30 s, each wait drawn between
+// (4403; the server's shutdown closes with 1001, going away), waiting longer after each failed attempt (0.5 s doubling up to 30 s, each wait drawn between
 // half and all of that, so that many tabs do not come back at the same instant), and rejoins
 // every topic it had joined. `onStatus` reports "connecting", "open", "reconnecting" and
 // "closed". While a channel is not joined, what it sends waits in a queue of at most

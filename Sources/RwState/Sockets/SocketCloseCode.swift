@@ -2,10 +2,9 @@
 ///
 /// The browser client (`rw.channel`) reconnects and rejoins its topics after every code except
 /// ``refused`` while the page still has channels (the production server's shutdown closes its
-/// sockets with ``normal``); the codes in the 4000 range are RwSDK's own.
+/// sockets with ``goingAway``); the codes in the 4000 range are RwSDK's own.
 public enum SocketCloseCode: UInt16, Sendable, Codable {
-    /// The socket was closed on purpose: by its route's handler, by the browser, or by the server
-    /// shutting down.
+    /// The socket was closed on purpose: by its route's handler or by the browser.
     case normal = 1000
     /// The server is shutting down (SIGTERM): reconnect, to another instance or once it is back.
     case goingAway = 1001

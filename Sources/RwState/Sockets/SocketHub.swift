@@ -9,6 +9,9 @@ public final class SocketHub: Sendable {
     private struct State: Sendable {
         var peers: [UInt64: SocketPeer] = [:]
         var subscribers: [String: [UInt64: SocketPeer]] = [:]
+        /// Who waits in ``allClosed()``, by a number of their own.
+        var closeWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -22,7 +25,7 @@ public final class SocketHub: Sendable {
     /// Removes a socket and its subscriptions; returns the topics it was subscribed to.
     @discardableResult
     public func remove(_ peer: SocketPeer) -> [String] {
-        state.withLock { state in
+        let (topics, waiters) = state.withLock { state in
             state.peers[peer.id] = nil
             var topics: [String] = []
             for (topic, var peers) in state.subscribers where peers[peer.id] != nil {
@@ -30,7 +33,44 @@ public final class SocketHub: Sendable {
                 state.subscribers[topic] = peers.isEmpty ? nil : peers
                 topics.append(topic)
             }
-            return topics.sorted()
+            var waiters: [CheckedContinuation<Void, Never>] = []
+            if state.peers.isEmpty {
+                waiters = Array(state.closeWaiters.values)
+                state.closeWaiters = [:]
+            }
+            return (topics.sorted(), waiters)
+        }
+        for waiter in waiters { waiter.resume() }
+        return topics
+    }
+
+    /// Asks every open socket to close with `code` (``SocketPeer/close(_:)``: its close frame
+    /// leaves after what it had queued); returns how many were asked.
+    @discardableResult
+    public func closeAll(_ code: SocketCloseCode) -> Int {
+        let peers = state.withLock { Array($0.peers.values) }
+        for peer in peers { peer.close(code) }
+        return peers.count
+    }
+
+    /// Returns once no socket is open (each removed with ``remove(_:)``), or when the waiting
+    /// task is cancelled; at once when none is.
+    public func allClosed() async {
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state in
+                    if state.peers.isEmpty || Task.isCancelled { return true }
+                    state.closeWaiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.closeWaiters.removeValue(forKey: id) }?.resume()
         }
     }
 

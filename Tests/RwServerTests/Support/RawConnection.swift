@@ -111,8 +111,12 @@ final class RawConnection: @unchecked Sendable {
     /// contains `marker`, keeping it all; `false` when the connection closed or `timeout` passed
     /// first.
     func read(until marker: String, timeout: Duration = .seconds(10)) async -> Bool {
-        let needle = Array(marker.utf8)
-        return await onThread {
+        await read(untilBytes: Array(marker.utf8), timeout: timeout)
+    }
+
+    /// ``read(until:timeout:)`` for a marker of any bytes.
+    func read(untilBytes needle: [UInt8], timeout: Duration = .seconds(10)) async -> Bool {
+        await onThread {
             let deadline = ContinuousClock.now + timeout
             while true {
                 if RawResponse.find(needle, in: self.buffer, from: 0) != nil { return true }

@@ -21,8 +21,9 @@ let signOut = serverAction("signOut") { _ in
     return ["signedOut": "true"]
 }
 
-/// Posts a message as the signed-in name. A `key` field makes the post idempotent: posting the
-/// same key again answers 409 (the unique constraint's typed error).
+/// Posts a message as the signed-in name and announces it on the guestbook's channel (``Live``).
+/// A `key` field makes the post idempotent: posting the same key again answers 409 (the unique
+/// constraint's typed error).
 let postMessage = serverAction("post") { input in
     guard let author = requestInfo.session["name"] else { throw HTTPStatusError(401, "Sign in first.") }
     let body = (input["body"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -30,7 +31,11 @@ let postMessage = serverAction("post") { input in
     let key = input["key"].flatMap { $0.isEmpty ? nil : $0 }
     do {
         let row = try await db.first("INSERT INTO messages (author, body, client_key) VALUES (\(author), \(body), \(key)) RETURNING id")
-        return Posted(id: try row?.decode("id", as: Int64.self) ?? 0, count: try await Messages.count())
+        let id = try row?.decode("id", as: Int64.self) ?? 0
+        let count = try await Messages.count()
+        // Every open page shows the post and the new count (every instance's, on PostgreSQL).
+        try Live.announce(Message(id: id, author: author, body: body), count: count)
+        return Posted(id: id, count: count)
     } catch DatabaseError.uniqueViolation {
         throw HTTPStatusError(409, "This message was already posted.")
     }

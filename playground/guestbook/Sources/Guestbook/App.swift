@@ -10,5 +10,6 @@ public let app = defineApp(sessions: SessionOptions(store: DatabaseSessionStore(
     get("/count.json") { _ in ["count": try await Messages.count()] }
     signIn
     signOut
+    liveChannel
     postMessage
 }

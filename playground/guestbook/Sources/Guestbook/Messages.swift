@@ -2,7 +2,7 @@ import RwData
 import RwSDK
 
 /// One message of the guestbook.
-struct Message: Sendable {
+struct Message: Codable, Sendable {
     let id: Int64
     let author: String
     let body: String

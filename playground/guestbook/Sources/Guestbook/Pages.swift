@@ -59,7 +59,9 @@ struct LiveCountProps: Codable, Sendable {
     let count: Int
 }
 
-/// A client component: the number of messages, kept current by public/client/live-count.js.
+/// A client component: the number of messages. Its module, public/client/live-count.js, keeps it
+/// current from the guestbook's channel (``Live``), adds new posts to the first page's list and
+/// shows who is typing.
 let LiveCount = clientComponent("LiveCount", module: "/client/live-count.js") { (props: LiveCountProps) in
     p(.class("live-count")) { "\(props.count) messages" }
 }

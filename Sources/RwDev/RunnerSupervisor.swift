@@ -7,9 +7,11 @@ import Synchronization
 /// listings on its connection, and restarts it when it crashes, loading again the last
 /// generation that had loaded.
 ///
-/// It reports what happened to the runner as ``events``; it never calls into its owner and
-/// prints nothing itself (only the runner's own output goes to the terminal, line by line). While
-/// a crashed runner restarts, requests and loads wait for the new one.
+/// What to do when is decided by a ``RunnerLife``, fed with what happens (a hello, an exit, a
+/// replayed load, an unanswered request); the supervisor carries out its actions. It reports what
+/// happened to the runner as ``events``; it never calls into its owner and prints nothing itself
+/// (only the runner's own output goes to the terminal, line by line). While a crashed runner
+/// restarts, requests and loads wait for the new one.
 final class RunnerSupervisor: Sendable {
     private struct State {
         var life = RunnerLife()

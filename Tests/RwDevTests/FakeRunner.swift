@@ -45,6 +45,13 @@ final class FakeRunner: Sendable {
     /// A process that unblocks every signal and sleeps for 10 minutes.
     static let sleeper = ["-e", "use POSIX; sigprocmask(SIG_SETMASK, POSIX::SigSet->new); sleep 600"]
 
+    /// A process that unblocks every signal and sleeps, and exits with the stuck handler status
+    /// at SIGTERM.
+    static let stuckAtTerm = [
+        "-e",
+        "use POSIX; sigprocmask(SIG_SETMASK, POSIX::SigSet->new); $SIG{TERM} = sub { exit \(RunnerProtocol.stuckHandlerExitStatus) }; sleep 600",
+    ]
+
     /// Starts a fake runner, says hello, and returns the front's run of it and the fake.
     static func launch(
         _ behaviour: Behaviour = Behaviour(), executable: String = "/usr/bin/perl", arguments: [String] = sleeper
@@ -62,9 +69,9 @@ final class FakeRunner: Sendable {
         try connection.send(frame)
     }
 
-    /// Ends as a crashing runner does: its process is killed and its connection closes.
-    func crash() {
-        kill(child.pid, SIGKILL)
+    /// Ends as a crashing runner does: its process gets `signal` and its connection closes.
+    func crash(signal: Int32 = SIGKILL) {
+        kill(child.pid, signal)
         connection.shutdown()
     }
 

@@ -48,12 +48,15 @@ func bounded<T: Sendable>(
     }
 
     @Test func aStuckHandlersReportSentBeforeTheEndIsTheCrashsCause() async throws {
-        let (runner, fake) = try await FakeRunner.launch(executable: "/bin/sleep", arguments: ["0.5"])
+        let (runner, fake) = try await FakeRunner.launch(arguments: FakeRunner.stuckAtTerm)
         let stuck = StuckHandler(method: "GET", path: "/spin", timeoutSeconds: 1, graceSeconds: 1)
         try fake.send(Frame(.stuck, json: stuck))
-        // `sleep 0.5` exits with status 0, not the stuck status: the report is kept, the cause is the status.
-        let exit = await bounded("the exit of a runner that ended by itself") { await runner.exit() }
-        #expect(exit == .crashed(RunnerCrash(termination: .exited(0), stuck: stuck, errorTail: [])))
+        // The runner sends its report, then exits with the stuck status, and its connection closes.
+        fake.crash(signal: SIGTERM)
+        let exit = await bounded("the exit of a runner that stopped itself") { await runner.exit() }
+        #expect(
+            exit == .crashed(RunnerCrash(termination: .exited(RunnerProtocol.stuckHandlerExitStatus), stuck: stuck, errorTail: [])))
+        if case .crashed(let crash)? = exit { #expect(crash.cause == .stuckHandler(stuck)) }
     }
 
     @Test func aStoppedRunnerIsNoCrash() async throws {

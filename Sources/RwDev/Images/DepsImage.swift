@@ -78,7 +78,7 @@ struct DepsImageBuilder: Sendable {
     }
 
     /// What ``link(roots:from:onto:)`` did.
-    enum Change: Equatable {
+    enum Change: Sendable, Equatable {
         /// The stack already held every module.
         case unchanged
         /// A layer with these modules was added on top.

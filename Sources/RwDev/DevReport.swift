@@ -5,6 +5,18 @@ import RwWire
 /// What a dev session tells the developer, as typed events; ``DevReport/lines`` turns each into
 /// the terminal's lines, and ``Terminal/report(_:)`` prints them.
 enum DevReport: Sendable, Equatable {
+    /// `rw dev` starts on the package in `folder`, for its app target.
+    case sessionStarted(folder: String, appTarget: String)
+    /// The front listens on `host`, which other machines can reach.
+    case exposed(host: String)
+    /// The front listens at `host`:`port`.
+    case listening(host: String, port: Int)
+    /// A folder or file Package.swift now names could not be watched.
+    case watchFailed(String)
+    /// SwiftPM compiles these dependency targets (a progress line).
+    case compilingDependencies(targets: [String])
+    /// A deps layer is linked with these modules (a progress line).
+    case linkingLayer(hash: String, modules: [String])
     /// The session reuses the last one's artifacts: how it started (``startLine``) and the deps image.
     case warmStart(startLine: String, depsHash: String)
     /// SwiftPM runs at start, for this reason.
@@ -68,6 +80,18 @@ enum DevReport: Sendable, Equatable {
     /// `verbose` is off, and for a restart that had nothing to load again).
     func lines(verbose: Bool = false) -> [Line] {
         switch self {
+        case .sessionStarted(let folder, let appTarget):
+            return [Line(.info, "rw dev · \(folder) · app target \(appTarget)")]
+        case .exposed(let host):
+            return [Line(.warning, "⚠ listening on \(host): anyone who can reach this machine can use the dev server")]
+        case .listening(let host, let port):
+            return [Line(.success, "➜ listening on http://\(host):\(port)/  (state: /_rw/state)")]
+        case .watchFailed(let error):
+            return [Line(.error, "✗ \(error)")]
+        case .compilingDependencies(let targets):
+            return [Line(.info, "compiling dependencies (\(targets.joined(separator: ", "))) with SwiftPM")]
+        case .linkingLayer(let hash, let modules):
+            return [Line(.info, "linking deps layer \(hash) (\(modules.sorted().joined(separator: ", ")))")]
         case .warmStart(let startLine, let depsHash):
             return [Line(.success, "⚡ \(startLine); reusing deps image \(depsHash), libRwState.so and the runner")]
         case .coldStart(let reason):
@@ -148,6 +172,11 @@ extension Terminal {
         case .error: error(line.text)
         case .warning: warning(line.text)
         }
+    }
+
+    /// Starts a progress line telling `report` (its first line).
+    func progress(_ report: DevReport) -> Progress {
+        progress(report.lines(verbose: verbose).first?.text ?? "")
     }
 
     /// Starts the progress line of a re-optimization (`report` is ``DevReport/reoptimizing(reason:from:)``)

@@ -28,8 +28,9 @@ final class RunnerSupervisor: Sendable {
         let close: @Sendable () -> Void
     }
 
-    /// How much longer than the request timeout the front waits for the runner's answer.
-    static let answerMargin: Duration = .seconds(5)
+    /// How much longer than the request timeout the front waits for the runner's answer, unless
+    /// told otherwise.
+    static let standardAnswerMargin: Duration = .seconds(5)
 
     /// What happened to the runner, in order. Ends after ``stop()``.
     let events: AsyncStream<RunnerEvent>
@@ -59,7 +60,7 @@ final class RunnerSupervisor: Sendable {
     }
 
     /// A supervisor that starts its runners with `launcher`, not started yet.
-    init(launcher: Launcher, requestTimeout: Duration?, answerMargin: Duration = RunnerSupervisor.answerMargin) {
+    init(launcher: Launcher, requestTimeout: Duration?, answerMargin: Duration = RunnerSupervisor.standardAnswerMargin) {
         self.launcher = launcher
         self.requestTimeout = requestTimeout
         self.answerMargin = answerMargin

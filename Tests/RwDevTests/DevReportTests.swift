@@ -19,6 +19,21 @@ import Testing
         #expect(DevReport.depsImageBuilt(hash: "ab12", modules: ["RwSDK", "Algorithms"]).lines() == [Line(.info, "deps image ab12 · Algorithms, RwSDK")])
     }
 
+    @Test func frontLines() {
+        #expect(DevReport.sessionStarted(folder: "shop", appTarget: "App").lines() == [Line(.info, "rw dev · shop · app target App")])
+        #expect(
+            DevReport.exposed(host: "0.0.0.0").lines() == [
+                Line(.warning, "⚠ listening on 0.0.0.0: anyone who can reach this machine can use the dev server")
+            ])
+        #expect(DevReport.listening(host: "127.0.0.1", port: 5173).lines() == [Line(.success, "➜ listening on http://127.0.0.1:5173/  (state: /_rw/state)")])
+        #expect(DevReport.watchFailed("inotify: no space").lines() == [Line(.error, "✗ inotify: no space")])
+        #expect(
+            DevReport.compilingDependencies(targets: ["Kit", "Algorithms"]).lines() == [
+                Line(.info, "compiling dependencies (Kit, Algorithms) with SwiftPM")
+            ])
+        #expect(DevReport.linkingLayer(hash: "ff", modules: ["Zip", "Kit"]).lines() == [Line(.info, "linking deps layer ff (Kit, Zip)")])
+    }
+
     @Test func precompilingIsToldOnlyWhenVerbose() {
         let event = DevReport.precompiled(target: "Algorithms", milliseconds: 1234.5, succeeded: false)
         #expect(event.lines() == [])

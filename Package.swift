@@ -143,7 +143,7 @@ let package = Package(
         // What the tests share: child processes with bounded waits. Tests only.
         .target(name: "RwTestSupport", dependencies: ["RwSubprocess"], path: "Tests/RwTestSupport"),
         .testTarget(name: "RwDataTests", dependencies: ["RwData", "RwSDKTesting", "PostgresTestSupport"]),
-        .testTarget(name: "RwDevTests", dependencies: ["RwDev", "RwWire"]),
+        .testTarget(name: "RwDevTests", dependencies: ["RwDev", "RwWire", "RwState", "RwSubprocess"]),
         // A tiny production server (`serve(app)`) that the fault-injection tests start as a child
         // process, so a crash or memory growth is observed from outside. Used only by tests.
         .executableTarget(name: "rw-fault-server", dependencies: ["RwServer"], path: "Tests/FaultServer"),

@@ -55,7 +55,7 @@ package enum DevServer {
     package static func run(_ options: DevOptions) async throws {
         let terminal = Terminal(verbose: options.verbose)
         if options.host != "127.0.0.1" && options.host != "localhost" && options.host != "::1" {
-            terminal.warning("⚠ listening on \(options.host): anyone who can reach this machine can use the dev server")
+            terminal.report(.exposed(host: options.host))
         }
         // Before any build: finding out only after minutes of compiling would waste them.
         let lock = try SessionLock.acquire(packageDirectory: URL(fileURLWithPath: options.packagePath).standardizedFileURL)
@@ -68,7 +68,7 @@ package enum DevServer {
         // The runner inherits the environment: `asset(_:)` fingerprints files of the folder the
         // front serves.
         setenv(AssetFingerprints.directoryVariable, package.directory.appendingPathComponent("public").path, 1)
-        terminal.info("rw dev · \(package.directory.lastPathComponent) · app target \(package.appTarget)")
+        terminal.report(.sessionStarted(folder: package.directory.lastPathComponent, appTarget: package.appTarget))
         let session = try await DevSession(plan: plan, terminal: terminal, requestTimeout: options.requestTimeout)
         try await session.start()
 
@@ -93,7 +93,7 @@ package enum DevServer {
                 do {
                     try watcher.watch(roots: package.watchedFolders, files: package.watchedManifests)
                 } catch {
-                    terminal.error("✗ \(error)")
+                    terminal.report(.watchFailed("\(error)"))
                 }
             }
         }
@@ -123,7 +123,7 @@ package enum DevServer {
             eventLoopGroup: .shared(eventLoops),
             logger: logger,
             onListening: { port in
-                terminal.success("➜ listening on http://\(options.host):\(port)/  (state: \(RwPaths.state))")
+                terminal.report(.listening(host: options.host, port: port))
             }
         )
         defer { eventLoops.shutdownGracefully { _ in } }

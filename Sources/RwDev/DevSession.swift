@@ -8,6 +8,10 @@ import RwSubprocess
 /// the reload history. Reloads run one at a time, in order, on the session's job loop; the
 /// ``RunnerSupervisor`` restarts a crashed runner and reports it as events the session follows;
 /// requests read the session concurrently.
+///
+/// It orchestrates: ``DevPolicy`` decides (when a save reloads, when the deps image is
+/// re-optimized, which globals initialize anew), ``DevReport`` says it in the terminal, and the
+/// session owns the package description, handing the current one to the builders.
 final class DevSession: Sendable {
     enum Job: Sendable {
         case reload
@@ -63,7 +67,7 @@ final class DevSession: Sendable {
     init(plan: StartPlan, terminal: Terminal, requestTimeout: Duration? = nil) async throws {
         let package = plan.package
         self.terminal = terminal
-        self.builder = AppImageBuilder(package: package)
+        self.builder = AppImageBuilder(cacheDirectory: package.cacheDirectory)
         var steps = plan.steps
         var clock = DispatchTime.now()
         func lap(_ name: String) {
@@ -87,17 +91,17 @@ final class DevSession: Sendable {
             (deps, runnerExecutable, record) = (warm.deps, warm.runner, warm)
             let timing = steps.map { "\($0.0) \(Int($0.1.rounded()))" }.joined(separator: ", ")
             startLine = "warm start: nothing SwiftPM builds changed since the last session, no SwiftPM run (\(timing) ms)"
-            terminal.success("⚡ \(startLine); reusing deps image \(deps.hash), libRwState.so and the runner")
+            terminal.report(.warmStart(startLine: startLine, depsHash: deps.hash))
         } else {
             let reason = missing.isEmpty ? plan.coldReason : "the app imports \(missing.joined(separator: ", ")), which the last session's deps image lacks"
             startLine = "cold start: SwiftPM builds the dependencies" + (reason.map { " (\($0))" } ?? "")
-            if let reason { terminal.info("SwiftPM runs: \(reason)") }
+            if let reason { terminal.report(.coldStart(reason: reason)) }
             WarmStartRecord.remove(from: package.cacheDirectory)
             let depsBuilder = DepsImageBuilder(package: package, terminal: terminal)
             let manifest = try await depsBuilder.compile(targets: dependencies.targets(for: roots), replanning: true)
             let state = try await StateLibrary.link(from: manifest, into: depsBuilder.stateDirectory)
             (deps, _) = try await depsBuilder.link(roots: roots, from: manifest, onto: nil)
-            terminal.info("deps image \(deps.hash) · \(deps.modules.sorted().joined(separator: ", "))")
+            terminal.report(.depsImageBuilt(hash: deps.hash, modules: deps.modules.sorted()))
             runnerExecutable = try await RunnerExecutable.build(
                 sdk: sdk, state: state, stateObjects: manifest.modules["RwState"]?.objects ?? [],
                 modules: deps.modulesDirectory, folder: depsBuilder.stateDirectory)
@@ -150,8 +154,8 @@ final class DevSession: Sendable {
         for target in pending where !Task.isCancelled {
             let result = try? await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--target", target])
             if result?.succeeded == true { shared.withLock { _ = $0.precompiled.insert(target) } }
-            if terminal.verbose, let result {
-                terminal.info("precompiled \(target) in \(Int(result.milliseconds)) ms\(result.succeeded ? "" : " (failed)")")
+            if let result {
+                terminal.report(.precompiled(target: target, milliseconds: result.milliseconds, succeeded: result.succeeded))
             }
         }
         // Noted for the next session, unless what SwiftPM builds from changed meanwhile (the
@@ -175,10 +179,8 @@ final class DevSession: Sendable {
                     return (shared.pendingFiles, shared.package)
                 }
                 // Saves made while a build ran were coalesced into this one reload.
-                guard !files.isEmpty else { continue }
-                await reload(
-                    trigger: files.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "),
-                    cause: ReloadCause(files: files, package: package))
+                guard let trigger = DevPolicy.reloadTrigger(files: files) else { continue }
+                await reload(trigger: trigger, cause: ReloadCause(files: files, package: package))
             }
         }
     }
@@ -209,7 +211,7 @@ final class DevSession: Sendable {
     func publicFileChanged(_ path: String) async {
         let directory = shared.withLock { $0.package.directory.appendingPathComponent("public").path }
         guard let fingerprint = AssetFingerprints.currentFingerprint(of: path, in: directory) else { return }
-        terminal.success("↻ public \(path) · applied in open pages")
+        terminal.report(.publicFileApplied(path: path))
         await liveReload.assetChanged(path: path, url: "\(path)?v=\(fingerprint)")
     }
 
@@ -230,7 +232,8 @@ final class DevSession: Sendable {
         let declaredBefore = Self.declarations(of: shared.withLock { $0.package })
         do {
             deps = try await reoptimizeIfNeeded(current: deps, cause: cause)
-            built = try await builder.build(generation: generation, deps: deps, changedFiles: cause.files)
+            built = try await builder.build(
+                generation: generation, of: shared.withLock { $0.package }, deps: deps, changedFiles: cause.files)
         } catch {
             built = .failure(BuildFailure(diagnostics: "\(error)", buildMilliseconds: Date().timeIntervalSince(started) * 1000))
         }
@@ -243,12 +246,14 @@ final class DevSession: Sendable {
                 if !superseded { $0.lastFailure = failure }
             }
             if superseded {
-                terminal.info("… gen \(generation) · \(trigger) · build failed while files were saved again; building again")
+                terminal.report(.superseded(generation: generation, trigger: trigger, step: .build))
                 return false
             }
             let serving = shared.withLock { $0.serving != nil }
-            let consequence = serving ? "still serving the last good generation" : "nothing to serve yet: requests get this error until a build succeeds"
-            terminal.error("✗ gen \(generation) · \(trigger) · build failed in \(Int(failure.buildMilliseconds)) ms; \(consequence)\n\(failure.diagnostics)")
+            terminal.report(
+                .buildFailed(
+                    generation: generation, trigger: trigger, milliseconds: failure.buildMilliseconds, serving: serving,
+                    diagnostics: failure.diagnostics))
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
             return false
         case .success(let image):
@@ -258,19 +263,17 @@ final class DevSession: Sendable {
             // save during the build is compared again by the reload it queued.
             let (package, earlier) = shared.withLock { ($0.package, $0.globalDeclarations) }
             let declaredAfter = Self.declarations(of: package)
-            let reinitialize = earlier.map { earlier in
-                declaredBefore.changes(since: earlier).merging(declaredAfter.changes(since: earlier)) { before, _ in before }
-            } ?? [:]
+            let reinitialize = DevPolicy.reinitialize(before: declaredBefore, after: declaredAfter, earlier: earlier)
             let loaded = await runner.load(image, depsHash: deps.hash, reinitialize: reinitialize)
             if let message = loaded.outcome.failure {
                 record(generation, started, trigger, image.buildMilliseconds, loaded.loadMilliseconds, .loadFailed, deps.hash) { _ in }
                 // swiftc may have read a file while it was being saved again and compiled what it
                 // saw (an image missing a symbol); the next reload, already queued, decides.
                 if savedAgain {
-                    terminal.info("… gen \(generation) · \(trigger) · load failed while files were saved again; building again")
+                    terminal.report(.superseded(generation: generation, trigger: trigger, step: .load))
                     return false
                 }
-                terminal.error("✗ gen \(generation) · \(trigger) · load failed: \(message)")
+                terminal.report(.loadFailed(generation: generation, trigger: trigger, message: message))
                 await liveReload.error(title: "Load failed: generation \(generation)", message: message)
                 return false
             }
@@ -281,13 +284,10 @@ final class DevSession: Sendable {
                 $0.deps = deps
                 $0.lastFailure = nil
             }
-            let steps = image.steps.map { "\($0.kind) \($0.module) \(Int($0.milliseconds))" }.joined(separator: ", ")
-            terminal.success(
-                "↻ gen \(generation) · \(trigger) · build \(Int(image.buildMilliseconds)) ms (\(steps)) · load \(Int(loaded.loadMilliseconds)) ms"
-                    + GlobalsSummary.line(loaded.globals))
-            for reset in loaded.globals.reset where reset.losesState {
-                terminal.warning(GlobalsSummary.warning(reset))
-            }
+            terminal.report(
+                .reloaded(
+                    generation: generation, trigger: trigger, buildMilliseconds: image.buildMilliseconds, steps: image.steps,
+                    loadMilliseconds: loaded.loadMilliseconds, globals: loaded.globals))
             return true
         }
     }
@@ -299,7 +299,7 @@ final class DevSession: Sendable {
         case .crashed(let crash):
             let hold = gate.close(.restartingRunner)
             restartHold.withLock { $0 = hold }
-            terminal.error("✗ the runner crashed (\(crash.reason)); restarting it. State kept with defineRwState was lost.")
+            terminal.report(.runner(event))
             await liveReload.error(
                 title: "The runner crashed (\(crash.reason))",
                 message: "rw dev restarted it and reloaded the last good generation; state kept with defineRwState was lost.\n\n"
@@ -310,20 +310,18 @@ final class DevSession: Sendable {
                 record(
                     generation, Date(), "runner crash (\(crash.reason))", 0, reply.loadMilliseconds,
                     failure == nil ? .runnerRestarted : .loadFailed, image.depsHash) { _ in }
-                if let failure {
-                    terminal.error("✗ could not reload gen \(generation): \(failure)")
-                } else {
-                    terminal.success("↻ runner restarted · gen \(generation) reloaded in \(Int(reply.loadMilliseconds)) ms")
+                terminal.report(.runner(event))
+                if failure == nil {
                     await liveReload.reload(
                         reason: "the runner restarted after a crash (\(crash.reason)); state kept with defineRwState was lost")
                 }
             }
             restartHold.withLock { $0.take() }.map(gate.open)
-        case .restartFailed(let error):
-            terminal.error("✗ could not restart the runner: \(error)")
+        case .restartFailed:
+            terminal.report(.runner(event))
             restartHold.withLock { $0.take() }.map(gate.open)
-        case .unresponsive(let method, let path, let seconds):
-            terminal.error("✗ the runner did not answer \(method) \(path) within \(seconds) s; killing it")
+        case .unresponsive:
+            terminal.report(.runner(event))
         }
     }
 
@@ -334,7 +332,7 @@ final class DevSession: Sendable {
         guard serving != nil else { return .notCompiled(diagnostics: failure?.diagnostics) }
         let outcome = await runner.forward(request, refusal: refusal)
         if case .timedOut(let timedOut) = outcome {
-            terminal.error("✗ \(request.method) \(request.path) did not answer within \(timedOut.seconds.secondsText) s (--request-timeout); cancelled")
+            terminal.report(.requestTimedOut(method: request.method, path: request.path, seconds: timedOut.seconds))
         }
         return outcome
     }
@@ -355,15 +353,12 @@ final class DevSession: Sendable {
     /// or Package.swift changed (re-optimization). Throws when the new image cannot be built.
     private func reoptimizeIfNeeded(current: DepsImage, cause: ReloadCause) async throws -> DepsImage {
         var (package, dependencies) = shared.withLock { ($0.package, $0.dependencies) }
-        // Whether Package.swift changed what the deps image is built from; a change of local
-        // targets alone (a new target, a setting) needs no SwiftPM run.
         var dependenciesChanged = false
         if cause.packageChanged {
             let previous = package
             package = try DevPackage(path: package.directory.path, target: package.appTarget)
-            dependenciesChanged = package.dependencySignature != previous.dependencySignature
+            dependenciesChanged = DevPolicy.dependenciesChanged(from: previous, to: package)
             if dependenciesChanged { dependencies = try await DependencyMap.of(package) }
-            builder.update(package)
             shared.withLock {
                 $0.package = package
                 $0.dependencies = dependencies
@@ -371,41 +366,21 @@ final class DevSession: Sendable {
             packageChanges.yield(package)
         }
         let roots = try Self.depsRoots(package, dependencies)
-        let missing = roots.filter { !current.modules.contains($0) }
-        let reason: String
-        if !missing.isEmpty {
-            reason = "new dependency \(missing.joined(separator: ", "))"
-        } else if dependenciesChanged {
-            reason = "Package.swift changed"
-        } else if let file = cause.dependencyFiles.first {
-            reason = "\(URL(fileURLWithPath: file).lastPathComponent) of a package the app depends on by path changed"
-        } else {
-            return current
-        }
         // A newly imported module precompiled in the background needs no SwiftPM run: nothing it
         // is built from changed since (a path dependency's edit or Package.swift compiles).
-        let precompiled = shared.withLock { $0.precompiled }
-        let changedSources = dependenciesChanged || !cause.dependencyFiles.isEmpty
-        let targets = changedSources ? dependencies.targets(for: roots) : dependencies.targets(for: missing)
-        let compiling = changedSources || !Set(targets).isSubset(of: precompiled)
-        let progress = terminal.progress("⚡ \(reason) → re-optimizing deps (\(current.hash) → …)")
+        guard
+            let plan = DevPolicy.reoptimization(
+                roots: roots, modules: Set(current.modules), dependenciesChanged: dependenciesChanged,
+                dependencyFiles: cause.dependencyFiles, precompiled: shared.withLock { $0.precompiled }, dependencies: dependencies)
+        else { return current }
+        let finish = terminal.progress(of: .reoptimizing(reason: plan.reason, from: current.hash))
         do {
-            let manifest = try await depsBuilder.compile(targets: targets, compiling: compiling, replanning: changedSources)
+            let manifest = try await depsBuilder.compile(targets: plan.targets, compiling: plan.compiling, replanning: plan.replanning)
             let (deps, change) = try await depsBuilder.link(roots: roots, from: manifest, onto: current)
-            switch change {
-            case .unchanged:
-                progress.finish(detail: "⚡ \(reason) → the deps image is unchanged (\(current.hash))")
-            case .added(let modules):
-                progress.finish(detail: "⚡ \(reason) → deps layer \(deps.hash) added (\(modules.sorted().joined(separator: ", ")))")
-            case .rebuilt(let changed):
-                progress.finish(detail: "⚡ \(reason) → new deps stack \(deps.hash)")
-                terminal.warning(
-                    "⚠ \(changed.sorted().joined(separator: ", ")) changed, so every package and RwSDK were loaded anew: "
-                        + "kept values of their types migrate through Codable or are re-initialized (warnings follow)")
-            }
+            finish(.reoptimized(reason: plan.reason, from: current.hash, to: deps.hash, change: change))
             return deps
         } catch {
-            progress.finish(failed: true, detail: "⚡ \(reason) → re-optimizing deps failed")
+            finish(.reoptimized(reason: plan.reason, from: current.hash, to: current.hash, change: nil))
             throw error
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RwSubprocess
 import RwWire
 
 /// How a runner process ended without being asked to.
@@ -20,6 +21,28 @@ struct RunnerCrash: Sendable, Equatable {
     /// For people: the trap message or the runner's report, then the last lines it wrote to
     /// standard error (usually a backtrace).
     let detail: String
+
+    /// The crash of a runner that ended with `termination`, having reported `stuck` (its
+    /// ``Frame/Kind/stuck`` frame, if it sent one) and written `errorTail` (its last lines of
+    /// standard error, oldest first): the trap message or the runner's report first, then the tail.
+    init(termination: Termination, stuck: StuckHandler?, errorTail: [String]) {
+        cause =
+            switch termination {
+            case .signaled(let signal): .signal(signal)
+            case .exited(RunnerProtocol.stuckHandlerExitStatus) where stuck != nil: .stuckHandler(stuck!)
+            case .exited(let status): .exitStatus(status)
+            }
+        let tail = errorTail.joined(separator: "\n")
+        let message = errorTail.filter { $0.contains("Fatal error") || $0.contains("Program crashed") }
+        let report = stuck.map { ["\(RunnerProtocol.messagePrefix) \($0)"] } ?? []
+        detail = (report + message + ["", tail]).joined(separator: "\n")
+    }
+
+    /// A crash with `cause` and `detail` as given.
+    init(cause: Cause, detail: String) {
+        self.cause = cause
+        self.detail = detail
+    }
 
     /// The cause in a few words, such as "signal 4 (SIGILL: …)" or "exit status 1".
     var reason: String {

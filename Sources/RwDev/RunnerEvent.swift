@@ -3,7 +3,7 @@ import RwWire
 
 /// What a ``RunnerSupervisor`` reports, in order: every ``crashed(_:)`` is followed by exactly
 /// one ``restarted(after:generation:reply:)`` or ``restartFailed(_:)``.
-enum RunnerEvent: Sendable {
+enum RunnerEvent: Sendable, Equatable {
     /// The runner gave no answer to `method` `path` within `seconds` (its request timeout and
     /// margin), so it is being killed; a ``crashed(_:)`` follows.
     case unresponsive(method: RequestMethod, path: String, seconds: Double)

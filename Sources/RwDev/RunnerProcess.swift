@@ -1,4 +1,5 @@
 import Foundation
+import RwSubprocess
 import RwWire
 import Synchronization
 
@@ -7,6 +8,11 @@ import Synchronization
 ///
 /// The front listens; the runner connects and sends a ``Frame/Kind/hello`` frame, which is its
 /// readiness. Everything after that travels on that one connection (``MultiplexedClient``).
+///
+/// One thread per run starts the process and then waits for its end (`waitid`); what it learns,
+/// with the ends of the error output and of the connection, goes into a ``RunnerEnding``, which
+/// says when the exit is known. Nothing refers back to the run: an ended run, its connection and
+/// its socket are freed with their last owner.
 final class RunnerProcess: Sendable {
     /// How a run ended.
     enum Exit: Sendable, Equatable {
@@ -16,121 +22,245 @@ final class RunnerProcess: Sendable {
         case crashed(RunnerCrash)
     }
 
-    private struct State {
-        var stopping = false
-        var stuck: StuckHandler?
-        var exit: Exit?
-        var nextWaiter = 0
-        var waiters: [Int: CheckedContinuation<Exit?, Never>] = [:]
-        var errorTail: [String] = []
-    }
+    /// The child process, its exit watcher and what its readers collected; shared by the
+    /// watcher thread, the output readers and the connection reader (none of them holds the run).
+    final class Child: Sendable {
+        private struct State {
+            var ending = RunnerEnding()
+            var stuck: StuckHandler?
+            var errorTail: [String] = []
+            var exit: Exit?
+            var nextWaiter = 0
+            var waiters: [Int: CheckedContinuation<Exit?, Never>] = [:]
+        }
 
-    /// What the process, its output readers and its connection reader share.
-    private final class Shared: Sendable {
-        let state = Mutex(State())
-        let errorsDrained = DispatchSemaphore(value: 0)
-        let connectionEnded = DispatchSemaphore(value: 0)
-        /// Signalled when the process has ended (and then again by every waiter).
-        let ended = DispatchSemaphore(value: 0)
-        /// The run, for the termination handler to report the exit to; cleared once the exit is
-        /// recorded, so an ended run and its connection are freed with their last owner.
-        let life = Mutex<RunnerProcess?>(nil)
-    }
+        /// The process id.
+        let pid: Int32
+        private let process: ProcessBox
+        private let state = Mutex(State())
 
-    private final class ProcessBox: @unchecked Sendable {
-        // Only read after `run()`.
-        let process: Process
-        init(_ process: Process) { self.process = process }
+        private final class ProcessBox: @unchecked Sendable {
+            // Only read after `run()`, by the watcher thread and `hasEnded`.
+            let process: Process
+            init(_ process: Process) { self.process = process }
+        }
+
+        /// How long the exit waits, after the process ended, for the rest of its error output and
+        /// of its frames (a stuck handler's report).
+        static let drainLimit: Duration = .seconds(2)
+
+        private init(_ process: Process) {
+            self.process = ProcessBox(process)
+            pid = process.processIdentifier
+        }
+
+        /// Starts `executable` with `arguments`, forwarding its output lines to `terminal` and
+        /// keeping the last 400 lines of its error output for the crash report. The process is
+        /// started on the thread that then waits for its end, so the run loop Foundation leaves
+        /// on the launching thread goes with that thread.
+        static func spawn(_ executable: URL, arguments: [String], terminal: Terminal) async throws -> Child {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            var environment = ProcessInfo.processInfo.environment
+            // A trap prints its backtrace and exits; never waits for input on a terminal.
+            if environment["SWIFT_BACKTRACE"] == nil {
+                environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,symbolicate=fast"
+            }
+            process.environment = environment
+            let output = Pipe()
+            let errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            let box = ProcessBox(process)
+            let child: Child = try await withCheckedThrowingContinuation { continuation in
+                let thread = Thread {
+                    do {
+                        try box.process.run()
+                    } catch {
+                        continuation.resume(throwing: error)
+                        return
+                    }
+                    let child = Child(box.process)
+                    forwardLines(of: output.fileHandleForReading, to: terminal.appOutput, then: {})
+                    forwardLines(of: errors.fileHandleForReading, to: { line in
+                        terminal.appError(line)
+                        child.keep(errorLine: line)
+                    }, then: { child.advance { $0.errorsEnded() } })
+                    continuation.resume(returning: child)
+                    child.watch()
+                }
+                thread.name = "rw-runner-exit"
+                thread.start()
+            }
+            return child
+        }
+
+        /// Waits for the end of the process on the calling thread, then lets Foundation notice
+        /// it too (so that it closes the descriptors it keeps for the child).
+        private func watch() {
+            let termination = process.process.waitForTermination()
+            advance { $0.terminated(termination) }
+            process.process.waitUntilExit()
+        }
+
+        /// Whether the process has not ended yet: the watcher has not seen it end, nor has the
+        /// kernel (once the watcher has, the pid may belong to another process).
+        var isRunning: Bool { state.withLock { $0.ending.termination == nil } && !process.process.hasEnded }
+
+        /// The runner said hello on a connection, whose end the exit waits for.
+        func connected() { advance { $0.connected() } }
+
+        /// Takes `report` (the runner's ``Frame/Kind/stuck`` frame) for the crash report.
+        func stuck(_ report: StuckHandler) { state.withLock { $0.stuck = report } }
+
+        /// The connection to the runner ended.
+        func connectionEnded() { advance { $0.connectionEnded() } }
+
+        /// The end is not reported as a crash.
+        func markStopping() { advance { $0.stopRequested() } }
+
+        /// Keeps `line` of error output, with the 399 before it.
+        private func keep(errorLine line: String) {
+            state.withLock {
+                $0.errorTail.append(line)
+                if $0.errorTail.count > 400 { $0.errorTail.removeFirst($0.errorTail.count - 400) }
+            }
+        }
+
+        /// The last lines of error output, oldest first.
+        var errorTail: [String] { state.withLock { $0.errorTail } }
+
+        /// Feeds one event into the ending and carries out what it says.
+        private func advance(_ event: (inout RunnerEnding) -> RunnerEnding.Action) {
+            let (action, stuck, tail) = state.withLock { state in (event(&state.ending), state.stuck, state.errorTail) }
+            switch action {
+            case .none:
+                break
+            case .waitForDrain:
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(Self.drainLimit.seconds * 1000))) { [self] in
+                    advance { $0.drainLimitPassed() }
+                }
+            case .report(let termination, let stopped):
+                let exit: Exit =
+                    stopped ? .stopped : .crashed(RunnerCrash(termination: termination, stuck: stuck, errorTail: tail))
+                let waiters = state.withLock { state in
+                    state.exit = exit
+                    defer { state.waiters = [:] }
+                    return Array(state.waiters.values)
+                }
+                for waiter in waiters { waiter.resume(returning: exit) }
+            }
+        }
+
+        /// How the run ended, once it has; `nil` when it has not within `limit` (`nil`: no limit).
+        func exit(within limit: Duration?) async -> Exit? {
+            await withCheckedContinuation { continuation in
+                let waiter = state.withLock { state -> Int? in
+                    if let exit = state.exit {
+                        continuation.resume(returning: exit)
+                        return nil
+                    }
+                    state.nextWaiter += 1
+                    state.waiters[state.nextWaiter] = continuation
+                    return state.nextWaiter
+                }
+                guard let waiter, let limit else { return }
+                Task { [self] in
+                    try? await Task.sleep(for: limit)
+                    state.withLock { $0.waiters.removeValue(forKey: waiter) }?.resume(returning: nil)
+                }
+            }
+        }
+
+        /// Waits, blocking the calling thread, until the process has ended or `limit` passed
+        /// (asking the kernel every 10 ms); `true` when it has ended. For ``RunnerProcess/stop()``,
+        /// which runs on the way out of `rw dev`, where nothing can be awaited.
+        func waitForEnd(within limit: Duration) -> Bool {
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline {
+                if !isRunning { return true }
+                usleep(10_000)
+            }
+            return !isRunning
+        }
+
+        /// Sends `signal` to the process, unless it has ended.
+        func signal(_ signal: Int32) {
+            if isRunning { Glibc.kill(pid, signal) }
+        }
     }
 
     /// The process id.
     let pid: Int32
     /// The connection's asking end.
     let client: MultiplexedClient
-    private let process: ProcessBox
-    private let shared: Shared
+    private let child: Child
 
     /// How long a starting runner may take to say hello.
     static let startTimeout: Duration = .seconds(60)
 
-    private init(process: Process, pid: Int32, client: MultiplexedClient, shared: Shared) {
-        self.process = ProcessBox(process)
-        self.pid = pid
-        self.client = client
-        self.shared = shared
+    /// The run of `child`, which said hello on `connection`; starts reading the connection.
+    init(child: Child, connection: FrameConnection) {
+        self.child = child
+        pid = child.pid
+        client = MultiplexedClient(connection)
+        child.connected()
+        client.start(
+            onEvent: { (frame: Frame) in
+                if frame.kind == Frame.Kind.stuck, let report = try? frame.decode(StuckHandler.self) {
+                    child.stuck(report)
+                }
+            },
+            onEnd: { (_: WireError?) in child.connectionEnded() })
     }
 
     /// Starts `executable` connecting to `listener` (at `socketPath`) and returns once it said hello.
     static func launch(
         executable: URL, listener: UnixSocket, socketPath: String, requestTimeout: Duration?, terminal: Terminal
     ) async throws -> RunnerProcess {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = [socketPath] + (requestTimeout.map { [String($0.seconds)] } ?? [])
-        var environment = ProcessInfo.processInfo.environment
-        // A trap prints its backtrace and exits; never waits for input on a terminal.
-        if environment["SWIFT_BACKTRACE"] == nil {
-            environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,symbolicate=fast"
-        }
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let shared = Shared()
-        let exited = shared.ended
-        process.terminationHandler = { process in
-            exited.signal()
-            shared.life.withLock { $0 }?.exited(process)
-        }
-        try process.run()
-        let pid = process.processIdentifier
-        forwardLines(of: output.fileHandleForReading) { terminal.appOutput($0) }
-        forwardLines(of: errors.fileHandleForReading, done: shared.errorsDrained) { line in
-            terminal.appError(line)
-            shared.state.withLock {
-                $0.errorTail.append(line)
-                if $0.errorTail.count > 400 { $0.errorTail.removeFirst($0.errorTail.count - 400) }
-            }
-        }
+        let child = try await Child.spawn(
+            executable, arguments: [socketPath] + (requestTimeout.map { [String($0.seconds)] } ?? []), terminal: terminal)
         let connection: FrameConnection
         do {
-            connection = try await accept(pid: pid, on: listener, while: { exited.wait(timeout: .now()) == .timedOut })
+            connection = try await accept(pid: child.pid, on: listener, while: { child.isRunning })
         } catch {
-            if process.isRunning { Glibc.kill(pid, SIGKILL) }
-            _ = shared.errorsDrained.wait(timeout: .now() + 2)
-            let tail = shared.state.withLock { $0.errorTail.joined(separator: "\n") }
+            child.signal(SIGKILL)
+            _ = await child.exit(within: Child.drainLimit + .seconds(1))
+            let tail = child.errorTail.joined(separator: "\n")
             throw RwError("the runner did not start (\(error))\(tail.isEmpty ? "" : ":\n" + tail)")
         }
-        let life = RunnerProcess(
-            process: process, pid: pid, client: MultiplexedClient(connection), shared: shared)
-        life.client.start(
-            onEvent: { (frame: Frame) in
-                if frame.kind == Frame.Kind.stuck, let report = try? frame.decode(StuckHandler.self) {
-                    shared.state.withLock { $0.stuck = report }
-                }
-            },
-            onEnd: { (_: WireError?) in shared.connectionEnded.signal() })
-        shared.life.withLock { $0 = life }
-        // It may have ended before the box held it.
-        if exited.wait(timeout: .now()) == .success {
-            exited.signal()
-            life.exited(process)
-        }
-        return life
+        return RunnerProcess(child: child, connection: connection)
+    }
+
+    /// The run of `child`, whose runner is connected through `socket` (one end of a socket
+    /// pair); returns once a hello with its pid came on it, within ``startTimeout``.
+    static func attach(_ child: Child, through socket: UnixSocket) async throws -> RunnerProcess {
+        let connection = try await handshake(pid: child.pid) { _ in socket }
+        return RunnerProcess(child: child, connection: connection)
     }
 
     /// Accepts connections on `listener` until the one from `pid` says hello.
     private static func accept(pid: Int32, on listener: UnixSocket, while running: @escaping @Sendable () -> Bool) async throws -> FrameConnection {
+        try await handshake(pid: pid) { deadline in
+            guard let socket = try listener.accept(while: { running() && ContinuousClock.now < deadline }) else {
+                throw RwError(running() ? "no hello within \(Int(startTimeout.seconds)) s" : "it exited during start-up")
+            }
+            return socket
+        }
+    }
+
+    /// Takes sockets from `next` (on a thread of its own) until one brings a hello from `pid`,
+    /// within ``startTimeout``: another runner may have connected and died.
+    private static func handshake(
+        pid: Int32, next: @escaping @Sendable (ContinuousClock.Instant) throws -> UnixSocket
+    ) async throws -> FrameConnection {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 continuation.resume(with: Result {
-                    let deadline = DispatchTime.now() + .seconds(Int(startTimeout.seconds))
+                    let deadline = ContinuousClock.now + startTimeout
                     while true {
-                        guard let socket = try listener.accept(while: { running() && DispatchTime.now() < deadline }) else {
-                            throw RwError(running() ? "no hello within \(Int(startTimeout.seconds)) s" : "it exited during start-up")
-                        }
-                        // Only the runner just started: another one may have connected and died.
+                        let socket = try next(deadline)
                         guard let hello = try? socket.receive(), hello.kind == .hello,
                             let runner = try? hello.decode(RunnerHello.self), runner.pid == pid
                         else { continue }
@@ -144,53 +274,36 @@ final class RunnerProcess: Sendable {
     }
 
     /// Whether the process has not ended yet.
-    var isRunning: Bool { shared.state.withLock { $0.exit == nil } }
+    var isRunning: Bool { child.isRunning }
 
     /// Stops the runner (SIGTERM, then SIGKILL after 3 s) and waits (bounded) for it to end; it
     /// is not reported as a crash.
     func stop() {
-        shared.state.withLock { $0.stopping = true }
-        let process = process.process
-        if process.isRunning {
-            process.terminate()
-            if shared.ended.wait(timeout: .now() + 3) == .timedOut {
-                Glibc.kill(pid, SIGKILL)
-                _ = shared.ended.wait(timeout: .now() + 3)
+        child.markStopping()
+        if child.isRunning {
+            child.signal(SIGTERM)
+            if !child.waitForEnd(within: .seconds(3)) {
+                child.signal(SIGKILL)
+                _ = child.waitForEnd(within: .seconds(3))
             }
-            shared.ended.signal()
         }
         client.connection.shutdown()
     }
 
     /// Kills the runner at once (SIGKILL); it ends as a crash.
     func kill() {
-        if isRunning { Glibc.kill(pid, SIGKILL) }
+        child.signal(SIGKILL)
     }
 
     /// How the run ended; waits until it has.
     func exit() async -> Exit {
         // Without a limit, the waiter is resumed only by the end of the run.
-        await exit(within: nil)!
+        await child.exit(within: nil)!
     }
 
     /// How the run ended, once it has; `nil` when it has not within `limit`.
     func exit(within limit: Duration?) async -> Exit? {
-        await withCheckedContinuation { continuation in
-            let waiter = shared.state.withLock { state -> Int? in
-                if let exit = state.exit {
-                    continuation.resume(returning: exit)
-                    return nil
-                }
-                state.nextWaiter += 1
-                state.waiters[state.nextWaiter] = continuation
-                return state.nextWaiter
-            }
-            guard let waiter, let limit else { return }
-            Task { [shared] in
-                try? await Task.sleep(for: limit)
-                shared.state.withLock { $0.waiters.removeValue(forKey: waiter) }?.resume(returning: nil)
-            }
-        }
+        await child.exit(within: limit)
     }
 
     /// The crash that ended the run, once it has ended (within `limit`); `nil` when it did not
@@ -199,40 +312,13 @@ final class RunnerProcess: Sendable {
         if case .crashed(let crash) = await exit(within: limit) { crash } else { nil }
     }
 
-    private func exited(_ process: Process) {
-        guard shared.state.withLock({ $0.exit == nil }) else { return }
-        let stopping = shared.state.withLock { $0.stopping }
-        // Wait (bounded) until the error reader has everything the runner wrote before dying,
-        // and the connection reader every frame it sent (a stuck handler's report).
-        _ = shared.errorsDrained.wait(timeout: .now() + 2)
-        if shared.connectionEnded.wait(timeout: .now() + 2) == .success { shared.connectionEnded.signal() }
-        let (tail, stuck) = shared.state.withLock { ($0.errorTail.joined(separator: "\n"), $0.stuck) }
-        let cause: RunnerCrash.Cause =
-            if process.terminationReason == .uncaughtSignal {
-                .signal(process.terminationStatus)
-            } else if process.terminationStatus == RunnerProtocol.stuckHandlerExitStatus, let stuck {
-                .stuckHandler(stuck)
-            } else {
-                .exitStatus(process.terminationStatus)
-            }
-        // The trap message or the runner's report first, then its last error output.
-        let message = tail.split(separator: "\n").filter { $0.contains("Fatal error") || $0.contains("Program crashed") }.map(String.init)
-        let report = stuck.map { ["\(RunnerProtocol.messagePrefix) \($0)"] } ?? []
-        let crash = RunnerCrash(cause: cause, detail: (report + message + ["", tail]).joined(separator: "\n"))
-        let exit: Exit = stopping ? .stopped : .crashed(crash)
-        let waiters = shared.state.withLock { state in
-            state.exit = exit
-            defer { state.waiters = [:] }
-            return Array(state.waiters.values)
-        }
-        for waiter in waiters { waiter.resume(returning: exit) }
-        shared.life.withLock { $0 = nil }
-    }
-
-    /// Calls `body` with each line read from `handle` until end of file, on a thread of its own.
-    private static func forwardLines(of handle: FileHandle, done: DispatchSemaphore? = nil, _ body: @escaping @Sendable (String) -> Void) {
+    /// Calls `body` with each line read from `handle` until end of file, then `done`, on a
+    /// thread of its own.
+    private static func forwardLines(
+        of handle: FileHandle, to body: @escaping @Sendable (String) -> Void, then done: @escaping @Sendable () -> Void
+    ) {
         let thread = Thread {
-            defer { done?.signal() }
+            defer { done() }
             var buffer = Data()
             while true {
                 let chunk = handle.availableData

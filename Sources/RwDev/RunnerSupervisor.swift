@@ -7,72 +7,87 @@ import Synchronization
 /// listings on its connection, and restarts it when it crashes, loading again the last
 /// generation that had loaded.
 ///
-/// It reports what happened to the runner as ``events``; it never calls into its owner and
-/// prints nothing itself (only the runner's own output goes to the terminal, line by line). While
-/// a crashed runner restarts, requests and loads wait for the new one.
+/// What to do when is decided by a ``RunnerLife``, fed with what happens (a hello, an exit, a
+/// replayed load, an unanswered request); the supervisor carries out its actions. It reports what
+/// happened to the runner as ``events``; it never calls into its owner and prints nothing itself
+/// (only the runner's own output goes to the terminal, line by line). While a crashed runner
+/// restarts, requests and loads wait for the new one.
 final class RunnerSupervisor: Sendable {
     private struct State {
-        var life: RunnerProcess?
-        /// Whether `life` is serving (not crashed, not restarting).
-        var ready = false
-        /// `life` while it is ready and its process runs.
-        var serving: RunnerProcess? { ready && life?.isRunning == true ? life : nil }
-        /// Why no runner serves, once a restart failed.
-        var failure: String?
-        var stopping = false
+        var life = RunnerLife()
+        /// The current runner process (starting, serving or replaying).
+        var runner: RunnerProcess?
         var waiting: [CheckedContinuation<RunnerProcess?, Never>] = []
-        /// The last command that loaded: replayed into a restarted runner.
-        var lastLoad: LoadCommand?
     }
 
-    /// How much longer than the request timeout the front waits for the runner's answer.
-    static let answerMargin: Duration = .seconds(5)
+    /// How runners are started, and what to close once the supervisor stops.
+    struct Launcher: Sendable {
+        /// Starts a runner and returns once it said hello.
+        let launch: @Sendable () async throws -> RunnerProcess
+        /// Closes what `launch` listens on.
+        let close: @Sendable () -> Void
+    }
+
+    /// How much longer than the request timeout the front waits for the runner's answer, unless
+    /// told otherwise.
+    static let standardAnswerMargin: Duration = .seconds(5)
 
     /// What happened to the runner, in order. Ends after ``stop()``.
     let events: AsyncStream<RunnerEvent>
     /// How long a handler may take before its request is answered with a timeout (`nil`: no limit).
     let requestTimeout: Duration?
+    /// How much longer than ``requestTimeout`` the front waits for the runner's answer.
+    let answerMargin: Duration
     private let eventSink: AsyncStream<RunnerEvent>.Continuation
-    private let executable: URL
-    private let socketPath: String
-    private let listener: UnixSocket
-    private let terminal: Terminal
+    private let launcher: Launcher
     private let state = Mutex(State())
 
     /// A supervisor for the runner `executable`, not started yet; listens on a fresh socket in /tmp.
-    init(executable: URL, requestTimeout: Duration?, terminal: Terminal) throws {
-        self.executable = executable
+    convenience init(executable: URL, requestTimeout: Duration?, terminal: Terminal) throws {
+        let socketPath = "/tmp/rw-runner-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let listener = try UnixSocket.listen(at: socketPath)
+        let launcher = Launcher(
+            launch: {
+                try await RunnerProcess.launch(
+                    executable: executable, listener: listener, socketPath: socketPath, requestTimeout: requestTimeout,
+                    terminal: terminal)
+            },
+            close: {
+                listener.shutdown()
+                unlink(socketPath)
+            })
+        self.init(launcher: launcher, requestTimeout: requestTimeout)
+    }
+
+    /// A supervisor that starts its runners with `launcher`, not started yet.
+    init(launcher: Launcher, requestTimeout: Duration?, answerMargin: Duration = RunnerSupervisor.standardAnswerMargin) {
+        self.launcher = launcher
         self.requestTimeout = requestTimeout
-        self.terminal = terminal
-        socketPath = "/tmp/rw-runner-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
-        listener = try UnixSocket.listen(at: socketPath)
+        self.answerMargin = answerMargin
         (events, eventSink) = AsyncStream.makeStream(of: RunnerEvent.self)
     }
 
     /// The serving runner's process id, if one serves.
-    var runnerPID: Int32? { state.withLock { $0.serving?.pid } }
+    var runnerPID: Int32? {
+        state.withLock { state in
+            if case .send(let pid) = state.life.route, state.runner?.isRunning == true { pid } else { nil }
+        }
+    }
 
     /// Starts the runner; returns once it is ready.
     func start() async throws {
-        let life = try await launch()
-        serve(life)
+        _ = state.withLock { $0.life.start() }
+        do {
+            adopt(try await launcher.launch())
+        } catch {
+            perform(state.withLock { $0.life.launchFailed("\(error)") })
+            throw error
+        }
     }
 
     /// Stops the runner (not reported as a crash) and ends ``events``.
     func stop() {
-        let life = state.withLock { state -> RunnerProcess? in
-            state.stopping = true
-            return state.life
-        }
-        life?.stop()
-        let waiting = state.withLock { state in
-            defer { state.waiting = [] }
-            return state.waiting
-        }
-        for waiter in waiting { waiter.resume(returning: nil) }
-        listener.shutdown()
-        unlink(socketPath)
-        eventSink.finish()
+        perform(state.withLock { $0.life.stop() })
     }
 
     /// Loads `image`, compiled against the deps image `depsHash`, as the serving generation;
@@ -93,7 +108,7 @@ final class RunnerSupervisor: Sendable {
     /// reading its body, for the app to answer as that error.
     func forward(_ request: RwRequest, refusal: RefusedRequest? = nil) async -> ForwardOutcome {
         guard let life = await servingLife() else { return .crashed(nil, cause: failure) }
-        let limit = requestTimeout.map { $0 + Self.answerMargin }
+        let limit = requestTimeout.map { $0 + answerMargin }
         do {
             let answer =
                 if let refusal {
@@ -114,8 +129,9 @@ final class RunnerSupervisor: Sendable {
         } catch WireError.timedOut {
             // Only the run this request went to: a restarted runner is not to blame.
             if life.isRunning {
-                eventSink.yield(.unresponsive(method: request.method, path: request.path, seconds: limit?.seconds ?? 0))
-                life.kill()
+                perform(state.withLock {
+                    $0.life.unanswered(pid: life.pid, method: request.method, path: request.path, seconds: limit?.seconds ?? 0)
+                })
             }
             return .unresponsive(seconds: limit?.seconds ?? 0)
         } catch {
@@ -129,7 +145,7 @@ final class RunnerSupervisor: Sendable {
     /// runner refuses it (another origin, an app without channels) or cannot be reached.
     func openSocket(_ request: RwRequest) async -> RunnerSocket? {
         guard let life = await servingLife() else { return nil }
-        let limit = requestTimeout.map { $0 + Self.answerMargin }
+        let limit = requestTimeout.map { $0 + answerMargin }
         guard let answer = try? await life.client.exchange(.socketOpen, WireCodec.encode(request), timeout: limit),
             answer.frame.kind == .socketOpened, let frames = answer.rest
         else { return nil }
@@ -143,36 +159,37 @@ final class RunnerSupervisor: Sendable {
     }
 
     private var failure: String {
-        state.withLock { $0.failure ?? ($0.stopping ? "rw dev is stopping" : "the runner is not running") }
-    }
-
-    private func launch() async throws -> RunnerProcess {
-        try await RunnerProcess.launch(
-            executable: executable, listener: listener, socketPath: socketPath, requestTimeout: requestTimeout, terminal: terminal)
+        state.withLock { state in
+            if case .refuse(let reason) = state.life.route { reason } else { "the runner is not running" }
+        }
     }
 
     private func load(_ command: LoadCommand, into life: RunnerProcess) async -> LoadReply {
+        let reply: LoadReply
         do {
-            let reply = try await life.client.request(.load, WireCodec.json(command)).decode(LoadReply.self)
-            if reply.outcome == .loaded { state.withLock { $0.lastLoad = command } }
-            return reply
+            reply = try await life.client.request(.load, WireCodec.json(command)).decode(LoadReply.self)
         } catch {
-            return LoadReply(.failed(reason: "the runner did not answer: \(error)"), loadMilliseconds: 0)
+            reply = LoadReply(.failed(reason: "the runner did not answer: \(error)"), loadMilliseconds: 0)
         }
+        perform(state.withLock { $0.life.loadAnswered(command, reply) })
+        return reply
     }
 
     /// The runner to send to: at once when one serves, after the restart while one restarts,
     /// `nil` when none can.
     ///
-    /// A runner whose process has exited is not sent to, even before the task that watches it
-    /// exit has started the restart: a request answered with a crash must not let the next one,
-    /// or a load, reach the dead runner.
+    /// A runner whose process has exited is not sent to, even before its exit is known (its
+    /// output and frames are still read): a request answered with a crash must not let the next
+    /// one, or a load, reach the dead runner.
     private func servingLife() async -> RunnerProcess? {
-        if let life = state.withLock({ $0.serving }) { return life }
-        return await withCheckedContinuation { continuation in
+        await withCheckedContinuation { continuation in
             let life = state.withLock { state -> RunnerProcess?? in
-                if let life = state.serving { return .some(life) }
-                if state.failure != nil || state.stopping { return .some(nil) }
+                switch state.life.route {
+                case .send(let pid):
+                    if let runner = state.runner, runner.pid == pid, runner.isRunning { return .some(runner) }
+                case .refuse: return .some(nil)
+                case .wait: break
+                }
                 state.waiting.append(continuation)
                 return .none
             }
@@ -180,49 +197,59 @@ final class RunnerSupervisor: Sendable {
         }
     }
 
-    /// Makes `life` the serving runner, lets waiting requests through, and watches it.
-    private func serve(_ life: RunnerProcess) {
-        let waiting = state.withLock { state in
-            state.life = life
-            state.ready = true
-            state.failure = nil
-            defer { state.waiting = [] }
-            return state.waiting
+    /// Makes `runner` (it said hello) the current one and watches its end.
+    private func adopt(_ runner: RunnerProcess) {
+        let actions = state.withLock { state in
+            state.runner = runner
+            return state.life.helloReceived(pid: runner.pid)
         }
-        for waiter in waiting { waiter.resume(returning: life) }
-        Task {
-            guard case .crashed(let crash) = await life.exit(), !state.withLock({ $0.stopping }) else { return }
-            await restart(after: crash)
+        Task { [pid = runner.pid] in
+            let exit = await runner.exit()
+            perform(state.withLock { $0.life.exited(pid: pid, exit) })
         }
+        perform(actions)
     }
 
-    private func restart(after crash: RunnerCrash) async {
-        let command = state.withLock { state -> LoadCommand? in
-            state.ready = false
-            return state.lastLoad
-        }
-        eventSink.yield(.crashed(crash))
-        do {
-            let life = try await launch()
-            let reply = await command.asyncMap { await load($0, into: life) }
-            serve(life)
-            eventSink.yield(.restarted(after: crash, generation: command?.generation, reply: reply))
-        } catch {
-            let waiting = state.withLock { state in
-                state.failure = "the runner could not be restarted: \(error)"
-                defer { state.waiting = [] }
-                return state.waiting
+    /// Carries out what the runner's life says, in order.
+    private func perform(_ actions: [RunnerLife.Action]) {
+        for action in actions {
+            switch action {
+            case .launch:
+                Task {
+                    do {
+                        adopt(try await launcher.launch())
+                    } catch {
+                        perform(state.withLock { $0.life.launchFailed("\(error)") })
+                    }
+                }
+            case .replay(let command, let pid):
+                guard let runner = state.withLock({ $0.runner }), runner.pid == pid else { continue }
+                Task {
+                    let reply = await load(command, into: runner)
+                    perform(state.withLock { $0.life.replayed(pid: pid, reply: reply) })
+                }
+            case .release(let pid):
+                let (runner, waiting) = state.withLock { state in
+                    defer { state.waiting = [] }
+                    return (state.runner?.pid == pid ? state.runner : nil, state.waiting)
+                }
+                for waiter in waiting { waiter.resume(returning: runner) }
+            case .refuse:
+                let waiting = state.withLock { state in
+                    defer { state.waiting = [] }
+                    return state.waiting
+                }
+                for waiter in waiting { waiter.resume(returning: nil) }
+            case .kill(let pid):
+                if let runner = state.withLock({ $0.runner }), runner.pid == pid { runner.kill() }
+            case .stop(let pid):
+                if let runner = state.withLock({ $0.runner }), runner.pid == pid { runner.stop() }
+            case .report(let event):
+                eventSink.yield(event)
+            case .finish:
+                launcher.close()
+                eventSink.finish()
             }
-            for waiter in waiting { waiter.resume(returning: nil) }
-            eventSink.yield(.restartFailed("\(error)"))
         }
-    }
-}
-
-extension Optional {
-    /// `transform` applied to the wrapped value, awaited; `nil` when there is none.
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
-        guard let self else { return nil }
-        return await transform(self)
     }
 }

@@ -61,6 +61,9 @@ package struct BuildFailure: Error, Sendable, Equatable {
 /// incrementally into objects kept between generations (``TargetCompiler``) and relinked into an
 /// image of its own only when its objects, a target below it or the deps image changed.
 ///
+/// Each build is handed the package as the session knows it then (``DevSession`` owns it and
+/// reads Package.swift anew when it changes); the builder keeps no copy.
+///
 /// Not safe for concurrent builds: the session runs one build at a time.
 final class AppImageBuilder: @unchecked Sendable {
     /// The image a target was last linked into, and what it was linked against.
@@ -71,18 +74,20 @@ final class AppImageBuilder: @unchecked Sendable {
         let lower: [URL]
     }
 
-    private(set) var package: DevPackage
+    /// The package's `.rw` folder.
+    let cacheDirectory: URL
     /// Linked images by module name; only touched by the one build running.
     private var linked: [String: Linked] = [:]
     /// Modules with saved files not compiled successfully yet.
     private var pending: Set<String> = []
 
-    init(package: DevPackage) {
-        self.package = package
+    /// A builder keeping its images and objects in `cacheDirectory` (the package's `.rw` folder).
+    init(cacheDirectory: URL) {
+        self.cacheDirectory = cacheDirectory
     }
 
-    var imageDirectory: URL { package.cacheDirectory.appendingPathComponent("gen") }
-    var targetsDirectory: URL { package.cacheDirectory.appendingPathComponent("targets") }
+    var imageDirectory: URL { cacheDirectory.appendingPathComponent("gen") }
+    var targetsDirectory: URL { cacheDirectory.appendingPathComponent("targets") }
     var localModules: URL { targetsDirectory.appendingPathComponent("Modules") }
 
     /// Removes app images of earlier sessions (compiled objects are kept: the driver decides
@@ -93,17 +98,15 @@ final class AppImageBuilder: @unchecked Sendable {
         try FileManager.default.createDirectory(at: imageDirectory, withIntermediateDirectories: true)
     }
 
-    /// Uses `package` (re-read after Package.swift changed) from the next build on.
-    func update(_ package: DevPackage) {
-        self.package = package
-        linked = linked.filter { name, _ in package.targets.contains { $0.moduleName == name } }
-    }
-
-    /// Builds generation `generation` against `deps`, lowest target first: compiles the targets
+    /// Builds generation `generation` of `package` against `deps`, lowest target first
+    /// (images of targets `package` no longer has are forgotten): compiles the targets
     /// that hold one of `changedFiles` (every target when `nil`), that failed to compile before,
     /// that sit above a target whose objects changed, or whose deps image changed; relinks the
     /// images whose objects or lower images changed. The app image is linked anew every time.
-    func build(generation: Int, deps: DepsImage, changedFiles: [String]? = nil) async throws -> Result<AppImage, BuildFailure> {
+    func build(
+        generation: Int, of package: DevPackage, deps: DepsImage, changedFiles: [String]? = nil
+    ) async throws -> Result<AppImage, BuildFailure> {
+        linked = linked.filter { name, _ in package.targets.contains { $0.moduleName == name } }
         let started = DispatchTime.now()
         var steps: [BuildStep] = []
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 }

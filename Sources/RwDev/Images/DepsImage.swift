@@ -61,7 +61,7 @@ struct DepsImageBuilder: Sendable {
             }
         }
         if compiling {
-            let progress = terminal.progress("compiling dependencies (\(targets.joined(separator: ", "))) with SwiftPM")
+            let progress = terminal.progress(.compilingDependencies(targets: targets))
             for target in targets {
                 let result = try await Subprocess.run(["swift", "build", "--package-path", package.directory.path, "--target", target])
                 guard result.succeeded else {
@@ -78,7 +78,7 @@ struct DepsImageBuilder: Sendable {
     }
 
     /// What ``link(roots:from:onto:)`` did.
-    enum Change: Equatable {
+    enum Change: Sendable, Equatable {
         /// The stack already held every module.
         case unchanged
         /// A layer with these modules was added on top.
@@ -131,7 +131,7 @@ struct DepsImageBuilder: Sendable {
             hash: hash.short, path: depsDirectory.appendingPathComponent("libRwDeps-\(hash.short).so"), modules: added,
             fingerprints: fingerprints.filter { added.contains($0.key) })
         if !FileManager.default.fileExists(atPath: layer.path.path) {
-            let progress = terminal.progress("linking deps layer \(layer.hash) (\(added.sorted().joined(separator: ", ")))")
+            let progress = terminal.progress(.linkingLayer(hash: layer.hash, modules: added))
             do {
                 _ = try await ImageLinker.link(
                     objects: added.flatMap { manifest.modules[$0]?.objects ?? [] }, into: layer.path,

@@ -1,11 +1,14 @@
 import Foundation
-import HummingbirdWSClient
-import Logging
 import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
 import Synchronization
 
-// The WebSocket load client of bench/run's realtime rows (swift-websocket's client on SwiftNIO,
-// one event loop per core, one task per socket). It speaks RwSDK's channel protocol at
+// The WebSocket load client of bench/run's realtime rows: SwiftNIO's WebSocket client upgrade
+// and frame codec, one event loop per core; sockets that only receive are handled on their
+// event loop (a receipt is timed as its frame is read), the others by a task each. It sends the
+// `Host` of the URL and no `Origin`, as a client that is not a browser. It speaks RwSDK's channel protocol at
 // `/_rw/socket` (join, then messages `{"n": …}`), which PlainChannels answers too. Prints one
 // JSON line on stdout; every wait is bounded (a passed bound exits 3 naming what it waited for).
 //
@@ -21,8 +24,6 @@ import Synchronization
 //   ChannelLoad roundtrip <url> <count>
 //       one socket sends `count` messages one after the other (after 50 unmeasured):
 //       {"latencies_us": […]} from send to the broadcast's receipt.
-
-let logger = Logger(label: "channel-load")
 
 func fail(_ message: String, code: Int32 = 3) -> Never {
     FileHandle.standardError.write(Data("ChannelLoad: \(message)\n".utf8))
@@ -75,38 +76,142 @@ final class Counter: Sendable {
     }
 }
 
-/// One joined socket: its messages (the frames of type `message` only) and its writer.
+/// One joined socket: its messages (the text frames of type `message` only) and its writer.
 struct Socket {
-    var inbound: WebSocketInboundMessageStream.AsyncIterator
-    let outbound: WebSocketOutboundWriter
+    var inbound: NIOAsyncChannelInboundStream<WebSocketFrame>.AsyncIterator
+    let outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>
     let topic: String
+
+    /// The next text frame; `nil` when the socket closed. Answers pings.
+    mutating func text() async throws -> String? {
+        while let frame = try await inbound.next() {
+            switch frame.opcode {
+            case .text: return String(buffer: frame.unmaskedData)
+            case .ping: try await outbound.write(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData))
+            case .connectionClose: return nil
+            default: continue
+            }
+        }
+        return nil
+    }
 
     /// The next broadcast or reply of type `message`; `nil` when the socket closed.
     mutating func next() async throws -> String? {
-        while let message = try await inbound.next() {
-            guard case .text(let text) = message else { continue }
+        while let text = try await text() {
             if text.contains("\"type\":\"message\"") { return text }
             if text.contains("\"type\":\"error\"") || text.contains("\"type\":\"refused\"") { fail("the server answered \(text)", code: 4) }
         }
         return nil
     }
 
+    func write(_ text: String) async throws {
+        try await outbound.write(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: text)))
+    }
+
     func send(_ n: Int) async throws {
-        try await outbound.write(.text(#"{"type":"message","topic":"\#(topic)","data":{"n":\#(n)}}"#))
+        try await write(#"{"type":"message","topic":"\#(topic)","data":{"n":\#(n)}}"#)
+    }
+}
+
+enum Upgrade {
+    case socket(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>)
+    case handled(any Channel)
+    case refused
+}
+
+/// A WebSocket to `url` (`ws://host:port/path`), for a task (`receiver` nil) or handled by
+/// `receiver` on its event loop.
+func connect(_ url: String, receiver: (@Sendable () -> Receiver)? = nil) async throws -> Upgrade {
+    guard let parsed = URL(string: url), let host = parsed.host, let port = parsed.port else { fail("not a ws://host:port/path URL: \(url)", code: 2) }
+    let path = parsed.path
+    let upgraded: EventLoopFuture<Upgrade> = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        .connect(host: host, port: port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(upgradePipelineHandler: { channel, _ in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let receiver {
+                            try channel.pipeline.syncOperations.addHandler(receiver())
+                            return .handled(channel)
+                        }
+                        return .socket(try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(wrappingChannelSynchronously: channel))
+                    }
+                })
+                let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path, headers: ["Host": "\(host):\(port)", "Content-Length": "0"])
+                let configuration = NIOTypedHTTPClientUpgradeConfiguration<Upgrade>(
+                    upgradeRequestHead: head, upgraders: [upgrader],
+                    notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(.refused) })
+                return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
+                    configuration: .init(upgradeConfiguration: configuration))
+            }
+        }
+    let upgrade = try await upgraded.get()
+    if case .refused = upgrade { fail("\(url) refused the WebSocket upgrade", code: 4) }
+    return upgrade
+}
+
+/// A socket that only receives, handled on its event loop with no task of its own, so that a
+/// thousand of them cost the client little: joins `topic` once upgraded, counts the join on
+/// `joined`, then calls `received` for each message as its frame is read. (The join is sent by
+/// ``receiver(_:topic:joined:received:)`` once the upgrade is over.)
+final class Receiver: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    let topic: String
+    let joined: Counter
+    let received: @Sendable () -> Void
+    private var isJoined = false
+
+    init(topic: String, joined: Counter, received: @escaping @Sendable () -> Void) {
+        self.topic = topic
+        self.joined = joined
+        self.received = received
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            let text = String(buffer: frame.unmaskedData)
+            if text.contains("\"type\":\"message\"") {
+                received()
+            } else if !isJoined, text.contains("\"type\":\"joined\"") {
+                isJoined = true
+                joined.add()
+            } else {
+                fail("the server answered \(text)", code: 4)
+            }
+        case .ping:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)), promise: nil)
+        case .connectionClose:
+            fail("the server closed a socket", code: 4)
+        default:
+            break
+        }
+    }
+}
+
+/// Opens a receiving socket to `url` (see ``Receiver``).
+func receiver(_ url: String, topic: String, joined: Counter, received: @escaping @Sendable () -> Void) async {
+    do {
+        guard case .handled(let channel) = try await connect(url, receiver: { Receiver(topic: topic, joined: joined, received: received) }) else { return }
+        let join = ByteBuffer(string: #"{"type":"join","topic":"\#(topic)","ref":1}"#)
+        try await channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: join))
+    } catch {
+        fail("socket to \(url) failed: \(error)", code: 4)
     }
 }
 
 /// Connects to `url`, joins `topic`, counts the join on `joined`, and runs `body` with the socket.
 func joined(_ url: String, topic: String, joined: Counter, body: @escaping @Sendable (inout Socket) async throws -> Void) async {
     do {
-        try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
-            var socket = Socket(inbound: inbound.messages(maxSize: 1 << 16).makeAsyncIterator(), outbound: outbound, topic: topic)
-            try await outbound.write(.text(#"{"type":"join","topic":"\#(topic)","ref":1}"#))
-            while let message = try await socket.inbound.next() {
-                guard case .text(let text) = message else { continue }
-                if text.contains("\"type\":\"joined\"") { break }
-                fail("joining \(topic) answered \(text)", code: 4)
-            }
+        guard case .socket(let channel) = try await connect(url) else { return }
+        try await channel.executeThenClose { inbound, outbound in
+            var socket = Socket(inbound: inbound.makeAsyncIterator(), outbound: outbound, topic: topic)
+            try await socket.write(#"{"type":"join","topic":"\#(topic)","ref":1}"#)
+            guard let answer = try await socket.text() else { fail("the socket closed before joining \(topic)", code: 4) }
+            guard answer.contains("\"type\":\"joined\"") else { fail("joining \(topic) answered \(answer)", code: 4) }
             joined.add()
             try await body(&socket)
         }
@@ -158,11 +263,7 @@ func fanout(send sendURL: String, receive receiveURL: String, clients: Int, roun
     let go = Counter()
     await withDiscardingTaskGroup { group in
         await open(clients, joinedCount: joinedCount, group: &group) { _ in
-            await joined(receiveURL, topic: "bench:all", joined: joinedCount) { socket in
-                while try await socket.next() != nil {
-                    record.receipt(at: .now)
-                }
-            }
+            await receiver(receiveURL, topic: "bench:all", joined: joinedCount) { record.receipt(at: .now) }
         }
         group.addTask {
             await joined(sendURL, topic: "bench:all", joined: joinedCount) { socket in
@@ -226,9 +327,7 @@ func hold(_ url: String, clients: Int) async {
     let joinedCount = Counter()
     await withDiscardingTaskGroup { group in
         await open(clients, joinedCount: joinedCount, group: &group) { _ in
-            await joined(url, topic: "bench:idle", joined: joinedCount) { socket in
-                while try await socket.next() != nil {}
-            }
+            await receiver(url, topic: "bench:idle", joined: joinedCount) {}
         }
         output(["held": joinedCount.value])
         // Holds the sockets until stdin closes.

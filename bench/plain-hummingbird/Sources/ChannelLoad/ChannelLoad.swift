@@ -8,9 +8,10 @@ import Synchronization
 // The WebSocket load client of bench/run's realtime rows: SwiftNIO's WebSocket client upgrade
 // and frame codec, one event loop per core; sockets that only receive are handled on their
 // event loop (a receipt is timed as its frame is read), the others by a task each. It sends the
-// `Host` of the URL and no `Origin`, as a client that is not a browser. It speaks RwSDK's channel protocol at
-// `/_rw/socket` (join, then messages `{"n": …}`), which PlainChannels answers too. Prints one
-// JSON line on stdout; every wait is bounded (a passed bound exits 3 naming what it waited for).
+// `Host` of the URL and no `Origin`, as a client that is not a browser. It speaks RwSDK's
+// channel protocol at `/_rw/socket` (join, then messages `{"n": …}`), which PlainChannels
+// answers too. Prints one JSON line on stdout; every wait is bounded (a passed bound exits 3
+// naming what it waited for).
 //
 //   ChannelLoad fanout <send url> <receive url> <clients> <rounds>
 //       `clients` sockets join `bench:all` at <receive url>, one more socket at <send url>; each
@@ -315,10 +316,9 @@ func rate(_ url: String, clients: Int, seconds: Double) async {
         }
         start.withLock { $0 = .now }
         go.add()
-        try? await Task.sleep(for: .seconds(warmup + seconds))
-        let wait = bound("end of the rate run", seconds: 30)
+        // Past the end, so every message received before it is counted.
+        try? await Task.sleep(for: .seconds(warmup + seconds + 0.1))
         output(["messages": counted.load(ordering: .relaxed), "seconds": seconds])
-        wait.cancel()
         exit(0)
     }
 }

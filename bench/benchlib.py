@@ -265,7 +265,8 @@ func benchStateResponse() -> RwResponse {
 
 def prepare_hello(extra_modules):
     """A copy of playground/hello-world in the work folder, depending on this checkout, declaring
-    (not importing) the first `extra_modules` of EXTRA_MODULES, with a /bench/state route."""
+    (not importing) the first `extra_modules` of EXTRA_MODULES, with a /bench/state route and
+    bench/realtime's channel (`bench:*`)."""
     app = os.path.join(work_folder(), "hello-world")
     reset_sources(os.path.join(ROOT, "playground/hello-world"), app)
     manifest = os.path.join(app, "Package.swift")
@@ -283,11 +284,14 @@ def prepare_hello(extra_modules):
         f.write(text)
     with open(os.path.join(app, "Sources/HelloWorld/BenchState.swift"), "w") as f:
         f.write(STATE_SOURCE)
+    # bench/realtime's channel, so the realtime rows measure the same channel under rw dev.
+    shutil.copy2(os.path.join(ROOT, "bench/realtime/Sources/Realtime/BenchChannel.swift"), os.path.join(app, "Sources/HelloWorld"))
     app_swift = os.path.join(app, "Sources/HelloWorld/App.swift")
     with open(app_swift) as f:
         text = f.read()
     with open(app_swift, "w") as f:
-        f.write(text.replace("    render(Document) {", '    route("/bench/state") { benchStateResponse() }\n    render(Document) {', 1))
+        f.write(text.replace("    render(Document) {",
+                             '    route("/bench/state") { benchStateResponse() }\n    benchChannel()\n    render(Document) {', 1))
     return app
 
 

@@ -8,6 +8,17 @@ actor LiveReload {
     private var clients: [UUID: AsyncStream<String>.Continuation] = [:]
     private var currentError: LiveEvent?
     private let session = UUID().uuidString
+    private let heartbeat: Duration
+    private var heartbeats: Task<Void, Never>?
+
+    /// A comment line (ignored by `EventSource`) sent to every browser each `heartbeat`: a write
+    /// to a connection whose browser went away fails, so the front lets go of it within one
+    /// beat even while no event is sent.
+    init(heartbeat: Duration = .seconds(15)) {
+        self.heartbeat = heartbeat
+    }
+
+    deinit { heartbeats?.cancel() }
 
     /// A new browser connection: it first receives `hello` (this dev server session's id, so a
     /// browser reconnecting to a restarted server reloads) and the current error, if any.
@@ -18,7 +29,22 @@ actor LiveReload {
         if let currentError { continuation.yield(currentError.frame) }
         clients[id] = continuation
         continuation.onTermination = { _ in Task { await self.remove(id) } }
+        if heartbeats == nil {
+            heartbeats = Task { [weak self, heartbeat] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: heartbeat)
+                    await self?.beat()
+                }
+            }
+        }
         return stream
+    }
+
+    /// The frame of a heartbeat: an SSE comment line.
+    static let heartbeatFrame = ":\n\n"
+
+    private func beat() {
+        for client in clients.values { client.yield(Self.heartbeatFrame) }
     }
 
     /// Tells every browser that `generation` is serving, to update its page in place; clears the error.
@@ -38,10 +64,26 @@ actor LiveReload {
     }
 
     /// Shows `message` under `title` in every browser's error overlay until the next update.
+    /// A message over ``maxMessageBytes`` is cut there, with a line saying the terminal has the
+    /// rest, so that the events a browser has not read yet (at most 16) stay small.
     func error(title: String, message: String) {
-        let event = LiveEvent.error(title: title, message: message)
+        let event = LiveEvent.error(title: title, message: Self.cut(message))
         currentError = event
         broadcast(event)
+    }
+
+    /// The most of an error's text sent to browsers, in UTF-8 bytes.
+    static let maxMessageBytes = 32 * 1024
+
+    /// `message`, or its first ``maxMessageBytes`` (never half a scalar's bytes) and a line saying how much
+    /// more the terminal shows.
+    static func cut(_ message: String) -> String {
+        let bytes = Array(message.utf8)
+        guard bytes.count > maxMessageBytes else { return message }
+        var end = maxMessageBytes
+        // Back to the start of a character's bytes (UTF-8 continuation bytes are 0b10xxxxxx).
+        while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        return String(decoding: bytes[..<end], as: UTF8.self) + "\n… \(bytes.count - end) more bytes in the terminal"
     }
 
     /// The number of connected browsers.

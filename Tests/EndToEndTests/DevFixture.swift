@@ -254,7 +254,10 @@ final class DevServerProcess: Sendable {
 /// Reads a Server-Sent Events stream over a plain TCP connection.
 final class EventStreamReader: @unchecked Sendable {
     private let fd: Int32
-    private var received = ""
+    /// Everything read so far.
+    private var received: [UInt8] = []
+    /// For each text waited for: its occurrences so far, and how far `received` was searched.
+    private var counted: [[UInt8]: (occurrences: Int, searchedUpTo: Int)] = [:]
 
     /// Connects to `127.0.0.1:port` and requests `path`.
     init(port: Int, path: String = "/_rw/events") throws {
@@ -273,18 +276,35 @@ final class EventStreamReader: @unchecked Sendable {
     }
 
     /// Reads until the stream contains `text` `occurrences` times (within the receive timeout),
-    /// or `nil` when the stream ends first; returns everything read.
+    /// or `nil` when the stream ends first; returns everything read. Each byte is searched once
+    /// per text, so waiting again and again on a long stream stays linear.
     func waitFor(_ text: String, occurrences: Int) async -> String? {
         await withCheckedContinuation { continuation in
             Thread {
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                while self.received.components(separatedBy: text).count - 1 < occurrences {
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while self.count(Array(text.utf8)) < occurrences {
                     let count = recv(self.fd, &buffer, buffer.count, 0)
                     if count <= 0 { return continuation.resume(returning: nil) }
-                    self.received += String(decoding: buffer[0..<count], as: UTF8.self)
+                    self.received += buffer[0..<count]
                 }
-                continuation.resume(returning: self.received)
+                continuation.resume(returning: String(decoding: self.received, as: UTF8.self))
             }.start()
         }
+    }
+
+    /// The occurrences of `text` in what was read, searching only what is new since the last
+    /// count of the same text.
+    private func count(_ text: [UInt8]) -> Int {
+        var (occurrences, index) = counted[text] ?? (0, 0)
+        while index + text.count <= received.count {
+            if received[index] == text[0], received[index..<(index + text.count)].elementsEqual(text) {
+                occurrences += 1
+                index += text.count
+            } else {
+                index += 1
+            }
+        }
+        counted[text] = (occurrences, index)
+        return occurrences
     }
 }

@@ -29,6 +29,26 @@ import Testing
         #expect(await second.next() == "event: reload\ndata: {\"reason\":\"r\"}\n\n", "no error after the update")
     }
 
+    @Test func everyBrowserGetsAHeartbeatWhileNothingHappens() async {
+        let live = LiveReload(heartbeat: .milliseconds(20))
+        var browser = await live.subscribe().makeAsyncIterator()
+        #expect(await browser.next()?.hasPrefix("event: hello\n") == true)
+        #expect(await browser.next() == ":\n\n")
+        #expect(await browser.next() == ":\n\n")
+    }
+
+    @Test func aLongErrorIsCutAtAScalarBoundaryAndSaysHowMuchIsLeft() {
+        let short = String(repeating: "e", count: LiveReload.maxMessageBytes)
+        #expect(LiveReload.cut(short) == short, "a message of exactly the limit is kept whole")
+        // "é" is two bytes: with one ASCII byte first, the limit falls inside an "é".
+        let long = "x" + String(repeating: "é", count: LiveReload.maxMessageBytes)
+        let cut = LiveReload.cut(long)
+        let kept = cut.prefix { $0 != "\n" }
+        #expect(kept.utf8.count == LiveReload.maxMessageBytes - 1)
+        #expect(kept.allSatisfy { $0 == "x" || $0 == "é" }, "no replacement character: no half scalar")
+        #expect(cut.hasSuffix("\n… \(long.utf8.count - kept.utf8.count) more bytes in the terminal"))
+    }
+
     @Test func thePageOfAPostIsMarkedAndTheScriptsAreEmbedded() {
         let page = Array("<html><body><p>x</p></body></html>".utf8)
         #expect(String(decoding: LiveReload.inject(into: page), as: UTF8.self)

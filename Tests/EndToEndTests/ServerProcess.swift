@@ -81,10 +81,14 @@ private final class RedirectRefuser: NSObject, URLSessionTaskDelegate, Sendable 
     }
 }
 
-/// A TCP socket connected to `127.0.0.1:port`; the caller closes it.
-func connectToLoopback(port: Int) throws -> Int32 {
+/// A TCP socket connected to `127.0.0.1:port` (with a receive buffer of `receiveBuffer` bytes
+/// when given); the caller closes it.
+func connectToLoopback(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw POSIXError(.EMFILE) }
+    if var size = receiveBuffer {
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -162,6 +162,7 @@ struct DepsImageBuilder: Sendable {
         return false
     }
 
-    /// `swiftc --version`, asked once per process.
-    static let toolchainVersion = Result { try Subprocess.capture(["swiftc", "--version"]) }
+    /// `swiftc --version`, read once per process (``ToolchainVersion``: remembered across
+    /// sessions while the compiler is the same).
+    static let toolchainVersion = Result { try ToolchainVersion.current() }
 }

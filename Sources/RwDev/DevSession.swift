@@ -250,6 +250,7 @@ final class DevSession: Sendable {
             let consequence = serving ? "still serving the last good generation" : "nothing to serve yet: requests get this error until a build succeeds"
             terminal.error("✗ gen \(generation) · \(trigger) · build failed in \(Int(failure.buildMilliseconds)) ms; \(consequence)\n\(failure.diagnostics)")
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
+            if let diskFull = failure.diskFull { buildAgain(cause.files, onceThereIsRoom: diskFull) }
             return false
         case .success(let image):
             // Globals whose declaration changed since the serving generation initialize anew. The
@@ -289,6 +290,16 @@ final class DevSession: Sendable {
                 terminal.warning(GlobalsSummary.warning(reset))
             }
             return true
+        }
+    }
+
+    /// Queues a reload of `files` (every source when `nil`) once the folder a build found full
+    /// has room again, unless a build succeeded meanwhile.
+    private func buildAgain(_ files: [String]?, onceThereIsRoom diskFull: DiskFull) {
+        let files = files ?? shared.withLock { ((try? $0.package.sources()) ?? []).map(\.path) }
+        Task { [self] in
+            guard await diskFull.waitForRoom(), shared.withLock({ $0.lastFailure?.diskFull != nil }) else { return }
+            filesChanged(files)
         }
     }
 

@@ -152,6 +152,7 @@ final class AppImageBuilder: @unchecked Sendable {
                 switch compiled {
                 case .failure(let failure) where DiskFull.reportsOutOfSpace(failure.diagnostics):
                     // The objects and the driver's records are written there; 1 MiB is a floor.
+                    DiskFull.removeTemporaryFiles(under: folder)
                     return .failure(BuildFailure(DiskFull(folder: folder, bytesNeeded: 1 << 20), buildMilliseconds: elapsed()))
                 case .failure(let failure):
                     let diagnostics = isApp ? BuildFailure.explainingMissingApp(failure.diagnostics, target: target.name) : failure.diagnostics

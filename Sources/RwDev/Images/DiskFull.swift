@@ -70,6 +70,18 @@ struct DiskFull: Sendable, Equatable {
         }
     }
 
+    /// Removes the compiler's temporary outputs (`*.tmp`, which swiftc leaves behind when it
+    /// cannot finish writing an object) in `folder` and the folders directly inside it.
+    static func removeTemporaryFiles(under folder: URL) {
+        let manager = FileManager.default
+        let folders = [folder] + ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? []).map(folder.appendingPathComponent)
+        for folder in folders {
+            for name in (try? manager.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".tmp") {
+                try? manager.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
+    }
+
     /// Removes what a failed write of `output` may have left: the file itself and the linker's
     /// temporary files next to it (`<name>.tmp…`), so no half-written image is ever loaded.
     static func removeLeftovers(of output: URL) {

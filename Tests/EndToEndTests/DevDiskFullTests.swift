@@ -6,8 +6,9 @@ import Testing
 #endif
 
 /// `rw dev` when the disk fills up: a small tmpfs mounted over the folder the app images are
-/// linked into (`.rw/gen`), filled to the last byte before a save. Part of the serialized
-/// DevServerTests suite, since it edits the one fixture copy.
+/// linked into (`.rw/gen`), then over the folder the app's objects are compiled into, each
+/// filled to the last byte before a save. Part of the serialized DevServerTests suite, since it
+/// edits the one fixture copy.
 extension DevServerTests {
     @Test(.enabled(if: TmpfsMount.permitted, "mounting a tmpfs needs root (CAP_SYS_ADMIN), which this machine does not give"))
     func aFullDiskGivesOneClearLineKeepsServingAndRecoversOnceSpaceIsFreed() async throws {
@@ -45,6 +46,35 @@ extension DevServerTests {
         try FileManager.default.removeItem(at: filler)
         #expect(await events.waitFor("event: update") != nil, "an update once the space was freed, with no save")
         try await dev.waitFor("/", attempts: 2400) { $0 == "marker=disk-full" }
+
+        // The disk fills up where the compiler writes the app's objects: the same line, naming
+        // that folder, and no temporary object left behind.
+        let objects = DevFixture.directory.appendingPathComponent(".rw/targets/DevApp/objects")
+        let staging = FileManager.default.temporaryDirectory.appendingPathComponent("rw-objects-\(getpid())")
+        try? FileManager.default.removeItem(at: staging)
+        try FileManager.default.copyItem(at: objects, to: staging)
+        defer { try? FileManager.default.removeItem(at: staging) }
+        let objectsDisk = try TmpfsMount(at: objects, size: "4m")
+        defer { objectsDisk.unmount() }
+        for name in try FileManager.default.contentsOfDirectory(atPath: staging.path) {
+            try FileManager.default.copyItem(at: staging.appendingPathComponent(name), to: objects.appendingPathComponent(name))
+        }
+        let objectsFiller = objects.appendingPathComponent("filler")
+        try TmpfsMount.fill(objectsFiller)
+        let fromCompile = dev.child.lineCount
+        try DevFixture.setMarker("objects-full")
+        let second = (await events.waitFor("event: error", occurrences: 2))?.components(separatedBy: "event: error").last ?? ""
+        #expect(second.contains("no space left on device"), "the overlay names the full disk: \(second)")
+        let compileLine = await dev.child.waitForLine(containing: "no space left on device", from: fromCompile, timeout: 120)
+        #expect(compileLine?.contains(objects.path) == true, "the terminal line names the objects' folder: \(compileLine ?? "none")")
+        let compileNoise = dev.child.linesSoFar.dropFirst(fromCompile).filter { $0.contains("error closing") || $0.contains("<unknown>") }
+        #expect(compileNoise.isEmpty, "one clear line, not the compiler's errors: \(compileNoise.prefix(3))")
+        #expect(try await dev.http.send("GET", "/").text == "marker=disk-full", "the last good generation keeps serving")
+        let temporary = try FileManager.default.contentsOfDirectory(atPath: objects.path).filter { $0.hasSuffix(".tmp") }
+        #expect(temporary.isEmpty, "no half-written object is kept: \(temporary)")
+        try FileManager.default.removeItem(at: objectsFiller)
+        #expect(await events.waitFor("event: update", occurrences: 2) != nil, "an update once the space was freed, with no save")
+        try await dev.waitFor("/", attempts: 2400) { $0 == "marker=objects-full" }
         await dev.stop()
     }
 }

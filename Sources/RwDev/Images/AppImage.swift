@@ -153,7 +153,8 @@ final class AppImageBuilder: @unchecked Sendable {
                 case .failure(let failure) where DiskFull.reportsOutOfSpace(failure.diagnostics):
                     // The objects and the driver's records are written there; 1 MiB is a floor.
                     DiskFull.removeTemporaryFiles(under: folder)
-                    return .failure(BuildFailure(DiskFull(folder: folder, bytesNeeded: 1 << 20), buildMilliseconds: elapsed()))
+                    let objects = folder.appendingPathComponent("objects")
+                    return .failure(BuildFailure(DiskFull(folder: objects, bytesNeeded: 1 << 20), buildMilliseconds: elapsed()))
                 case .failure(let failure):
                     let diagnostics = isApp ? BuildFailure.explainingMissingApp(failure.diagnostics, target: target.name) : failure.diagnostics
                     return .failure(BuildFailure(diagnostics: diagnostics, buildMilliseconds: elapsed()))

@@ -8,7 +8,8 @@ import Testing
     @Test func outOfSpaceErrorsAreRecognizedByTheirCodeNotTheirText() {
         #expect(DiskFull.isOutOfSpace(POSIXError(.ENOSPC)))
         #expect(DiskFull.isOutOfSpace(CocoaError(.fileWriteOutOfSpace)))
-        let wrapped = NSError(domain: NSCocoaErrorDomain, code: CocoaError.fileWriteUnknown.rawValue, userInfo: [NSUnderlyingErrorKey: POSIXError(.ENOSPC)])
+        let wrapped = NSError(
+            domain: NSCocoaErrorDomain, code: CocoaError.fileWriteUnknown.rawValue, userInfo: [NSUnderlyingErrorKey: POSIXError(.ENOSPC)])
         #expect(DiskFull.isOutOfSpace(wrapped), "an ENOSPC under a Foundation error")
         #expect(!DiskFull.isOutOfSpace(POSIXError(.EACCES)))
         #expect(!DiskFull.isOutOfSpace(CocoaError(.fileWriteNoPermission)))

@@ -59,7 +59,8 @@ struct DiskFull: Sendable, Equatable {
     static func hasLessRoom(than bytes: Int64, in folder: URL) -> Bool {
         var stats = statvfs()
         guard statvfs(folder.path, &stats) == 0 else { return false }
-        return Int64(stats.f_bavail) * Int64(stats.f_frsize) < bytes
+        let (room, overflow) = UInt64(stats.f_bavail).multipliedReportingOverflow(by: UInt64(stats.f_frsize))
+        return !overflow && room < UInt64(max(bytes, 0))
     }
 
     /// The room a link of `objects` needs at least: their total size (the image holds their code

@@ -255,6 +255,7 @@ final class DevSession: Sendable {
                     generation: generation, trigger: trigger, milliseconds: failure.buildMilliseconds, serving: serving,
                     diagnostics: failure.diagnostics))
             await liveReload.error(title: "Build failed: generation \(generation) (\(trigger))", message: failure.diagnostics)
+            if let diskFull = failure.diskFull { buildAgain(cause.files, onceThereIsRoom: diskFull) }
             return false
         case .success(let image):
             // Globals whose declaration changed since the serving generation initialize anew. The
@@ -289,6 +290,16 @@ final class DevSession: Sendable {
                     generation: generation, trigger: trigger, buildMilliseconds: image.buildMilliseconds, steps: image.steps,
                     loadMilliseconds: loaded.loadMilliseconds, globals: loaded.globals))
             return true
+        }
+    }
+
+    /// Queues a reload of `files` (every source when `nil`) once the folder a build found full
+    /// has room again, unless a build succeeded meanwhile.
+    private func buildAgain(_ files: [String]?, onceThereIsRoom diskFull: DiskFull) {
+        let files = files ?? shared.withLock { ((try? $0.package.sources()) ?? []).map(\.path) }
+        Task { [self] in
+            guard await diskFull.waitForRoom(), shared.withLock({ $0.lastFailure?.diskFull != nil }) else { return }
+            filesChanged(files)
         }
     }
 

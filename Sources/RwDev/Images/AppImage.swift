@@ -43,6 +43,19 @@ package struct BuildFailure: Error, Sendable, Equatable {
     package let diagnostics: String
     /// Milliseconds spent before the failure.
     package let buildMilliseconds: Double
+    /// Set when the build failed for want of disk space (`diagnostics` then says so in one line).
+    var diskFull: DiskFull? = nil
+
+    /// A build that found no room: its one line is the diagnostics.
+    init(_ diskFull: DiskFull, buildMilliseconds: Double) {
+        self.init(diagnostics: diskFull.message, buildMilliseconds: buildMilliseconds, diskFull: diskFull)
+    }
+
+    init(diagnostics: String, buildMilliseconds: Double, diskFull: DiskFull? = nil) {
+        self.diagnostics = diagnostics
+        self.buildMilliseconds = buildMilliseconds
+        self.diskFull = diskFull
+    }
 
     /// `diagnostics` of the app target `target`, led by one clear line when the target defines
     /// no `app` (the generated entry point then fails to find it), instead of errors in a file
@@ -131,9 +144,20 @@ final class AppImageBuilder: @unchecked Sendable {
                 let compiler = TargetCompiler(
                     target: target, folder: folder, localModules: localModules,
                     emitsModule: importedByOthers.contains(target.name))
-                let entry = isApp ? [try writeEntry(depsHash: deps.hash, in: folder)] : []
-                let saved = Set((changedFiles ?? []).filter(target.contains).map { URL(fileURLWithPath: $0).standardizedFileURL.path })
-                switch try await compiler.compile(sources: try target.sources(), extraSources: entry, saved: saved, deps: deps) {
+                let compiled: Result<TargetCompiler.Objects, BuildFailure>
+                do {
+                    let entry = isApp ? [try writeEntry(depsHash: deps.hash, in: folder)] : []
+                    let saved = Set((changedFiles ?? []).filter(target.contains).map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+                    compiled = try await compiler.compile(sources: try target.sources(), extraSources: entry, saved: saved, deps: deps)
+                } catch where DiskFull.isOutOfSpace(error) {
+                    return .failure(BuildFailure(DiskFull(folder: folder, bytesNeeded: 1 << 20), buildMilliseconds: elapsed()))
+                }
+                switch compiled {
+                case .failure(let failure) where DiskFull.reportsOutOfSpace(failure.diagnostics):
+                    // The objects and the driver's records are written there; 1 MiB is a floor.
+                    DiskFull.removeTemporaryFiles(under: folder)
+                    let objects = folder.appendingPathComponent("objects")
+                    return .failure(BuildFailure(DiskFull(folder: objects, bytesNeeded: 1 << 20), buildMilliseconds: elapsed()))
                 case .failure(let failure):
                     let diagnostics = isApp ? BuildFailure.explainingMissingApp(failure.diagnostics, target: target.name) : failure.diagnostics
                     return .failure(BuildFailure(diagnostics: diagnostics, buildMilliseconds: elapsed()))
@@ -158,6 +182,13 @@ final class AppImageBuilder: @unchecked Sendable {
                 let milliseconds = try await ImageLinker.link(objects: objects.paths, into: output, against: libraries)
                 steps.append(BuildStep(kind: .link, module: target.moduleName, milliseconds: milliseconds))
             } catch {
+                // Never leave a half-written image, and relink this target next time.
+                DiskFull.removeLeftovers(of: output)
+                linked[target.moduleName] = nil
+                let shortage = DiskFull(folder: imageDirectory, bytesNeeded: DiskFull.roomNeeded(toLink: objects.paths))
+                if DiskFull.reportsOutOfSpace("\(error)") || !shortage.hasRoom {
+                    return .failure(BuildFailure(shortage, buildMilliseconds: elapsed()))
+                }
                 return .failure(BuildFailure(diagnostics: "\(error)", buildMilliseconds: elapsed()))
             }
             linked[target.moduleName] = Linked(objects: objects.paths, image: output, depsHash: deps.hash, lower: lowerImages)

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 extension Database {
@@ -25,9 +25,10 @@ extension Database {
             if environment["RW_MIGRATE_ONLY"] == "1" {
                 let applied = try await migrate(list)
                 automaticMigrations.withLock { $0.appliedList = list.map(\.id) }
-                print(applied.isEmpty
-                    ? "migrations: none to apply (\(list.count) applied) on \(configuration)"
-                    : "migrations: applied \(applied.joined(separator: ", ")) on \(configuration)")
+                print(
+                    applied.isEmpty
+                        ? "migrations: none to apply (\(list.count) applied) on \(configuration)"
+                        : "migrations: applied \(applied.joined(separator: ", ")) on \(configuration)")
                 exit(0)
             }
             try await migrateIfNeeded()

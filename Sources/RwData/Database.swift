@@ -18,8 +18,8 @@ public final class Database: SQLExecutor {
     /// Held while automatic migrations run, so they run once.
     let migrationLock = AsyncLock()
     #if PostgreSQL
-        /// The fan-out of broadcasts to other instances, once started (PostgreSQL only).
-        let broadcasts = Mutex<PostgresBroadcasts?>(nil)
+    /// The fan-out of broadcasts to other instances, once started (PostgreSQL only).
+    let broadcasts = Mutex<PostgresBroadcasts?>(nil)
     #endif
 
     /// A database for `configuration`. `maximumConnections` bounds PostgreSQL's pool (SQLite has
@@ -40,14 +40,14 @@ public final class Database: SQLExecutor {
             backend = SQLiteBackend(path: path, logger: logger)
         case .postgres(let host, let port, let user, let password, let database, let tls):
             #if PostgreSQL
-                backend = PostgresBackend(
-                    host: host, port: port, user: user, password: password, database: database, tls: tls,
-                    minimumConnections: minimumConnections, maximumConnections: maximumConnections,
-                    connectionWait: connectionWait, logger: logger)
+            backend = PostgresBackend(
+                host: host, port: port, user: user, password: password, database: database, tls: tls,
+                minimumConnections: minimumConnections, maximumConnections: maximumConnections,
+                connectionWait: connectionWait, logger: logger)
             #else
-                _ = (host, port, user, password, database, tls)
-                backend = FailingBackend(
-                    error: .invalidURL(configuration.description, reason: DatabaseConfiguration.postgreSQLMissingReason))
+            _ = (host, port, user, password, database, tls)
+            backend = FailingBackend(
+                error: .invalidURL(configuration.description, reason: DatabaseConfiguration.postgreSQLMissingReason))
             #endif
         }
     }
@@ -108,9 +108,9 @@ public final class Database: SQLExecutor {
     /// line saying why.
     public func check() async throws(DatabaseError) {
         #if PostgreSQL
-            if let postgres = backend as? PostgresBackend {
-                try await postgres.check()
-            }
+        if let postgres = backend as? PostgresBackend {
+            try await postgres.check()
+        }
         #endif
         do {
             _ = try await rawQuery("SELECT 1")
@@ -122,7 +122,7 @@ public final class Database: SQLExecutor {
     /// Closes every connection. Later statements fail.
     public func close() async {
         #if PostgreSQL
-            broadcasts.withLock { $0 }?.stop()
+        broadcasts.withLock { $0 }?.stop()
         #endif
         await backend.close()
     }

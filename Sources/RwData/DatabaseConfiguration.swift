@@ -33,9 +33,9 @@ public enum DatabaseConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// RwSDK with `traits: []` builds neither.
     public static var supportsPostgreSQL: Bool {
         #if PostgreSQL
-            true
+        true
         #else
-            false
+        false
         #endif
     }
 

@@ -151,7 +151,7 @@ enum DevReport: Sendable, Equatable {
                     Line(
                         .warning,
                         "⚠ \(changed.sorted().joined(separator: ", ")) changed, so every package and RwSDK were loaded anew: "
-                            + "kept values of their types migrate through Codable or are re-initialized (warnings follow)"),
+                            + "kept values of their types migrate through Codable or are re-initialized (warnings follow)")
                 ]
             }
         }

@@ -98,7 +98,8 @@ struct DevResponder: HTTPResponder {
                     + "not even the request timeout's: the runner is stopped or deadlocked. rw dev killed it and restarts it "
                     + "with the last good generation; state kept with defineRwState was lost.")
         case .crashed(let crash, let cause):
-            let reason = crash.map { "The runner crashed (\($0.reason)) while handling \(name)." }
+            let reason =
+                crash.map { "The runner crashed (\($0.reason)) while handling \(name)." }
                 ?? "The runner did not answer \(name): \(cause)."
             return ErrorPage.response(
                 status: 500, title: "The app crashed",

@@ -1,8 +1,8 @@
 import Foundation
 import RwSDK
+import RwSubprocess
 import RwWire
 import Synchronization
-import RwSubprocess
 
 /// The state of one `rw dev` session: the deps image, the runner, the serving generation and
 /// the reload history. Reloads run one at a time, in order, on the session's job loop; the
@@ -320,7 +320,8 @@ final class DevSession: Sendable {
                 let failure = reply.outcome.failure
                 record(
                     generation, Date(), "runner crash (\(crash.reason))", 0, reply.loadMilliseconds,
-                    failure == nil ? .runnerRestarted : .loadFailed, image.depsHash) { _ in }
+                    failure == nil ? .runnerRestarted : .loadFailed, image.depsHash
+                ) { _ in }
                 terminal.report(.runner(event))
                 if failure == nil {
                     await liveReload.reload(

@@ -133,7 +133,7 @@ actor LiveReload {
     static let scripts: [String: [UInt8]] = [
         RwPaths.liveScript: bytes(rw_browser_live_js()),
         RwPaths.morphScript: bytes(rw_browser_morph_js()),
-        RwPaths.overlayScript: bytes(rw_browser_overlay_js()),
+        RwPaths.overlayScript: bytes(rw_browser_overlay_js())
     ]
 
     private static func bytes(_ script: RwBrowserScript) -> [UInt8] {

@@ -83,10 +83,12 @@ final class RunnerProcess: Sendable {
                     }
                     let child = Child(box.process)
                     forwardLines(of: output.fileHandleForReading, to: terminal.appOutput, then: {})
-                    forwardLines(of: errors.fileHandleForReading, to: { line in
-                        terminal.appError(line)
-                        child.keep(errorLine: line)
-                    }, then: { child.advance { $0.errorsEnded() } })
+                    forwardLines(
+                        of: errors.fileHandleForReading,
+                        to: { line in
+                            terminal.appError(line)
+                            child.keep(errorLine: line)
+                        }, then: { child.advance { $0.errorsEnded() } })
                     continuation.resume(returning: child)
                     child.watch()
                 }
@@ -257,16 +259,17 @@ final class RunnerProcess: Sendable {
     ) async throws -> FrameConnection {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
-                continuation.resume(with: Result {
-                    let deadline = ContinuousClock.now + startTimeout
-                    while true {
-                        let socket = try next(deadline)
-                        guard let hello = try? socket.receive(), hello.kind == .hello,
-                            let runner = try? hello.decode(RunnerHello.self), runner.pid == pid
-                        else { continue }
-                        return FrameConnection(socket)
-                    }
-                })
+                continuation.resume(
+                    with: Result {
+                        let deadline = ContinuousClock.now + startTimeout
+                        while true {
+                            let socket = try next(deadline)
+                            guard let hello = try? socket.receive(), hello.kind == .hello,
+                                let runner = try? hello.decode(RunnerHello.self), runner.pid == pid
+                            else { continue }
+                            return FrameConnection(socket)
+                        }
+                    })
             }
             thread.name = "rw-runner-accept"
             thread.start()

@@ -129,9 +129,10 @@ final class RunnerSupervisor: Sendable {
         } catch WireError.timedOut {
             // Only the run this request went to: a restarted runner is not to blame.
             if life.isRunning {
-                perform(state.withLock {
-                    $0.life.unanswered(pid: life.pid, method: request.method, path: request.path, seconds: limit?.seconds ?? 0)
-                })
+                perform(
+                    state.withLock {
+                        $0.life.unanswered(pid: life.pid, method: request.method, path: request.path, seconds: limit?.seconds ?? 0)
+                    })
             }
             return .unresponsive(seconds: limit?.seconds ?? 0)
         } catch {

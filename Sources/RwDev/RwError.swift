@@ -5,4 +5,3 @@ package struct RwError: Error, CustomStringConvertible {
     /// Creates the error.
     package init(_ description: String) { self.description = description }
 }
-

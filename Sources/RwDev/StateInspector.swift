@@ -75,7 +75,12 @@ enum StateInspector {
                     p { "Session: \(snapshot.start)" }
                     if let heldBy = snapshot.heldBy { p { "Requests wait: \(heldBy)" } }
                     table {
-                        tr { th { "key" }; th { "type" }; th { "defined by generation" }; th { "defined at" } }
+                        tr {
+                            th { "key" }
+                            th { "type" }
+                            th { "defined by generation" }
+                            th { "defined at" }
+                        }
                         for entry in snapshot.entries {
                             tr {
                                 td { code { entry.key } }
@@ -87,7 +92,12 @@ enum StateInspector {
                     }
                     h2 { "Globals and static properties" }
                     table {
-                        tr { th { "name" }; th { "type" }; th { "holds a value" }; th { "at the last load" } }
+                        tr {
+                            th { "name" }
+                            th { "type" }
+                            th { "holds a value" }
+                            th { "at the last load" }
+                        }
                         for global in snapshot.globals {
                             tr {
                                 td { code { global.name } }
@@ -99,7 +109,10 @@ enum StateInspector {
                     }
                     h2 { "Channels" }
                     table {
-                        tr { th { "topic" }; th { "subscribed sockets" } }
+                        tr {
+                            th { "topic" }
+                            th { "subscribed sockets" }
+                        }
                         for channel in snapshot.channels {
                             tr {
                                 td { code { channel.topic } }
@@ -109,7 +122,14 @@ enum StateInspector {
                     }
                     h2 { "Generations" }
                     table {
-                        tr { th { "gen" }; th { "time" }; th { "trigger" }; th { "build ms" }; th { "load ms" }; th { "outcome" } }
+                        tr {
+                            th { "gen" }
+                            th { "time" }
+                            th { "trigger" }
+                            th { "build ms" }
+                            th { "load ms" }
+                            th { "outcome" }
+                        }
                         for record in snapshot.generations.reversed() {
                             tr(.class(record.outcome == .serving ? "" : "failed")) {
                                 td { record.number }

@@ -1,7 +1,7 @@
 import RwState
 
 #if SWIFT_PACKAGE
-    import RwWire
+import RwWire
 #endif
 
 /// One socket the front relays to this runner: its peer (in the state module, so it outlives

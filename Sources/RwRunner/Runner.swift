@@ -3,10 +3,10 @@ import RwState
 import Synchronization
 
 #if SWIFT_PACKAGE
-    import RwWire
+import RwWire
 #endif
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Holds the generation currently serving and answers the front's frames on one connection.

@@ -11,10 +11,10 @@ import RwState
 import Synchronization
 
 #if SWIFT_PACKAGE
-    import RwWire
+import RwWire
 #endif
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 let arguments = CommandLine.arguments

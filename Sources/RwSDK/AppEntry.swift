@@ -81,7 +81,12 @@ public enum AppBuilder {
 /// Middleware that runs for every request reaching it, in declaration order, before any later
 /// route; it may read and change ``requestInfo`` (for example store values in `ctx`).
 public func middleware(_ body: @escaping @Sendable (RequestInfo) async throws -> Void) -> AppEntry {
-    AppEntry([.middleware({ info in try await body(info); return nil })])
+    AppEntry([
+        .middleware({ info in
+            try await body(info)
+            return nil
+        })
+    ])
 }
 
 /// Middleware around everything declared after it: `body` calls `next()` to run the later
@@ -113,11 +118,12 @@ public func middleware(_ body: @escaping AroundMiddleware) -> AppEntry {
 /// }
 /// ```
 public func guarded(by check: @escaping RouteGuard, @AppBuilder _ entries: () -> AppEntry) -> AppEntry {
-    AppEntry(entries().steps.map { step in
-        guard case .route(var route) = step else { return step }
-        route.guards.insert(check, at: 0)
-        return .route(route)
-    })
+    AppEntry(
+        entries().steps.map { step in
+            guard case .route(var route) = step else { return step }
+            route.guards.insert(check, at: 0)
+            return .route(route)
+        })
 }
 
 /// Middleware that may answer the request itself: returning a response ends handling there
@@ -198,11 +204,12 @@ public func render<Document: HTML>(
     @AppBuilder _ entries: () -> AppEntry
 ) -> AppEntry {
     let layout: DocumentLayout = { document($0) }
-    return AppEntry(entries().steps.map { step in
-        guard case .route(var route) = step, route.document == nil else { return step }
-        route.document = layout
-        return .route(route)
-    })
+    return AppEntry(
+        entries().steps.map { step in
+            guard case .route(var route) = step, route.document == nil else { return step }
+            route.document = layout
+            return .route(route)
+        })
 }
 
 /// Renders the pages of the enclosed routes inside `layout`, within their document. Layouts nest:
@@ -223,19 +230,21 @@ public func layout<Wrapped: HTML>(
     @AppBuilder _ entries: () -> AppEntry
 ) -> AppEntry {
     let wrap: PageLayout = { layout($0) }
-    return AppEntry(entries().steps.map { step in
-        guard case .route(var route) = step else { return step }
-        route.layouts.insert(wrap, at: 0)
-        return .route(route)
-    })
+    return AppEntry(
+        entries().steps.map { step in
+            guard case .route(var route) = step else { return step }
+            route.layouts.insert(wrap, at: 0)
+            return .route(route)
+        })
 }
 
 /// Mounts the enclosed routes under `path` (for example `/admin`).
 public func prefix(_ path: String, @AppBuilder _ entries: () -> AppEntry) -> AppEntry {
     let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-    return AppEntry(entries().steps.map { step in
-        guard case .route(var route) = step else { return step }
-        route.pattern = RoutePattern(base + route.pattern.description)
-        return .route(route)
-    })
+    return AppEntry(
+        entries().steps.map { step in
+            guard case .route(var route) = step else { return step }
+            route.pattern = RoutePattern(base + route.pattern.description)
+            return .route(route)
+        })
 }

@@ -19,7 +19,8 @@ public struct ClientComponent<Props: Encodable & Sendable>: Sendable {
 
     /// Renders the component for `props`.
     public func callAsFunction(_ props: Props) -> Element {
-        let json = (try? FlatJSON.encode(props))
+        let json =
+            (try? FlatJSON.encode(props))
             ?? (try? sharedJSONEncoder.encode(props)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
         return Element(.div, [.data("rw-client", name), .data("rw-module", asset(module)), .data("rw-props", json)]) {
             renderBody(props)

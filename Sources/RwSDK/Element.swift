@@ -115,10 +115,11 @@ public struct Element: HTML {
         /// The shared tag of `name` when there is one, otherwise a new tag.
         static func named(_ name: String) -> Tag { shared[name] ?? Tag(name) }
 
-        private static let shared: [String: Tag] = Dictionary(uniqueKeysWithValues: [
-            html, head, body, title, meta, link, script, style, main, header, footer, nav, section, div, span, p,
-            h1, h2, h3, a, ul, ol, li, pre, code, strong, em, button, label, form, input, br, table, tr, th, td,
-        ].map { ($0.name, $0) })
+        private static let shared: [String: Tag] = Dictionary(
+            uniqueKeysWithValues: [
+                html, head, body, title, meta, link, script, style, main, header, footer, nav, section, div, span, p,
+                h1, h2, h3, a, ul, ol, li, pre, code, strong, em, button, label, form, input, br, table, tr, th, td
+            ].map { ($0.name, $0) })
 
         static let html = Tag("html"), head = Tag("head"), body = Tag("body"), title = Tag("title")
         static let meta = Tag("meta"), link = Tag("link"), script = Tag("script"), style = Tag("style")

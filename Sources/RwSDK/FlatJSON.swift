@@ -85,18 +85,54 @@ enum FlatJSON {
         }
 
         mutating func encodeNil(forKey key: Key) throws { throw Unsupported() }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { try self.key(key); state.output += value ? "true" : "false" }
-        mutating func encode(_ value: String, forKey key: Key) throws { try self.key(key); FlatJSON.appendString(value, to: &state.output) }
-        mutating func encode(_ value: Int, forKey key: Key) throws { try self.key(key); state.output += String(value) }
-        mutating func encode(_ value: Int8, forKey key: Key) throws { try self.key(key); state.output += String(value) }
-        mutating func encode(_ value: Int16, forKey key: Key) throws { try self.key(key); state.output += String(value) }
-        mutating func encode(_ value: Int32, forKey key: Key) throws { try self.key(key); state.output += String(value) }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { try self.key(key); state.output += String(value) }
-        mutating func encode(_ value: UInt, forKey key: Key) throws { try self.key(key); state.output += String(value) }
-        mutating func encode(_ value: UInt8, forKey key: Key) throws { try self.key(key); state.output += String(value) }
-        mutating func encode(_ value: UInt16, forKey key: Key) throws { try self.key(key); state.output += String(value) }
-        mutating func encode(_ value: UInt32, forKey key: Key) throws { try self.key(key); state.output += String(value) }
-        mutating func encode(_ value: UInt64, forKey key: Key) throws { try self.key(key); state.output += String(value) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws {
+            try self.key(key)
+            state.output += value ? "true" : "false"
+        }
+        mutating func encode(_ value: String, forKey key: Key) throws {
+            try self.key(key)
+            FlatJSON.appendString(value, to: &state.output)
+        }
+        mutating func encode(_ value: Int, forKey key: Key) throws {
+            try self.key(key)
+            state.output += String(value)
+        }
+        mutating func encode(_ value: Int8, forKey key: Key) throws {
+            try self.key(key)
+            state.output += String(value)
+        }
+        mutating func encode(_ value: Int16, forKey key: Key) throws {
+            try self.key(key)
+            state.output += String(value)
+        }
+        mutating func encode(_ value: Int32, forKey key: Key) throws {
+            try self.key(key)
+            state.output += String(value)
+        }
+        mutating func encode(_ value: Int64, forKey key: Key) throws {
+            try self.key(key)
+            state.output += String(value)
+        }
+        mutating func encode(_ value: UInt, forKey key: Key) throws {
+            try self.key(key)
+            state.output += String(value)
+        }
+        mutating func encode(_ value: UInt8, forKey key: Key) throws {
+            try self.key(key)
+            state.output += String(value)
+        }
+        mutating func encode(_ value: UInt16, forKey key: Key) throws {
+            try self.key(key)
+            state.output += String(value)
+        }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws {
+            try self.key(key)
+            state.output += String(value)
+        }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws {
+            try self.key(key)
+            state.output += String(value)
+        }
         mutating func encode(_ value: Double, forKey key: Key) throws { throw Unsupported() }
         mutating func encode(_ value: Float, forKey key: Key) throws { throw Unsupported() }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { throw Unsupported() }

@@ -17,4 +17,3 @@ struct AppResponder: HTTPResponder {
         return Response(await app.handle(rwRequest, environment: environment))
     }
 }
-

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Whether a server can listen on a TCP port, and which process holds it when it cannot: the dev

@@ -43,7 +43,7 @@ public struct ServeOptions: ParsableArguments, Sendable {
         "RW_PORT": "--port",
         "RW_PUBLIC": "--public",
         "RW_MAX_BODY_SIZE": "--max-body-size",
-        "RW_IDLE_TIMEOUT": "--idle-timeout",
+        "RW_IDLE_TIMEOUT": "--idle-timeout"
     ]
 
     /// Options from `environment` (see ``environmentVariables``) and then `arguments`, so a

@@ -16,7 +16,10 @@ package struct SocketUpgrade: SocketServing {
     package typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
 
     let app: App
-    package init(app: App, limits: SocketLimits) { self.app = app; self.limits = limits }
+    package init(app: App, limits: SocketLimits) {
+        self.app = app
+        self.limits = limits
+    }
     package let limits: SocketLimits
 
     /// Whether `head` is upgraded, and the handler of the socket when it is.

@@ -14,7 +14,7 @@ extension AppTemplate {
             ("Sources/\(name.executable)/main.swift", mainSwift),
             ("Tests/\(name.library)Tests/\(name.library)Tests.swift", apiTestsSwift),
             // Files served next to the API (none yet); the Dockerfile copies the folder.
-            ("public/.gitkeep", ""),
+            ("public/.gitkeep", "")
         ]
     }
 

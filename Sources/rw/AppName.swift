@@ -18,7 +18,7 @@ struct AppName: Equatable {
     static let reserved: Set<String> = [
         "rw", "rw-runner", "RwSDK", "RwState", "RwServer", "RwWire", "RwDev", "RwRunner", "RwData", "RwSDKTesting",
         "RwSubprocess", "RwBrowser", "PostgresTestSupport", "RwTestSupport", "rw-fault-server", "FaultServer",
-        "Hummingbird", "Logging", "ArgumentParser", "Foundation", "Swift", "Self", "Any", "Type", "Protocol",
+        "Hummingbird", "Logging", "ArgumentParser", "Foundation", "Swift", "Self", "Any", "Type", "Protocol"
     ]
 
     /// Validates `name`; the error says what is wrong and what a valid name looks like.

@@ -60,7 +60,7 @@ struct AppTemplate {
             ("Sources/\(name.executable)/main.swift", mainSwift),
             ("Tests/\(name.library)Tests/\(name.library)Tests.swift", testsSwift),
             ("public/client/counter.js", counterJS),
-            ("public/styles.css", stylesCSS),
+            ("public/styles.css", stylesCSS)
         ]
     }
 

@@ -80,7 +80,8 @@ extension Rw {
                 try file.contents.write(to: url, atomically: true, encoding: .utf8)
             }
             let cd = path == "." ? appName.package : (path as NSString).appendingPathComponent(appName.package)
-            print("""
+            print(
+                """
                 Created \(appName.package) in \(directory.path): app library \(appName.library), executable \(appName.executable).
                 \(Self.describe(sdk, chosen: sdkPath != nil))
 

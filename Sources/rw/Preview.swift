@@ -3,7 +3,7 @@ import Foundation
 import RwDev
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 extension Rw {
@@ -42,7 +42,7 @@ extension Rw {
             }
             let arguments = [
                 binary.path, "--host", host, "--port", String(port),
-                "--public", app.directory.appendingPathComponent("public").path,
+                "--public", app.directory.appendingPathComponent("public").path
             ]
             guard FileManager.default.changeCurrentDirectoryPath(app.directory.path) else {
                 throw RwError("cannot enter \(app.directory.path)")

@@ -8,7 +8,9 @@ struct ReleaseBuildOptions: ParsableArguments {
         name: .customLong("scratch-path"),
         help: ArgumentHelp(
             "SwiftPM's build folder (default: $RW_SCRATCH_PATH, or else the package's .build).",
-            discussion: "Apps built into one scratch folder compile the dependencies they share, such as Hummingbird and SwiftNIO, once; useful for a CI cache (set RW_SCRATCH_PATH once for every `rw build` and `rw preview`). The build plan is made anew each time, as another app may have built there last. Build one app at a time in a folder, and pass the same folder to `rw preview`."),
+            discussion:
+                "Apps built into one scratch folder compile the dependencies they share, such as Hummingbird and SwiftNIO, once; useful for a CI cache (set RW_SCRATCH_PATH once for every `rw build` and `rw preview`). The build plan is made anew each time, as another app may have built there last. Build one app at a time in a folder, and pass the same folder to `rw preview`."
+        ),
         completion: .directory)
     var scratchPathOption: String?
 

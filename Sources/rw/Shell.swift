@@ -1,5 +1,5 @@
-import RwDev
 import Foundation
+import RwDev
 import RwSubprocess
 
 /// Runs child processes whose output goes straight to the terminal.

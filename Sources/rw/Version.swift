@@ -11,17 +11,17 @@ enum Version {
     /// The Swift compiler this `rw` was compiled with (major.minor, from `#if compiler`).
     static var compiler: String {
         #if compiler(>=7.0)
-            "7.0 or later"
+        "7.0 or later"
         #elseif compiler(>=6.4)
-            "6.4"
+        "6.4"
         #elseif compiler(>=6.3)
-            "6.3"
+        "6.3"
         #elseif compiler(>=6.2)
-            "6.2"
+        "6.2"
         #elseif compiler(>=6.1)
-            "6.1"
+        "6.1"
         #else
-            "6.0"
+        "6.0"
         #endif
     }
 

@@ -4,7 +4,7 @@ import RwTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// A headless Chromium (Debian's `chromium`) driven by `chromedriver` over the W3C WebDriver
@@ -35,7 +35,7 @@ final class Browser: Sendable {
                 "alwaysMatch": [
                     "goog:chromeOptions": [
                         "binary": "/usr/bin/chromium",
-                        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,800"],
+                        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1000,800"]
                     ]
                 ]
             ]

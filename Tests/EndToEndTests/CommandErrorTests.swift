@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The common mistakes with `rw`: each gets one clear line on standard error and a non-zero exit,
@@ -63,7 +63,9 @@ struct CommandErrorTests {
             try "public let tool = 1\n".write(to: folder.appendingPathComponent("Sources/Tool/Tool.swift"), atomically: true, encoding: .utf8)
             let run = try await CapturedRun.rw(["dev", "--port", "0", "--package-path", folder.path])
             #expect(run.status != 0)
-            #expect(run.errorLine.hasSuffix("Error: no library target of the package depends on RwSDK; the app must live in one (see playground/hello-world)"), "\(run)")
+            #expect(
+                run.errorLine.hasSuffix("Error: no library target of the package depends on RwSDK; the app must live in one (see playground/hello-world)"),
+                "\(run)")
         }
     }
 

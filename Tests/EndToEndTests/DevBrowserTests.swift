@@ -45,9 +45,10 @@ extension DevServerTests {
                 try await browser.run("window.rwBeforeCrash = true;")
                 let trap = try await dev.http.send("GET", "/trap")
                 #expect(trap.status == 500)
-                try #require(try await browser.waitUntil(
-                    #"window.rwBeforeCrash === undefined && window.rwLiveReload?.session && document.getElementById("rw-error-overlay")"#,
-                    timeout: .seconds(120)))
+                try #require(
+                    try await browser.waitUntil(
+                        #"window.rwBeforeCrash === undefined && window.rwLiveReload?.session && document.getElementById("rw-error-overlay")"#,
+                        timeout: .seconds(120)))
                 #expect(
                     try await browser.run(#"return sessionStorage.getItem("rw-dev-reload-reason");"#)?.contains("the runner restarted after a crash") == true,
                     "the reload says why")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// `rw dev` when the disk fills up: a small tmpfs mounted over the folder the app images are

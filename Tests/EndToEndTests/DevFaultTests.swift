@@ -324,9 +324,10 @@ struct ProcessMetrics: CustomStringConvertible {
 
     init(_ pid: Int32) throws {
         let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
-        sockets = fds.filter {
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)"))?.hasPrefix("socket:") == true
-        }.count
+        sockets =
+            fds.filter {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)"))?.hasPrefix("socket:") == true
+            }.count
         descriptors = fds.count - sockets
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         func field(_ name: String) -> Int {

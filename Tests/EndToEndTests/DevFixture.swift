@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// A copy of the dev-app fixture package, shared by the dev server tests so SwiftPM's work on
@@ -24,34 +24,34 @@ enum DevFixture {
 
     /// The fixture's Package.swift.
     static let manifest = """
-            // swift-tools-version: 6.0
-            import PackageDescription
+        // swift-tools-version: 6.0
+        import PackageDescription
 
-            let package = Package(
-                name: "dev-app",
-                platforms: [.macOS(.v15)],
-                dependencies: [
-                    .package(name: "RwSDK", path: "\(Paths.root.path)"),
-                    .package(url: "https://github.com/apple/swift-algorithms", from: "1.2.1"),
-                    .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
-                    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-                    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-                ],
-                targets: [
-                    .target(
-                        name: "DevApp",
-                        dependencies: [
-                            .product(name: "RwSDK", package: "RwSDK"),
-                            .product(name: "Algorithms", package: "swift-algorithms"),
-                            .product(name: "Atomics", package: "swift-atomics"),
-                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                            .product(name: "DequeModule", package: "swift-collections"),
-                        ]
-                    )
-                ]
-            )
+        let package = Package(
+            name: "dev-app",
+            platforms: [.macOS(.v15)],
+            dependencies: [
+                .package(name: "RwSDK", path: "\(Paths.root.path)"),
+                .package(url: "https://github.com/apple/swift-algorithms", from: "1.2.1"),
+                .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+                .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+                .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+            ],
+            targets: [
+                .target(
+                    name: "DevApp",
+                    dependencies: [
+                        .product(name: "RwSDK", package: "RwSDK"),
+                        .product(name: "Algorithms", package: "swift-algorithms"),
+                        .product(name: "Atomics", package: "swift-atomics"),
+                        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                        .product(name: "DequeModule", package: "swift-collections"),
+                    ]
+                )
+            ]
+        )
 
-            """
+        """
 
     static let source = directory.appendingPathComponent("Sources/DevApp/App.swift")
     static let original = Paths.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/dev-app/Sources/DevApp/App.swift")

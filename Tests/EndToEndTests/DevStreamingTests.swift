@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Streamed pages through `rw dev`'s runner, read with a raw socket: the first part reaches the

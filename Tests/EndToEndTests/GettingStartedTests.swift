@@ -4,7 +4,7 @@ import RwTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// The Getting Started guide followed as a newcomer would: its shell commands, read from the
@@ -50,7 +50,7 @@ struct GettingStartedTests {
             [
                 "-c",
                 #"git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' file; do if [ -e "$file" ]; then cp --parents -P "$file" "$0" || exit 1; fi; done"#,
-                destination.path,
+                destination.path
             ],
             in: Paths.root)
         try #require(copied.status == 0, "\(copied)")
@@ -75,7 +75,7 @@ struct GettingStartedTests {
                 // `rw build` and `rw preview` use the scratch folder of the playgrounds' production
                 // builds, where SwiftNIO, Hummingbird and swift-crypto are compiled for release
                 // already: only RwSDK (from the installed sources) and the app are compiled.
-                "RW_SCRATCH_PATH": Paths.releaseScratch.path,
+                "RW_SCRATCH_PATH": Paths.releaseScratch.path
             ]
             let shell = Shell(directory: sandbox, home: home, environment: environment)
 

@@ -54,13 +54,13 @@ import Testing
         manifest = manifest.replacingOccurrences(
             of: products,
             with: """
-                            .product(name: "RwData", package: "RwSDK"),
-                            .product(name: "HTTPTypes", package: "swift-http-types"),
-                            .product(name: "NIOHTTP1", package: "swift-nio"),
-                        ]
-                    ),
-                    .executableTarget(
-            """)
+                                .product(name: "RwData", package: "RwSDK"),
+                                .product(name: "HTTPTypes", package: "swift-http-types"),
+                                .product(name: "NIOHTTP1", package: "swift-nio"),
+                            ]
+                        ),
+                        .executableTarget(
+                """)
         let manifestFile = copy.appendingPathComponent("Package.swift")
         if (try? String(contentsOf: manifestFile, encoding: .utf8)) != manifest {
             try manifest.write(to: manifestFile, atomically: true, encoding: .utf8)
@@ -137,8 +137,9 @@ import Testing
         // Started in the app's folder, as a developer does: the database file goes there.
         let dev = try await DevServerProcess.start(package: Self.copy, directory: Self.copy)
         try await Self.checkTheApp(dev.http)
-        #expect(FileManager.default.fileExists(atPath: Self.copy.appendingPathComponent("db.sqlite").path),
-                "SQLite is the default: db.sqlite in the app's folder")
+        #expect(
+            FileManager.default.fileExists(atPath: Self.copy.appendingPathComponent("db.sqlite").path),
+            "SQLite is the default: db.sqlite in the app's folder")
         do {
             try await Self.checkInTheBrowser(dev.address)
         } catch {
@@ -248,16 +249,20 @@ import Testing
             let answered = try await browser.waitUntil(#"document.getElementById("post-result").textContent.includes('"count":13')"#)
             let result = try await browser.text("#post-result") ?? "none"
             #expect(answered, "post-result: \(result)")
-            #expect(try await browser.waitUntil(#"document.querySelector(".live-count").textContent === "13 messages""#, timeout: .seconds(10)),
+            #expect(
+                try await browser.waitUntil(#"document.querySelector(".live-count").textContent === "13 messages""#, timeout: .seconds(10)),
                 "the posting tab's count follows the channel")
 
             try await browser.switchTo(watcher)
             let live = try await browser.waitUntil(
                 #"document.querySelector(".messages li .body")?.textContent === "From the browser" && document.querySelector(".live-count").textContent === "13 messages""#,
                 timeout: .seconds(10))
-            let shown = try await browser.run(#"return `${document.querySelector(".live-count").textContent} | ${document.querySelector(".messages li")?.textContent}`;"#) ?? ""
+            let shown =
+                try await browser.run(
+                    #"return `${document.querySelector(".live-count").textContent} | ${document.querySelector(".messages li")?.textContent}`;"#) ?? ""
             #expect(live, "the other tab shows the post and the count live: \(shown)")
-            #expect(try await browser.run("return String(window.rwStayed === true && document.querySelectorAll('.messages li').length === 10);") == "true",
+            #expect(
+                try await browser.run("return String(window.rwStayed === true && document.querySelectorAll('.messages li').length === 10);") == "true",
                 "the post was added in place to a list of ten, without a reload")
             try await browser.switchTo(first)
             try await browser.open(address + "/")
@@ -278,7 +283,8 @@ import Testing
         try await Self.checkInTheBrowser(dev.address)
         // The app's connections (this psql excluded).
         let countSQL = "SELECT count(*) FROM pg_stat_activity WHERE datname = 'rw' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
-        let pidsSQL = "SELECT string_agg(pid::text, ',' ORDER BY pid) FROM pg_stat_activity WHERE datname = 'rw' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        let pidsSQL =
+            "SELECT string_agg(pid::text, ',' ORDER BY pid) FROM pg_stat_activity WHERE datname = 'rw' AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
         let pool = try await cluster.psql(pidsSQL)
         #expect(try await cluster.psql(countSQL) == "\(poolSize)", "the pool keeps its \(poolSize) connections open")
 
@@ -292,8 +298,9 @@ import Testing
             // A transaction started before the first save, held open across it.
             let held = Task { try await dev.http.send("GET", "/test/hold/held-1") }
             try await dev.waitForStateKey("test.hold")
-            #expect(try await cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'rw' AND state = 'idle in transaction'") == "1",
-                    "the held transaction is open on the server when the save comes")
+            #expect(
+                try await cluster.psql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'rw' AND state = 'idle in transaction'") == "1",
+                "the held transaction is open on the server when the save comes")
 
             var counts: [String] = []
             let saves = LongVariant.requested ? 50 : 10
@@ -360,14 +367,16 @@ import Testing
     /// the channel's message handler, after which the tab's next message is answered by the new one.
     static func checkWatcher(_ browser: Browser, _ dev: DevServerProcess, socket: UInt64, http: HTTP) async throws {
         #expect(try await guestbookSockets(dev) == [socket], "the same socket stayed subscribed across the saves")
-        #expect(try await browser.run("return `${window.rwStayed}:${window.rwStatuses.join(',')}`;") == "true:open",
+        #expect(
+            try await browser.run("return `${window.rwStayed}:${window.rwStatuses.join(',')}`;") == "true:open",
             "the page stayed and its socket never left the open status")
         let json = ["Content-Type": "application/json", "Accept": "application/json"]
         let signIn = try await http.send("POST", "/_rw/action/signIn", headers: json, body: #"{"name":"Poster"}"#)
         let cookie = String(try #require(signIn.header("Set-Cookie")).prefix { $0 != ";" })
         let post = try await http.send("POST", "/_rw/action/post", headers: json.merging(["Cookie": cookie]) { $1 }, body: #"{"body":"After the saves"}"#)
         #expect(post.status == 200, "\(post.text)")
-        #expect(try await browser.waitUntil(#"document.querySelector(".messages li .body")?.textContent === "After the saves""#, timeout: .seconds(10)),
+        #expect(
+            try await browser.waitUntil(#"document.querySelector(".messages li .body")?.textContent === "After the saves""#, timeout: .seconds(10)),
             "a post after the saves reaches the open tab")
 
         let generation = try await dev.state()["currentGeneration"] as? Int
@@ -413,11 +422,14 @@ import Testing
                             index += 1
                             let key = "load-\(client)-\(index)"
                             do {
-                                let post = try await http.send("POST", "/_rw/action/post", headers: headers, body: #"{"body":"post \#(index)","key":"\#(key)"}"#)
+                                let post = try await http.send(
+                                    "POST", "/_rw/action/post", headers: headers, body: #"{"body":"post \#(index)","key":"\#(key)"}"#)
                                 if post.status == 200 { posted.keys.withLock { $0.append(key) } }
                                 count(post.status == 200 ? "ok" : "post \(post.status): \(post.text.prefix(120))")
                                 let page = try await http.send("GET", "/", headers: ["Cookie": headers["Cookie"]!])
-                                count(page.status == 200 && page.text.contains("Signed in as load \(client)") ? "ok" : "page \(page.status): \(page.text.prefix(120))")
+                                count(
+                                    page.status == 200 && page.text.contains("Signed in as load \(client)")
+                                        ? "ok" : "page \(page.status): \(page.text.prefix(120))")
                             } catch {
                                 count("error \(error)")
                             }

@@ -61,14 +61,17 @@ struct GuestbookProductionTests {
         let list = traits.map { "\"\($0)\"" }.joined(separator: ", ")
         let manifest = try String(contentsOf: GuestbookRelease.playground.appendingPathComponent("Package.swift"), encoding: .utf8)
             .replacingOccurrences(of: "swift-tools-version: 6.0", with: "swift-tools-version: 6.1")
-            .replacingOccurrences(of: #".package(name: "RwSDK", path: "../..")"#, with: #".package(name: "RwSDK", path: "\#(Paths.root.path)", traits: [\#(list)])"#)
+            .replacingOccurrences(
+                of: #".package(name: "RwSDK", path: "../..")"#, with: #".package(name: "RwSDK", path: "\#(Paths.root.path)", traits: [\#(list)])"#)
         try #require(manifest.contains("traits: ["))
         try manifest.write(to: variant.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
         let plan = try await ReleaseBuilds.exclusively {
             try await CapturedRun.run(
                 URL(fileURLWithPath: "/usr/bin/env"),
-                ["swift", "build", "--package-path", variant.path, "--scratch-path", Paths.releaseScratch.path, "-c", "release",
-                 "--static-swift-stdlib", "--product", "guestbook", "--print-manifest-job-graph"])
+                [
+                    "swift", "build", "--package-path", variant.path, "--scratch-path", Paths.releaseScratch.path, "-c", "release",
+                    "--static-swift-stdlib", "--product", "guestbook", "--print-manifest-job-graph"
+                ])
         }
         try #require(plan.status == 0, "\(plan)")
         // The graph holds every target of every package; what the executable is linked from is

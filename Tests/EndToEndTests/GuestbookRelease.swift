@@ -1,7 +1,7 @@
 import Foundation
+import PostgresTestSupport
 import RwSubprocess
 import RwTestSupport
-import PostgresTestSupport
 import Testing
 
 /// The guestbook playground as `rw build` leaves it for production: one binary, started with the

@@ -188,7 +188,8 @@ import Testing
         try await browser.run(#"window.rwSocket.send(JSON.stringify({ type: "message", topic: "room:lobby", data: "one" }));"#)
         try #require(try await browser.waitUntil(#"window.rwReplies.includes("v1: one")"#, timeout: .seconds(30)), "no answer from the first handler")
         let channels = try await server.state()["channels"] as? [[String: Any]]
-        #expect(channels?.first?["topic"] as? String == "room:lobby" && (channels?.first?["sockets"] as? [Any])?.count == 1,
+        #expect(
+            channels?.first?["topic"] as? String == "room:lobby" && (channels?.first?["sockets"] as? [Any])?.count == 1,
             "the state inspector lists the channel and its subscriber: \(String(describing: channels))")
 
         let before = try await server.state()["currentGeneration"] as? Int
@@ -203,7 +204,8 @@ import Testing
         let answered = try await browser.waitUntil(#"window.rwReplies.includes("v2: two")"#, timeout: .seconds(30))
         let replies = try await browser.run("return JSON.stringify(window.rwReplies);") ?? ""
         #expect(answered, "the next message was not answered by the new handler: \(replies)")
-        #expect(try await browser.run("return `${window.rwSocketOpens}:${window.rwSocket.readyState}:${window.rwSocketClosed}`;") == "1:1:undefined",
+        #expect(
+            try await browser.run("return `${window.rwSocketOpens}:${window.rwSocket.readyState}:${window.rwSocketClosed}`;") == "1:1:undefined",
             "the socket stayed open across the save (opened once, still open, never closed)")
     }
 
@@ -230,7 +232,8 @@ import Testing
             }, (error) => done(String(error)));
             """#)
         try #require(loaded == "ok", "channel.js did not load: \(loaded ?? "nil")")
-        try #require(try await browser.waitUntil("window.rwJoins === 1 && window.rwRawOpen === true", timeout: .seconds(30)),
+        try #require(
+            try await browser.waitUntil("window.rwJoins === 1 && window.rwRawOpen === true", timeout: .seconds(30)),
             "the channel did not join, or the raw socket did not open")
         try await browser.run(#"window.rwRoom.send("a");"#)
         try #require(try await browser.waitUntil(#"window.rwCrashReplies.includes("v2: a")"#, timeout: .seconds(30)), "no answer before the crash")
@@ -243,7 +246,8 @@ import Testing
         #expect(closedWith1012, "the relayed socket was not closed with 1012 but \(code)")
         try #require(try await browser.waitUntil("window.rwJoins === 2", timeout: .seconds(90)), "the channel did not rejoin after the crash")
         try await browser.run(#"window.rwRoom.send("b");"#)
-        #expect(try await browser.waitUntil(#"window.rwCrashReplies.includes("v2: b")"#, timeout: .seconds(30)),
+        #expect(
+            try await browser.waitUntil(#"window.rwCrashReplies.includes("v2: b")"#, timeout: .seconds(30)),
             "the rejoined channel is not answered by the restarted runner")
         let statuses = try await browser.run("return window.rwStatuses.join(',');") ?? ""
         #expect(statuses.contains("reconnecting") && statuses.hasSuffix("open"), "the socket's status: \(statuses)")
@@ -260,9 +264,13 @@ import Testing
         try #require(appSource.contains(routes))
         try appSource.replacingOccurrences(
             of: routes,
-            with: routes + "\n        get(\"/post-form\") { PostForm() }\n        post(\"/posted\") { PostedPage() }")
-            .replacingOccurrences(of: "    greet\n", with: "    greet\n    get(\"/posts\") { RwResponse(text: \"\\(postCount().value.load(ordering: .relaxed))\") }\n    EchoChannel()\n")
-            .write(to: app, atomically: false, encoding: .utf8)
+            with: routes + "\n        get(\"/post-form\") { PostForm() }\n        post(\"/posted\") { PostedPage() }"
+        )
+        .replacingOccurrences(
+            of: "    greet\n",
+            with: "    greet\n    get(\"/posts\") { RwResponse(text: \"\\(postCount().value.load(ordering: .relaxed))\") }\n    EchoChannel()\n"
+        )
+        .write(to: app, atomically: false, encoding: .utf8)
         let counter = try String(contentsOf: counterModule, encoding: .utf8)
         let hydrate = "  hot.data.count ??= props.start;\n"
         let dispose = "export function dispose(element) {\n"
@@ -297,7 +305,8 @@ import Testing
             try await Browser.session { browser in
                 try await browser.open(server.address + "/")
                 try await browser.waitUntil("window.rwLiveReload?.session")
-                try #require(try await browser.waitUntil(#"document.querySelector('[data-rw-client="Counter"][data-rw-hydrated="true"]')"#, timeout: .seconds(30)))
+                try #require(
+                    try await browser.waitUntil(#"document.querySelector('[data-rw-client="Counter"][data-rw-hydrated="true"]')"#, timeout: .seconds(30)))
                 #expect(try await browser.runAsync(morphCases) == "ok", "the morph's unit cases")
                 try await Self.checkSocketSurvivesASave(browser: browser, server: server)
 
@@ -307,18 +316,22 @@ import Testing
                 for _ in 1...3 { try await browser.click("button.counter") }
                 #expect(try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Clicked 3 times""#, timeout: .seconds(10)))
                 try await browser.run(
-                    #"const input = document.querySelector('input[name="name"]'); input.focus(); input.value = "Ann Lee"; input.setSelectionRange(2, 5); window.scrollTo(0, 600);"#)
+                    #"const input = document.querySelector('input[name="name"]'); input.focus(); input.value = "Ann Lee"; input.setSelectionRange(2, 5); window.scrollTo(0, 600);"#
+                )
 
                 // A page edit: the h1 changes, the counter's props change and a second counter
                 // appears, in place.
                 let edited = original.replacingOccurrences(of: #"h1 { "Hello, World!" }"#, with: #"h1 { "Hello, Morphed World!" }"#)
-                    .replacingOccurrences(of: "Counter(CounterProps(start: 0))", with: "Counter(CounterProps(start: 5))\n        Counter(CounterProps(start: 10))")
+                    .replacingOccurrences(
+                        of: "Counter(CounterProps(start: 0))", with: "Counter(CounterProps(start: 5))\n        Counter(CounterProps(start: 10))")
                 try edited.write(to: Self.homePage, atomically: false, encoding: .utf8)
                 try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Morphed World!""#, timeout: .seconds(120)))
                 // The counter got its new props: disposed once, hydrated again with its `hot.data`.
-                #expect(try await browser.waitUntil(#"document.querySelector("[data-rw-client]").rwProps?.start === 5"#, timeout: .seconds(10)),
+                #expect(
+                    try await browser.waitUntil(#"document.querySelector("[data-rw-client]").rwProps?.start === 5"#, timeout: .seconds(10)),
                     "the counter whose props changed was hydrated again with them")
-                #expect(try await browser.run("return JSON.stringify(window.rwDisposed ?? []);") == #"["0:true"]"#,
+                #expect(
+                    try await browser.run("return JSON.stringify(window.rwDisposed ?? []);") == #"["0:true"]"#,
                     "the counter's old version was disposed before it was hydrated again")
                 let kept = try await browser.run(
                     #"""
@@ -336,14 +349,19 @@ import Testing
                 #expect(
                     kept == #"{"marker":true,"same":true,"count":"Clicked 3 times","value":"Ann Lee","focused":true,"selection":[2,5],"scroll":600}"#,
                     "the page was updated in place and kept its state: \(kept ?? "nil")")
-                #expect(try await browser.waitUntil(#"document.querySelectorAll('[data-rw-client][data-rw-hydrated="true"]').length === 2 && document.querySelectorAll("button.counter")[1].textContent === "Clicked 10 times""#, timeout: .seconds(10)),
+                #expect(
+                    try await browser.waitUntil(
+                        #"document.querySelectorAll('[data-rw-client][data-rw-hydrated="true"]').length === 2 && document.querySelectorAll("button.counter")[1].textContent === "Clicked 10 times""#,
+                        timeout: .seconds(10)),
                     "the new counter was hydrated")
                 let generations = try #require(try await server.state()["generations"] as? [[String: Any]]).count
 
                 // A stylesheet edit: applied with no navigation and no build.
                 try "body { min-height: 400vh; }\nh1 { color: rgb(1, 2, 3); }\n".write(to: Self.stylesheet, atomically: false, encoding: .utf8)
                 #expect(try await browser.waitUntil(#"getComputedStyle(document.querySelector("h1")).color === "rgb(1, 2, 3)""#, timeout: .seconds(30)))
-                #expect(try await browser.run("return String(window.rwMarker === true && window.scrollY === 600);") == "true", "the stylesheet was swapped in place")
+                #expect(
+                    try await browser.run("return String(window.rwMarker === true && window.scrollY === 600);") == "true", "the stylesheet was swapped in place"
+                )
 
                 // A client module edit: the next click runs the new code and the count goes on.
                 let moduleURL = try #require(try await browser.run(#"return document.querySelector("[data-rw-client]").dataset.rwModule;"#))
@@ -351,7 +369,8 @@ import Testing
                     .write(to: Self.counterModule, atomically: false, encoding: .utf8)
                 #expect(try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Pressed 3 times""#, timeout: .seconds(30)))
                 try await browser.click("button.counter")
-                #expect(try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Pressed 4 times""#, timeout: .seconds(10)),
+                #expect(
+                    try await browser.waitUntil(#"document.querySelector("button.counter").textContent === "Pressed 4 times""#, timeout: .seconds(10)),
                     "one click counts once: the old version's listener was disposed")
                 #expect(try await browser.run("return String(window.rwMarker === true);") == "true", "the module was swapped in place")
                 let afterAssets = try #require(try await server.state()["generations"] as? [[String: Any]]).count
@@ -364,17 +383,23 @@ import Testing
                 #expect(try await browser.text("h1") == "Hello, Morphed World!")
                 try await browser.run("window.rwDisposed = [];")
                 try original.write(to: Self.homePage, atomically: false, encoding: .utf8)
-                try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, World!" && !document.getElementById("rw-error-overlay")"#, timeout: .seconds(120)))
+                try #require(
+                    try await browser.waitUntil(
+                        #"document.querySelector("h1")?.textContent === "Hello, World!" && !document.getElementById("rw-error-overlay")"#,
+                        timeout: .seconds(120)))
                 #expect(try await browser.waitUntil(#"document.querySelectorAll("[data-rw-client]").length === 1"#, timeout: .seconds(10)))
                 // The removed counter was disposed; the other got its props back (0).
-                #expect(try await browser.waitUntil(#"window.rwDisposed.length === 2 && document.querySelector("[data-rw-client]").rwProps?.start === 0"#, timeout: .seconds(10)),
+                #expect(
+                    try await browser.waitUntil(
+                        #"window.rwDisposed.length === 2 && document.querySelector("[data-rw-client]").rwProps?.start === 0"#, timeout: .seconds(10)),
                     "the removed counter was disposed and the other hydrated with its props")
                 #expect(try await browser.run("return JSON.stringify(window.rwDisposed.slice().sort());") == #"["10:false","5:true"]"#)
                 // Hydrated again (its module's import may finish after the props are set): its
                 // count kept, the swapped module in place.
                 let counterKept = try await browser.waitUntil(
                     #"window.rwMarker === true && document.querySelector("button.counter")?.textContent === "Pressed 4 times""#, timeout: .seconds(10))
-                let counterSeen = try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("button.counter")?.textContent;"#) ?? ""
+                let counterSeen =
+                    try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("button.counter")?.textContent;"#) ?? ""
                 #expect(counterKept, "the counter kept its count under the swapped module: \(counterSeen)")
 
                 // A fresh page for the visitor's round trip, with the module as it was.
@@ -400,7 +425,9 @@ import Testing
                 try await browser.open(server.address + "/post-form")
                 try await browser.run("window.rwBeforeSubmit = true;")
                 try await browser.click("button.post")
-                try #require(try await browser.waitUntil(#"window.rwBeforeSubmit === undefined && location.pathname === "/posted" && document.readyState === "complete""#, timeout: .seconds(30)),
+                try #require(
+                    try await browser.waitUntil(
+                        #"window.rwBeforeSubmit === undefined && location.pathname === "/posted" && document.readyState === "complete""#, timeout: .seconds(30)),
                     "the form was posted and the browser shows the answer")
                 try await browser.waitUntil("window.rwLiveReload?.session")
                 #expect(try await browser.text("h1") == "Post 1")
@@ -408,7 +435,8 @@ import Testing
                 let posted = try await browser.currentTab()
                 try edited.write(to: Self.homePage, atomically: false, encoding: .utf8)
                 // The post's answer is not requested again: the tab shows a notice instead.
-                try #require(try await browser.waitUntil(#"document.getElementById("rw-dev-notice")?.textContent.includes("form post")"#, timeout: .seconds(120)),
+                try #require(
+                    try await browser.waitUntil(#"document.getElementById("rw-dev-notice")?.textContent.includes("form post")"#, timeout: .seconds(120)),
                     "the post's answer shows the notice after the save")
                 try await browser.switchTo(second)
                 try #require(try await browser.waitUntil(#"document.querySelector("h1")?.textContent === "Hello, Morphed World!""#, timeout: .seconds(120)))
@@ -420,7 +448,8 @@ import Testing
                 // By now the other tabs were updated; the post's tab is as it was, and the server
                 // saw one post.
                 try await browser.switchTo(posted)
-                #expect(try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("h1").textContent;"#) == "true Post 1",
+                #expect(
+                    try await browser.run(#"return String(window.rwMarker === true) + " " + document.querySelector("h1").textContent;"#) == "true Post 1",
                     "the post's answer was neither reloaded nor morphed")
                 #expect(try await server.http.send("GET", "/posts").text == "1", "the server saw no new post")
                 try await Self.checkChannelsRejoinAfterARunnerCrash(browser: browser, server: server)
@@ -444,8 +473,9 @@ enum HelloWorldPage {
 
         try await browser.run(#"document.querySelector('input[name="name"]').value = "Browser"; window.rwBeforeSubmit = true;"#)
         try await browser.click(#"form button[type="submit"]"#)
-        #expect(try await browser.waitUntil("window.rwBeforeSubmit === undefined && document.readyState === 'complete'", timeout: .seconds(30)),
-                "the form was sent and the browser came back to the page")
+        #expect(
+            try await browser.waitUntil("window.rwBeforeSubmit === undefined && document.readyState === 'complete'", timeout: .seconds(30)),
+            "the form was sent and the browser came back to the page")
         #expect(try await browser.run("return location.pathname;") == "/")
         #expect(try await browser.text("button.counter") == "Clicked 0 times", "a fresh page after the action")
         #expect(try await browser.text(".last-greeting") == "Hello, Browser", "the session keeps the last greeting")

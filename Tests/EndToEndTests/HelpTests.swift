@@ -11,7 +11,7 @@ struct HelpTests {
         (["help", "build"], ["--package-path", "--product", "--scratch-path", "RW_SCRATCH_PATH", "release", "--static-swift-stdlib", "ldd"]),
         (["--version"], ["RwSDK 0.1.0", "toolchain: Swift version ", "RwSDK sources: \(Paths.root.path)"]),
         (["help", "preview"], ["--package-path", "--product", "--scratch-path", "--host", "--port", "rw build"]),
-        (["new", "--help"], ["--sdk-path"]),
+        (["new", "--help"], ["--sdk-path"])
     ])
     func helpExitsZeroAndNamesTheKeyOptions(arguments: [String], mentions: [String]) async throws {
         let run = try await CapturedRun.rw(arguments)

@@ -45,7 +45,7 @@ struct NewCommandTests {
 
             // SwiftPM reads it as `rw dev` needs: one library target depending on RwSDK.
             let described = try await CapturedRun.swift([
-                "package", "--package-path", app.path, "--scratch-path", Self.scratch.path, "describe", "--type", "json",
+                "package", "--package-path", app.path, "--scratch-path", Self.scratch.path, "describe", "--type", "json"
             ])
             try #require(described.status == 0, "\(described)")
             let targets = try Self.targets(describedBy: described.output)
@@ -83,7 +83,7 @@ struct NewCommandTests {
             try manifest.write(to: manifestFile, atomically: true, encoding: .utf8)
 
             let resolved = try await CapturedRun.swift([
-                "package", "--package-path", app.path, "--scratch-path", Self.jwtScratch.path, "resolve",
+                "package", "--package-path", app.path, "--scratch-path", Self.jwtScratch.path, "resolve"
             ])
             try #require(resolved.status == 0, "\(resolved)")
             let pins = try String(contentsOf: app.appendingPathComponent("Package.resolved"), encoding: .utf8)
@@ -103,7 +103,7 @@ struct NewCommandTests {
             #expect(
                 try Self.files(in: app) == [
                     ".dockerignore", ".gitignore", "Dockerfile", "Package.swift", "Sources/ConduitApp/App.swift", "Sources/ConduitApp/Auth.swift",
-                    "Sources/ConduitApp/Store.swift", "Sources/conduit/main.swift", "Tests/ConduitAppTests/ConduitAppTests.swift", "public/.gitkeep",
+                    "Sources/ConduitApp/Store.swift", "Sources/conduit/main.swift", "Tests/ConduitAppTests/ConduitAppTests.swift", "public/.gitkeep"
                 ])
             let source = try String(contentsOf: app.appendingPathComponent("Sources/ConduitApp/App.swift"), encoding: .utf8)
             #expect(source.contains("guarded(by: requireUser)") && source.contains("cors(CORSOptions())"))
@@ -116,11 +116,14 @@ struct NewCommandTests {
             let emitted = try await CapturedRun.run(
                 URL(fileURLWithPath: "/usr/bin/env"),
                 ["swiftc", "-emit-module", "-module-name", "ConduitApp", "-enable-testing", "-I", modules] + browser + [
-                 "-emit-module-path", parent.appendingPathComponent("ConduitApp.swiftmodule").path] + library)
+                    "-emit-module-path", parent.appendingPathComponent("ConduitApp.swiftmodule").path
+                ] + library)
             try #require(emitted.status == 0, "\(emitted)")
             let tests = try await CapturedRun.run(
                 URL(fileURLWithPath: "/usr/bin/env"),
-                ["swiftc", "-typecheck", "-I", parent.path, "-I", modules] + browser + [app.appendingPathComponent("Tests/ConduitAppTests/ConduitAppTests.swift").path])
+                ["swiftc", "-typecheck", "-I", parent.path, "-I", modules] + browser + [
+                    app.appendingPathComponent("Tests/ConduitAppTests/ConduitAppTests.swift").path
+                ])
             #expect(tests.status == 0, "\(tests)")
         }
     }
@@ -144,7 +147,7 @@ struct NewCommandTests {
     }
 
     @Test(arguments: [
-        ("blog", "BlogApp"), ("my-shop_2", "MyShop2"), ("todo_list", "TodoList"), ("todoList", "TodoListApp"),
+        ("blog", "BlogApp"), ("my-shop_2", "MyShop2"), ("todo_list", "TodoList"), ("todoList", "TodoListApp")
     ])
     func namesTheTargetsAfterTheApp(name: String, library: String) async throws {
         try await withTemporaryDirectory { parent in
@@ -166,7 +169,8 @@ struct NewCommandTests {
             #expect(created.output.contains("\n  cd blog\n"), "\(created.output)")
             #expect(
                 created.output.contains(
-                    "\nRwSDK: by path, \(Paths.root.path) (the sources this rw comes from; RwSDK has no published URL yet; --sdk-url or --sdk-path choose another).\n"),
+                    "\nRwSDK: by path, \(Paths.root.path) (the sources this rw comes from; RwSDK has no published URL yet; --sdk-url or --sdk-path choose another).\n"
+                ),
                 "\(created.output)")
             let manifest = try String(contentsOf: parent.appendingPathComponent("blog/Package.swift"), encoding: .utf8)
             #expect(manifest.contains(#".package(name: "RwSDK", path: "\#(Paths.root.path)")"#), "\(manifest)")
@@ -182,7 +186,7 @@ struct NewCommandTests {
             let app = parent.appendingPathComponent("blog")
             // dump-package evaluates the manifest without fetching anything.
             let dumped = try await CapturedRun.swift([
-                "package", "--package-path", app.path, "--scratch-path", parent.appendingPathComponent("scratch").path, "dump-package",
+                "package", "--package-path", app.path, "--scratch-path", parent.appendingPathComponent("scratch").path, "dump-package"
             ])
             try #require(dumped.status == 0, "\(dumped)")
             #expect(dumped.output.contains(url), "\(dumped.output)")
@@ -222,7 +226,7 @@ struct NewCommandTests {
                     "COPY --from=build --chown=app:app /staging /app",
                     "USER app",
                     "EXPOSE 8080",
-                    #"ENTRYPOINT ["./my-shop", "--host", "0.0.0.0", "--port", "8080", "--public", "/app/public"]"#,
+                    #"ENTRYPOINT ["./my-shop", "--host", "0.0.0.0", "--port", "8080", "--public", "/app/public"]"#
                 ], "\(dockerfile)")
             #expect(dockerfile.hasPrefix("# syntax=docker/dockerfile:1\n"))
             #expect(dockerfile.contains("#   docker build --build-context rwsdk=\(Paths.root.path) -t my-shop .\n"), "\(dockerfile)")

@@ -1,8 +1,8 @@
 import Foundation
+import PostgresTestSupport
 import RwSubprocess
 import RwTestSupport
 import Testing
-import PostgresTestSupport
 
 /// nginx from Debian's `nginx` package as a round-robin load balancer in front of servers on
 /// loopback, with a configuration and folder of its own (it never touches /etc/nginx or port 80).

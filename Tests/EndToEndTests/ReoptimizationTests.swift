@@ -28,8 +28,9 @@ extension DevServerTests {
         #expect(counter.text == "v1 kept=2 global=2", "defineRwState state and the app's global counter came through the re-optimization")
         // A deps layer was added: Atomics and RwSDK were not loaded again.
         let kept = try await dev.http.send("GET", "/identity").text
-        #expect(kept == identity.replacingOccurrences(of: "count=1", with: "count=2"),
-                "the ManagedAtomic kept in state and RwSDK's type metadata are the same: \(identity) → \(kept)")
+        #expect(
+            kept == identity.replacingOccurrences(of: "count=1", with: "count=2"),
+            "the ManagedAtomic kept in state and RwSDK's type metadata are the same: \(identity) → \(kept)")
         let entries = try #require(try await dev.state()["entries"] as? [[String: Any]])
         let store = try #require(entries.first { $0["key"] as? String == "requestInfoStore" })
         #expect(store["generation"] as? Int == 1, "requestInfo's TaskLocal is still the instance generation 1 created")

@@ -71,8 +71,14 @@ final class RequestInfoPlayground: Sendable {
         var inside = false
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let marker = line.trimmingCharacters(in: .whitespaces)
-            if marker == begin(kind) { inside = true; return String(line) }
-            if marker == end(kind) { inside = false; return String(line) }
+            if marker == begin(kind) {
+                inside = true
+                return String(line)
+            }
+            if marker == end(kind) {
+                inside = false
+                return String(line)
+            }
             guard inside, let slashes = line.firstRange(of: "//"),
                 line[line.startIndex..<slashes.lowerBound].allSatisfy(\.isWhitespace)
             else { return String(line) }

@@ -67,8 +67,9 @@ import Testing
             try #require(try await browser.waitUntil(Self.isShown(kind)))
             steps.mark("\(kind): save → page shows the component")
 
-            #expect(try await browser.run("return String(window.rwBeforeEdit === true);") == "true",
-                    "the page was updated in place after the re-optimization")
+            #expect(
+                try await browser.run("return String(window.rwBeforeEdit === true);") == "true",
+                "the page was updated in place after the re-optimization")
             #expect(try await server.depsHash() != hashBefore, "bringing in the \(kind) component re-optimized the deps image")
             let data = try await pageData(browser)
             #expect(data.stateIdentity == first.stateIdentity, "the state behind the page was kept")
@@ -152,8 +153,9 @@ import Testing
                 let before = try await browser.text("#picked")
                 try await browser.click("#picker")
                 let clicks = pickerClicksBefore
-                #expect(before == (clicks == 0 ? "nothing picked" : "picked \(groups[(clicks - 1) % groups.count]) (\(clicks))"),
-                        "the picker keeps its state")
+                #expect(
+                    before == (clicks == 0 ? "nothing picked" : "picked \(groups[(clicks - 1) % groups.count]) (\(clicks))"),
+                    "the picker keeps its state")
                 let after = "picked \(groups[clicks % groups.count]) (\(clicks + 1))"
                 #expect(try await browser.waitUntil(#"document.getElementById("picked").textContent === "\#(after)""#, timeout: .seconds(10)))
             case .action:

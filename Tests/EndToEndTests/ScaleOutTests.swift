@@ -1,12 +1,12 @@
 import Foundation
+import PostgresTestSupport
 import RwSubprocess
 import RwTestSupport
-import PostgresTestSupport
 import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// The guestbook playground in production as it would scale out: two instances behind nginx
@@ -67,7 +67,8 @@ struct ScaleOutTests {
             let poster = try await Self.signIn(nginx.address, name: "poster")
             for (index, entrance) in nginx.pinnedAddresses.enumerated() {
                 let reply = try await Self.post("via-\(index)", entrance, cookie: poster)
-                #expect(reply.status == 200 && reply.header("X-Upstream") == "127.0.0.1:\(ports[index])",
+                #expect(
+                    reply.status == 200 && reply.header("X-Upstream") == "127.0.0.1:\(ports[index])",
                     "the entrance of instance \(index) sent the post there: \(reply.status) \(reply.header("X-Upstream") ?? "")")
             }
             try await Self.expectHeard(["via-0", "via-1"], in: tabs, tabs: [onFirst, onSecond], "before the kill")

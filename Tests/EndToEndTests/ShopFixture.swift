@@ -115,7 +115,8 @@ enum ShopFixture {
     /// in the order a developer would save them.
     static func addBadgeTarget(marker: String) throws {
         try setBadge(marker: marker)
-        let badged = manifest
+        let badged =
+            manifest
             .replacingOccurrences(of: #""Catalog", "Shelf", .product"#, with: #""Badge", "Catalog", "Shelf", .product"#)
             .replacingOccurrences(of: #".target(name: "Catalog","#, with: #".target(name: "Badge"), .target(name: "Catalog","#)
         precondition(badged.components(separatedBy: "Badge").count == 3, "the manifest's shape changed")

@@ -267,7 +267,9 @@ extension DevServerTests {
         var depsHashes = [try await dev.depsHash()]
         var box: String?
         let imports = [
-            ("Box.swift", """
+            (
+                "Box.swift",
+                """
                 import NIOConcurrencyHelpers
                 import RwSDK
 
@@ -279,9 +281,10 @@ extension DevServerTests {
                     return "box=\\(ObjectIdentifier(box)) n=\\(n)"
                 }
 
-                """),
+                """
+            ),
             ("Chunks.swift", "import Algorithms\n\nfunc chunkCount() -> Int { [1, 2, 3].chunks(ofCount: 2).count }\n"),
-            ("Queue.swift", "import DequeModule\n\nfunc queueCount() -> Int { Deque([1, 2, 3]).count }\n"),
+            ("Queue.swift", "import DequeModule\n\nfunc queueCount() -> Int { Deque([1, 2, 3]).count }\n")
         ]
         for (round, (file, text)) in imports.enumerated() {
             try Self.save(file, text)
@@ -294,8 +297,9 @@ extension DevServerTests {
             #expect(summary.id == first.id, "round \(round): the same actor instance")
             #expect(summary.count == 10_000 && summary.sum == Self.initialSum + summary.writes, "round \(round): no entry lost or reset")
             let kept = try await dev.http.send("GET", "/identity").text
-            #expect(kept == identity.replacingOccurrences(of: " count=1 ", with: " count=\(round + 2) "),
-                    "round \(round): the ManagedAtomic and RwSDK's metadata are the same: \(identity) → \(kept)")
+            #expect(
+                kept == identity.replacingOccurrences(of: " count=1 ", with: " count=\(round + 2) "),
+                "round \(round): the ManagedAtomic and RwSDK's metadata are the same: \(identity) → \(kept)")
             let boxed = try await dev.http.send("GET", "/box").text
             let boxID = try #require(boxed.split(separator: " ").first.map(String.init), "\(boxed)")
             #expect(boxID.hasPrefix("box="), "\(boxed)")
@@ -388,8 +392,9 @@ extension DevServerTests {
 
         let mark = dev.child.lineCount
         try Self.save("Kinds.swift", Self.kindsSource(version: 3))
-        #expect(try await dev.waitFor("/kinds/peek") { $0.hasSuffix("code=v3") } == "shape=0/3/square tagged=2/3 phase=2/go code=v3",
-                "Shape started again; Tagged<[Int]> and Phase were kept")
+        #expect(
+            try await dev.waitFor("/kinds/peek") { $0.hasSuffix("code=v3") } == "shape=0/3/square tagged=2/3 phase=2/go code=v3",
+            "Shape started again; Tagged<[Int]> and Phase were kept")
         let warning = await dev.child.waitForLine(containing: "key \"shape\"", from: mark)
         #expect(warning?.contains("stored property tag added") == true, "the warning names the change: \(warning ?? "none")")
         #expect(warning?.contains("re-initialized") == true, "\(warning ?? "none")")
@@ -473,8 +478,9 @@ extension DevServerTests {
         let afterOwn = try await dev.http.send("GET", "/globals").text
         #expect(afterOwn == "count=3 tally=3 cache=3 atomic=3 key=\(key) closure=v2/3 ids=\(ids) code=v2", "\(afterOwn)")
         let reload = await dev.child.waitForLine(containing: "globals:", from: mark)
-        #expect(reload?.contains("code, run anew (") == true && reload?.contains("describeCount") == true,
-                "the reload line names the closure among the globals that hold code: \(reload ?? "none")")
+        #expect(
+            reload?.contains("code, run anew (") == true && reload?.contains("describeCount") == true,
+            "the reload line names the closure among the globals that hold code: \(reload ?? "none")")
         // Never used before these saves: initialized once, now.
         #expect(try await dev.http.send("GET", "/globals/lazy").text == "lazy=7 runs=1")
         #expect(try await dev.http.send("GET", "/globals/lazy").text == "lazy=7 runs=1")
@@ -499,8 +505,9 @@ extension DevServerTests {
         try await dev.waitFor("/globals/peek") { $0.hasSuffix("code=v4") }
         let afterLayout = try await dev.http.send("GET", "/globals").text
         #expect(afterLayout.hasPrefix("count=5 tally=1 cache=5 atomic=5 key=\(newKey) closure=v4/5 ids="), "\(afterLayout)")
-        #expect(Self.field("ids", in: afterLayout)?.split(separator: "/").dropFirst() == ids.split(separator: "/").dropFirst(),
-                "the cache and the package object are the same instances: \(afterLayout)")
+        #expect(
+            Self.field("ids", in: afterLayout)?.split(separator: "/").dropFirst() == ids.split(separator: "/").dropFirst(),
+            "the cache and the package object are the same instances: \(afterLayout)")
         let warned = await dev.child.waitForLine(containing: "globalTally initialized anew", from: mark)
         #expect(warned?.contains("label") == true, "the warning names the added property: \(warned ?? "none")")
 

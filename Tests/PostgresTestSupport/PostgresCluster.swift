@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A throwaway PostgreSQL cluster from Debian's `postgresql` package: `initdb` in a temporary
@@ -51,9 +51,11 @@ public final class PostgresCluster: Sendable {
     }
 
     private func stopServerBlocking() throws {
-        try asServerUser(Self.binaries!.appendingPathComponent("pg_ctl").path, [
-            "-D", folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop",
-        ])
+        try asServerUser(
+            Self.binaries!.appendingPathComponent("pg_ctl").path,
+            [
+                "-D", folder.appendingPathComponent("data").path, "-m", "fast", "-w", "stop"
+            ])
     }
 
     /// Starts the server ``stopServer()`` stopped and waits until it accepts connections.
@@ -62,10 +64,12 @@ public final class PostgresCluster: Sendable {
     }
 
     private func startServerBlocking() throws {
-        try asServerUser(Self.binaries!.appendingPathComponent("pg_ctl").path, [
-            "-D", folder.appendingPathComponent("data").path, "-l", folder.appendingPathComponent("log").path, "-w", "-t", "60", "start",
-            "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder.path) -c fsync=off -c max_connections=100",
-        ])
+        try asServerUser(
+            Self.binaries!.appendingPathComponent("pg_ctl").path,
+            [
+                "-D", folder.appendingPathComponent("data").path, "-l", folder.appendingPathComponent("log").path, "-w", "-t", "60", "start",
+                "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder.path) -c fsync=off -c max_connections=100"
+            ])
     }
 
     /// Runs `psql -c sql` against the database `rw` and returns its unaligned output.
@@ -82,7 +86,10 @@ public final class PostgresCluster: Sendable {
 
     static func onThread(_ body: @escaping @Sendable () -> Void) async {
         await withCheckedContinuation { continuation in
-            Thread { body(); continuation.resume() }.start()
+            Thread {
+                body()
+                continuation.resume()
+            }.start()
         }
     }
 
@@ -97,14 +104,18 @@ public final class PostgresCluster: Sendable {
             try run("/bin/chown", ["-R", "postgres:postgres", folder.path])
         }
         let data = folder.appendingPathComponent("data").path
-        try cluster.asServerUser(binaries.appendingPathComponent("initdb").path, [
-            "-D", data, "-U", "rw", "--pwfile", password.path, "-A", "scram-sha-256", "--auth-local=trust",
-            "-E", "UTF8", "--no-sync",
-        ])
+        try cluster.asServerUser(
+            binaries.appendingPathComponent("initdb").path,
+            [
+                "-D", data, "-U", "rw", "--pwfile", password.path, "-A", "scram-sha-256", "--auth-local=trust",
+                "-E", "UTF8", "--no-sync"
+            ])
         try cluster.startServerBlocking()
-        try cluster.asServerUser(binaries.appendingPathComponent("createdb").path, [
-            "-h", folder.path, "-p", "\(cluster.port)", "-U", "rw", "rw",
-        ])
+        try cluster.asServerUser(
+            binaries.appendingPathComponent("createdb").path,
+            [
+                "-h", folder.path, "-p", "\(cluster.port)", "-U", "rw", "rw"
+            ])
         return cluster
     }
 
@@ -114,9 +125,11 @@ public final class PostgresCluster: Sendable {
     }
 
     private func psqlBlocking(_ sql: String) throws -> String {
-        try asServerUser(Self.binaries!.appendingPathComponent("psql").path, [
-            "-h", folder.path, "-p", "\(port)", "-U", "rw", "-d", "rw", "-At", "-c", sql,
-        ])
+        try asServerUser(
+            Self.binaries!.appendingPathComponent("psql").path,
+            [
+                "-h", folder.path, "-p", "\(port)", "-U", "rw", "-d", "rw", "-At", "-c", sql
+            ])
     }
 
     @discardableResult

@@ -59,14 +59,15 @@ import Testing
         await lock.acquire(.exclusive)
         var tasks: [Task<Void, Never>] = []
         for (index, mode) in [AsyncLock.Mode.shared, .shared, .exclusive, .shared].enumerated() {
-            tasks.append(Task {
-                await lock.acquire(mode)
-                log.add("\(index) in")
-                // The two first shared holders are in together: each waits for the other's entry.
-                if index < 2 { while log.all.filter({ $0.hasSuffix(" in") }).count < 2 { await Task.yield() } }
-                log.add("\(index) out")
-                lock.release(mode)
-            })
+            tasks.append(
+                Task {
+                    await lock.acquire(mode)
+                    log.add("\(index) in")
+                    // The two first shared holders are in together: each waits for the other's entry.
+                    if index < 2 { while log.all.filter({ $0.hasSuffix(" in") }).count < 2 { await Task.yield() } }
+                    log.add("\(index) out")
+                    lock.release(mode)
+                })
             await Self.waitForWaiters(lock, index + 1)
         }
         lock.release(.exclusive)

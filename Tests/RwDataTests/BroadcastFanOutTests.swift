@@ -14,10 +14,11 @@ import Testing
     final class Received: Sendable {
         let messages = Mutex<[String]>([])
         func add(_ topic: String, _ message: SocketMessage) {
-            let text = switch message {
-            case .text(let text): "\(topic) text \(text.prefix(20)) \(text.utf8.count)"
-            case .binary(let bytes): "\(topic) binary \(bytes)"
-            }
+            let text =
+                switch message {
+                case .text(let text): "\(topic) text \(text.prefix(20)) \(text.utf8.count)"
+                case .binary(let bytes): "\(topic) binary \(bytes)"
+                }
             messages.withLock { $0.append(text) }
         }
         var all: [String] { messages.withLock { $0 } }

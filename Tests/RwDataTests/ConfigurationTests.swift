@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RwData
 
 @Suite(.timeLimit(.minutes(10))) struct ConfigurationTests {
@@ -23,7 +24,7 @@ import Testing
         ("postgres://ann:secret@host", "no database name"),
         ("postgres://host:5432/db", "no user name"),
         ("postgres://ann@h/db?sslmode=sometimes", "unknown sslmode sometimes"),
-        ("sqlite:", "no file path"),
+        ("sqlite:", "no file path")
     ])
     func badURLsStopWithOneLineSayingWhy(url: String, reason: String) throws {
         let error = #expect(throws: DatabaseError.self) { try DatabaseConfiguration.parse(url, folder: "/") }

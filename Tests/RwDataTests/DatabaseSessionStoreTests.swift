@@ -3,6 +3,7 @@ import PostgresTestSupport
 import RwSDK
 import RwSDKTesting
 import Testing
+
 @testable import RwData
 
 /// Sessions kept in the database, seen through the framework: two `Database` handles on the same

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresTestSupport
 import Testing
+
 @testable import RwData
 
 /// The same app code on both databases: every test runs on SQLite and on a throwaway

@@ -3,6 +3,7 @@ import PostgresTestSupport
 import RwSDK
 import RwSDKTesting
 import Testing
+
 @testable import RwData
 
 /// A production app whose database goes away: the request that meets the outage gets a 503 page

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RwData
 
 @Suite(.timeLimit(.minutes(10))) struct SQLTests {

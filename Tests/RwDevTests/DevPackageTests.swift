@@ -27,7 +27,7 @@ import Testing
                 Self.library("Shop", targets: ["Catalog", "Shelf"], products: ["RwSDK", "Algorithms"]),
                 Target(
                     name: "shop", c99name: "shop", type: "executable", module_type: "SwiftTarget", path: "Sources/shop",
-                    product_dependencies: ["RwServer"], target_dependencies: ["Shop"]),
+                    product_dependencies: ["RwServer"], target_dependencies: ["Shop"])
             ],
             dependencies: [PackageDescription.Dependency(type: "fileSystem", path: "/sdk"), PackageDescription.Dependency(type: "sourceControl", path: nil)])
         let package = try DevPackage(directory: Self.folder, description: description, target: nil)
@@ -104,15 +104,20 @@ import Testing
         let first = try DevPackage(path: folder.path)
         #expect(first.pathDependencies.map(\.lastPathComponent) == ["sdk", "kit-a"])
 
-        try Self.writePackage(at: folder, Self.app(kit: "kit-a", targets: #".target(name: "Extra"),"#, appDependencies: #""Extra", "# + sdk), targets: ["App", "Extra"])
+        try Self.writePackage(
+            at: folder, Self.app(kit: "kit-a", targets: #".target(name: "Extra"),"#, appDependencies: #""Extra", "# + sdk), targets: ["App", "Extra"])
         let withTarget = try DevPackage(path: folder.path)
         #expect(withTarget.targets.map(\.name) == ["Extra", "App"])
         #expect(withTarget.dependencySignature == first.dependencySignature, "a new local target")
 
-        try Self.writePackage(at: folder, Self.app(kit: "kit-a", targets: #".target(name: "Extra"),"#, appDependencies: #""Extra", .product(name: "Kit", package: "kit-a"), "# + sdk), targets: ["App", "Extra"])
+        try Self.writePackage(
+            at: folder,
+            Self.app(kit: "kit-a", targets: #".target(name: "Extra"),"#, appDependencies: #""Extra", .product(name: "Kit", package: "kit-a"), "# + sdk),
+            targets: ["App", "Extra"])
         #expect(try DevPackage(path: folder.path).dependencySignature != withTarget.dependencySignature, "a product newly used")
 
-        try Self.writePackage(at: folder, Self.app(kit: "kit-b", targets: #".target(name: "Extra"),"#, appDependencies: #""Extra", "# + sdk), targets: ["App", "Extra"])
+        try Self.writePackage(
+            at: folder, Self.app(kit: "kit-b", targets: #".target(name: "Extra"),"#, appDependencies: #""Extra", "# + sdk), targets: ["App", "Extra"])
         #expect(try DevPackage(path: folder.path).dependencySignature != withTarget.dependencySignature, "another package declared")
     }
 }

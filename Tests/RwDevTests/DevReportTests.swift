@@ -64,7 +64,7 @@ import Testing
         globals.kept = ["App.count"]
         globals.reset = [
             .init(name: "App.key", reason: "initializer changed", losesState: true),
-            .init(name: "App.routes", reason: "holds code", losesState: false, holdsCode: true),
+            .init(name: "App.routes", reason: "holds code", losesState: false, holdsCode: true)
         ]
         let lines = DevReport.reloaded(
             generation: 7, trigger: "Home.swift", buildMilliseconds: 812.7,
@@ -102,9 +102,15 @@ import Testing
     }
 
     @Test func reoptimizationLines() {
-        #expect(DevReport.reoptimizing(reason: "new dependency Algorithms", from: "aa").lines() == [Line(.info, "⚡ new dependency Algorithms → re-optimizing deps (aa → …)")])
+        #expect(
+            DevReport.reoptimizing(reason: "new dependency Algorithms", from: "aa").lines() == [
+                Line(.info, "⚡ new dependency Algorithms → re-optimizing deps (aa → …)")
+            ])
         let reason = "Package.swift changed"
-        #expect(DevReport.reoptimized(reason: reason, from: "aa", to: "aa", change: .unchanged).lines() == [Line(.success, "⚡ Package.swift changed → the deps image is unchanged (aa)")])
+        #expect(
+            DevReport.reoptimized(reason: reason, from: "aa", to: "aa", change: .unchanged).lines() == [
+                Line(.success, "⚡ Package.swift changed → the deps image is unchanged (aa)")
+            ])
         #expect(
             DevReport.reoptimized(reason: reason, from: "aa", to: "bb", change: .added(["Zip", "Algorithms"])).lines() == [
                 Line(.success, "⚡ Package.swift changed → deps layer bb added (Algorithms, Zip)")
@@ -113,7 +119,10 @@ import Testing
         #expect(rebuilt.map(\.style) == [.success, .warning])
         #expect(rebuilt.first?.text == "⚡ Package.swift changed → new deps stack cc")
         #expect(rebuilt.last?.text.hasPrefix("⚠ Kit changed, so every package and RwSDK were loaded anew") == true)
-        #expect(DevReport.reoptimized(reason: reason, from: "aa", to: "aa", change: nil).lines() == [Line(.error, "⚡ Package.swift changed → re-optimizing deps failed")])
+        #expect(
+            DevReport.reoptimized(reason: reason, from: "aa", to: "aa", change: nil).lines() == [
+                Line(.error, "⚡ Package.swift changed → re-optimizing deps failed")
+            ])
     }
 }
 

@@ -49,7 +49,7 @@ final class FakeRunner: Sendable {
     /// at SIGTERM.
     static let stuckAtTerm = [
         "-e",
-        "use POSIX; sigprocmask(SIG_SETMASK, POSIX::SigSet->new); $SIG{TERM} = sub { exit \(RunnerProtocol.stuckHandlerExitStatus) }; sleep 600",
+        "use POSIX; sigprocmask(SIG_SETMASK, POSIX::SigSet->new); $SIG{TERM} = sub { exit \(RunnerProtocol.stuckHandlerExitStatus) }; sleep 600"
     ]
 
     /// Starts a fake runner, says hello, and returns the front's run of it and the fake.

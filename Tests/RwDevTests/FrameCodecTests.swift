@@ -9,7 +9,7 @@ import Testing
             Frame(.request, stream: 1, Array("first".utf8)),
             Frame(.hello, json: RunnerHello(pid: 42)),
             Frame(.response, stream: UInt32.max, []),
-            Frame(.loaded, stream: 7, json: LoadReply(.refused(reason: "other deps"), loadMilliseconds: 1.5)),
+            Frame(.loaded, stream: 7, json: LoadReply(.refused(reason: "other deps"), loadMilliseconds: 1.5))
         ]
         let bytes = frames.flatMap(\.bytes)
         for chunkSize in [1, 2, 9, 10, bytes.count] {
@@ -44,7 +44,9 @@ import Testing
     @Test func aPayloadLongerThanTheLimitIsMalformed() {
         var decoder = FrameDecoder()
         let length = UInt32(Frame.maxPayload + 1)
-        decoder.append([Frame.Kind.request.rawValue, 0, 0, 0, 1, UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)])
+        decoder.append([
+            Frame.Kind.request.rawValue, 0, 0, 0, 1, UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)
+        ])
         #expect(throws: WireError.self) { try decoder.next() }
     }
 

@@ -81,7 +81,7 @@ import Testing
             found.keys.sorted() == [
                 "App.Config.label", "App.Config.retries", "App.Outer.Inner.limit", "App.Outer.Inner.more", "App.Outer.braces",
                 "App.Store.instance", "App.Store.shared", "App.afterOptional", "App.afterText", "App.onMain", "App.optional", "App.text",
-                "App.total",
+                "App.total"
             ])
         #expect(found["App.Config.retries"]?.initializer == "3")
         #expect(found["App.Config.label"]?.initializer == #""{""#)

@@ -14,7 +14,7 @@ import Testing
         report.kept = ["App.hits", "App.cache"]
         report.reset = [
             .init(name: "App.signingKey", reason: "initializer changed", losesState: false),
-            .init(name: "App.Limiter.shared", reason: "Limiter: stored property added", losesState: true),
+            .init(name: "App.Limiter.shared", reason: "Limiter: stored property added", losesState: true)
         ]
         #expect(
             GlobalsSummary.line(report)

@@ -7,8 +7,9 @@ import Testing
     @Test func eventsAreServerSentEventFramesWithJSONData() {
         #expect(LiveEvent.hello(session: "s-1").frame == "event: hello\ndata: s-1\n\n")
         #expect(LiveEvent.update(generation: 7).frame == "event: update\ndata: {\"generation\":7}\n\n")
-        #expect(LiveEvent.asset(path: "/styles.css", url: "/styles.css?v=ab").frame
-            == "event: asset\ndata: {\"path\":\"\\/styles.css\",\"url\":\"\\/styles.css?v=ab\"}\n\n")
+        #expect(
+            LiveEvent.asset(path: "/styles.css", url: "/styles.css?v=ab").frame
+                == "event: asset\ndata: {\"path\":\"\\/styles.css\",\"url\":\"\\/styles.css?v=ab\"}\n\n")
         #expect(LiveEvent.reload(reason: "why").frame == "event: reload\ndata: {\"reason\":\"why\"}\n\n")
         // A newline in a message stays inside the JSON string: one data line.
         let error = LiveEvent.error(title: "Build failed", message: "a\nb").frame
@@ -51,10 +52,13 @@ import Testing
 
     @Test func thePageOfAPostIsMarkedAndTheScriptsAreEmbedded() {
         let page = Array("<html><body><p>x</p></body></html>".utf8)
-        #expect(String(decoding: LiveReload.inject(into: page), as: UTF8.self)
-            == #"<html><body><p>x</p><script type="module" src="/_rw/live.js"></script></body></html>"#)
+        #expect(
+            String(decoding: LiveReload.inject(into: page), as: UTF8.self)
+                == #"<html><body><p>x</p><script type="module" src="/_rw/live.js"></script></body></html>"#)
         #expect(String(decoding: LiveReload.inject(into: page, method: "POST"), as: UTF8.self).contains(#"data-rw-method="POST""#))
-        for (path, marker) in [("/_rw/live.js", "new EventSource(\"/_rw/events\")"), ("/_rw/morph.js", "export function morph"), ("/_rw/overlay.js", "export function showOverlay")] {
+        for (path, marker) in [
+            ("/_rw/live.js", "new EventSource(\"/_rw/events\")"), ("/_rw/morph.js", "export function morph"), ("/_rw/overlay.js", "export function showOverlay")
+        ] {
             let script = String(decoding: LiveReload.scripts[path] ?? [], as: UTF8.self)
             #expect(script.contains(marker), "\(path) is the embedded file")
         }

@@ -57,7 +57,7 @@ import Testing
         #expect(life.replayed(pid: 21, reply: Self.loaded) == [], "a reply from another runner is ignored")
         #expect(
             life.replayed(pid: 20, reply: Self.loaded) == [
-                .release(pid: 20), .report(.restarted(after: Self.crash, generation: 3, reply: Self.loaded)),
+                .release(pid: 20), .report(.restarted(after: Self.crash, generation: 3, reply: Self.loaded))
             ])
         #expect(life.route == .send(pid: 20))
     }
@@ -82,7 +82,7 @@ import Testing
         #expect(
             life.replayed(pid: 20, reply: failed) == [
                 .release(pid: 20), .report(.restarted(after: Self.crash, generation: 3, reply: failed)),
-                .report(.crashed(second)), .launch,
+                .report(.crashed(second)), .launch
             ])
         #expect(life.state == .restarting(after: second))
     }
@@ -92,7 +92,7 @@ import Testing
         _ = life.exited(pid: 10, .crashed(Self.crash))
         #expect(
             life.launchFailed("no hello within 60 s") == [
-                .refuse("the runner could not be restarted: no hello within 60 s"), .report(.restartFailed("no hello within 60 s")),
+                .refuse("the runner could not be restarted: no hello within 60 s"), .report(.restartFailed("no hello within 60 s"))
             ])
         #expect(life.route == .refuse("the runner could not be restarted: no hello within 60 s"))
         #expect(life.launchFailed("again") == [], "a failed state is left only by nothing")
@@ -109,7 +109,7 @@ import Testing
         var life = Self.serving()
         #expect(
             life.unanswered(pid: 10, method: "GET", path: "/spin", seconds: 5.5) == [
-                .report(.unresponsive(method: "GET", path: "/spin", seconds: 5.5)), .kill(pid: 10),
+                .report(.unresponsive(method: "GET", path: "/spin", seconds: 5.5)), .kill(pid: 10)
             ])
         #expect(life.unanswered(pid: 9, method: "GET", path: "/", seconds: 1) == [], "an earlier runner is not killed again")
         _ = life.exited(pid: 10, .crashed(Self.crash))

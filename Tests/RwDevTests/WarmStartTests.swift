@@ -7,7 +7,7 @@ import Testing
     private static let inputs = SessionFingerprint.Inputs(
         manifests: ["/app/Package.swift": "let package = 1", "/app/Package.resolved": nil, "/kit/Package.swift": "let kit = 1"],
         sources: [
-            "/kit/Sources/Kit/A.swift": .init(size: 10, modified: 1_000), "/kit/Sources/Kit/B.swift": .init(size: 20, modified: 2_000),
+            "/kit/Sources/Kit/A.swift": .init(size: 10, modified: 1_000), "/kit/Sources/Kit/B.swift": .init(size: 20, modified: 2_000)
         ],
         toolchain: "Swift version 6.3 (swift-6.3-RELEASE)")
 

@@ -18,7 +18,8 @@ import Testing
                 requestInfo.session["user"] = "ann"
                 return RwResponse(text: "in")
             }
-            channel("room:*", receiving: Line.self,
+            channel(
+                "room:*", receiving: Line.self,
                 join: { event in
                     guard let user = requestInfo.session["user"] else { throw ChannelRefusal("sign in first") }
                     try event.setState(Seen(count: 0))

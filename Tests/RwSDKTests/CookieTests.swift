@@ -8,8 +8,9 @@ import Testing
         let cookie = Cookie(
             name: "id", value: "a1", path: "/app", domain: "example.com", maxAge: 3600,
             expires: Date(timeIntervalSince1970: 784_111_777), secure: true, httpOnly: true, sameSite: .strict)
-        #expect(cookie.headerValue
-            == "id=a1; Path=/app; Domain=example.com; Max-Age=3600; Expires=Sun, 06 Nov 1994 08:49:37 GMT; Secure; HttpOnly; SameSite=Strict")
+        #expect(
+            cookie.headerValue
+                == "id=a1; Path=/app; Domain=example.com; Max-Age=3600; Expires=Sun, 06 Nov 1994 08:49:37 GMT; Secure; HttpOnly; SameSite=Strict")
         let plain = Cookie(name: "t", value: "v", path: nil, httpOnly: false, sameSite: nil)
         #expect(plain.headerValue == "t=v")
         #expect(Cookie.expired("t").headerValue.contains("Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"))

@@ -85,7 +85,7 @@ import Testing
         }
         await app.test(environment: .production) { client in
             for (target, status, detail) in [
-                ("/nowhere", 404, "No route matches GET /nowhere."), ("/only-post", 405, nil), ("/boom", 500, "Failure"),
+                ("/nowhere", 404, "No route matches GET /nowhere."), ("/only-post", 405, nil), ("/boom", 500, "Failure")
             ] {
                 let response = await client.get(target)
                 #expect(response.status.code == status, "\(target)")

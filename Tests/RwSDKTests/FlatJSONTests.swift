@@ -14,7 +14,7 @@ import Testing
 
     static let texts = [
         "", "plain", String(decoding: Array(0..<128), as: UTF8.self), "héllo → 世界 & 👋 </script>",
-        "\u{2028}\u{2029}\u{7F}\u{85}", "a\"b\\c/d",
+        "\u{2028}\u{2029}\u{7F}\u{85}", "a\"b\\c/d"
     ]
 
     @Test func flatPropsEncodeAsJSONEncoderDoes() throws {
@@ -68,7 +68,10 @@ import Testing
         #expect((try? FlatJSON.encode(Keys(keys: ["a\"b", "c", "a\"b"]))) == nil)
         // Keys inside other keys, or a key's text inside a value, are not repeats.
         #expect(try FlatJSON.encode(Keys(keys: ["a", "ba", "ab", "b", "a:"])) == #"{"a":0,"ba":1,"ab":2,"b":3,"a:":4}"#)
-        struct Mixed: Encodable { let text: String; let a: Int }
+        struct Mixed: Encodable {
+            let text: String
+            let a: Int
+        }
         #expect(try FlatJSON.encode(Mixed(text: #","a":"#, a: 1)) == #"{"text":",\"a\":","a":1}"#)
     }
 

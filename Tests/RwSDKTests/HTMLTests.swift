@@ -72,8 +72,16 @@ import Testing
     }
 
     @Test func componentsOfTheAppsOwnRenderThroughTheSameEscaper() {
-        #expect(span { Badge(label: "<mine>"); 42 }.renderedHTML() == "<span><b data-x=\"1\">&lt;mine&gt;</b>42</span>")
-        #expect(Fragment { "a&b"; "'\"'" }.renderedHTML() == "a&amp;b'\"'")
+        #expect(
+            span {
+                Badge(label: "<mine>")
+                42
+            }.renderedHTML() == "<span><b data-x=\"1\">&lt;mine&gt;</b>42</span>")
+        #expect(
+            Fragment {
+                "a&b"
+                "'\"'"
+            }.renderedHTML() == "a&amp;b'\"'")
         #expect(p(.attr("title", "it's \"<b>\"")) { "x" }.renderedHTML() == "<p title=\"it&#39;s &quot;&lt;b&gt;&quot;\">x</p>")
     }
 }

@@ -63,25 +63,29 @@ import Testing
         await Self.app().test { client in
             let echoed = await client.post("/echo", form: ["title": "Hi there", "wordCount": "12", "draft": "on"])
             #expect(echoed.status == 200, "\(echoed.text)")
-            #expect((try? JSONDecoder().decode(NewArticle.self, from: Data(echoed.body))) == NewArticle(title: "Hi there", wordCount: 12, draft: true, tags: nil))
+            #expect(
+                (try? JSONDecoder().decode(NewArticle.self, from: Data(echoed.body))) == NewArticle(title: "Hi there", wordCount: 12, draft: true, tags: nil))
             // A blank optional field is nil.
             let blank = await client.post("/optional", form: ["count": "", "note": ""])
             #expect(blank.text == "{}", "\(blank.text)")
             #expect(await client.post("/optional", form: ["count": "3"]).text == #"{"count":3}"#)
             let bad = await client.post("/echo", form: ["title": "Hi", "wordCount": "twelve", "draft": "on"], headers: ["Accept": "application/json"])
             #expect(bad.status == 422)
-            #expect((try? JSONDecoder().decode(DecodingProblem.self, from: Data(bad.body))) == DecodingProblem(error: "field \"wordCount\" is not an integer", field: "wordCount"))
+            #expect(
+                (try? JSONDecoder().decode(DecodingProblem.self, from: Data(bad.body)))
+                    == DecodingProblem(error: "field \"wordCount\" is not an integer", field: "wordCount"))
         }
     }
 
-    @Test(arguments: [
-        (#"{"title":"Hi","wordCount":"3","draft":false}"#, 422, "wordCount", "field \"wordCount\" is not an integer"),
-        (#"{"wordCount":3,"draft":false}"#, 422, "title", "missing field \"title\""),
-        (#"{"title":"Hi","wordCount":3,"draft":null}"#, 422, "draft", "field \"draft\" is not a boolean"),
-        (#"{"title":"Hi","wordCount":3,"draft":false,"tags":["a",2]}"#, 422, "tags.1", "field \"tags.1\" is not a string"),
-        (#"[1,2]"#, 422, nil, "the body is not an object"),
-        (#"{"title":"#, 400, nil, "the body is not valid JSON"),
-    ] as [(String, Int, String?, String)])
+    @Test(
+        arguments: [
+            (#"{"title":"Hi","wordCount":"3","draft":false}"#, 422, "wordCount", "field \"wordCount\" is not an integer"),
+            (#"{"wordCount":3,"draft":false}"#, 422, "title", "missing field \"title\""),
+            (#"{"title":"Hi","wordCount":3,"draft":null}"#, 422, "draft", "field \"draft\" is not a boolean"),
+            (#"{"title":"Hi","wordCount":3,"draft":false,"tags":["a",2]}"#, 422, "tags.1", "field \"tags.1\" is not a string"),
+            (#"[1,2]"#, 422, nil, "the body is not an object"),
+            (#"{"title":"#, 400, nil, "the body is not valid JSON")
+        ] as [(String, Int, String?, String)])
     func badJSONNamesTheFieldAndTheReason(body: String, status: Int, field: String?, error: String) async throws {
         await Self.app().test { client in
             let response = await client.post("/echo", json: body)
@@ -102,8 +106,9 @@ import Testing
         await Self.app().test { client in
             let response = await client.get("/articles/seven", headers: ["Accept": "application/json"])
             #expect(response.status == 400)
-            #expect((try? JSONDecoder().decode(DecodingProblem.self, from: Data(response.body)))
-                == DecodingProblem(error: "parameter \"id\" is not an integer: \"seven\"", field: "id"))
+            #expect(
+                (try? JSONDecoder().decode(DecodingProblem.self, from: Data(response.body)))
+                    == DecodingProblem(error: "parameter \"id\" is not an integer: \"seven\"", field: "id"))
         }
     }
 
@@ -127,8 +132,9 @@ import Testing
         let app = defineApp(json: JSONOptions(keys: .snakeCase)) { greet }
         await app.test { client in
             #expect(await client.post(greet.path, json: #"{"first_name":"Ann"}"#).text == #"{"greeting_text":"Hello, Ann"}"#)
-            #expect(await client.post(greet.path, form: ["first_name": "Bob"], headers: ["Accept": "application/json"]).text
-                == #"{"greeting_text":"Hello, Bob"}"#)
+            #expect(
+                await client.post(greet.path, form: ["first_name": "Bob"], headers: ["Accept": "application/json"]).text
+                    == #"{"greeting_text":"Hello, Bob"}"#)
         }
     }
 
@@ -138,7 +144,7 @@ import Testing
         let app = Self.app()
         let pieces = [
             "{", "}", "[", "]", ",", ":", "\"title\"", "\"wordCount\"", "\"draft\"", "\"tags\"", "\"Hi\"", "3", "-1", "1e999",
-            "true", "null", "\"\\u00\"", "\"\\ud800\"", "9999999999999999999999", " ", "\u{0}", "é", "=", "&", "%", "%FF",
+            "true", "null", "\"\\u00\"", "\"\\ud800\"", "9999999999999999999999", " ", "\u{0}", "é", "=", "&", "%", "%FF"
         ]
         let text = Gen<String?>.element(of: pieces).map { $0 ?? "" }.array(of: 0...24).map { $0.joined() }
         let bytes = Gen<UInt8>.value(in: 0...255).array(of: 0...32)

@@ -29,15 +29,19 @@ func AdminLayout(_ content: any HTML) -> Fragment {
     }
 
     @Test func layoutsNestInsideTheDocument() async {
-        #expect(await send(app, "GET", "/").text
-            == "<!DOCTYPE html><html><head><title>Test</title></head><body><header>site</header><main><p>home</p></main></body></html>")
-        #expect(await send(app, "GET", "/admin").text
-            == "<!DOCTYPE html><html><head><title>Test</title></head><body><header>site</header><main><nav>admin</nav><section><p>panel</p></section></main></body></html>")
+        #expect(
+            await send(app, "GET", "/").text
+                == "<!DOCTYPE html><html><head><title>Test</title></head><body><header>site</header><main><p>home</p></main></body></html>")
+        #expect(
+            await send(app, "GET", "/admin").text
+                == "<!DOCTYPE html><html><head><title>Test</title></head><body><header>site</header><main><nav>admin</nav><section><p>panel</p></section></main></body></html>"
+        )
     }
 
     @Test func responsesAndRoutesOutsideAreNotWrapped() async {
         #expect(await send(app, "GET", "/raw").text == "not wrapped")
-        #expect(await send(app, "GET", "/bare").text
-            == "<!DOCTYPE html><html><head><title>Test</title></head><body><p>bare</p></body></html>")
+        #expect(
+            await send(app, "GET", "/bare").text
+                == "<!DOCTYPE html><html><head><title>Test</title></head><body><p>bare</p></body></html>")
     }
 }

@@ -3,7 +3,10 @@ import Testing
 
 @testable import RwSDK
 
-struct Sum: Codable, Sendable { let a: Int; let b: Int }
+struct Sum: Codable, Sendable {
+    let a: Int
+    let b: Int
+}
 
 @Suite(.timeLimit(.minutes(5))) struct ServerActionTests {
     static let add = serverAction("math.add") { input in
@@ -25,7 +28,7 @@ struct Sum: Codable, Sendable { let a: Int; let b: Int }
     }
 
     static let json: Headers = [
-        "Content-Type": "application/json", "Accept": "application/json", "Host": "localhost:8080",
+        "Content-Type": "application/json", "Accept": "application/json", "Host": "localhost:8080"
     ]
 
     @Test func fetchCallGetsJSONAndHeadersAndSeesMiddlewareContext() async throws {
@@ -96,7 +99,9 @@ struct Sum: Codable, Sendable { let a: Int; let b: Int }
             span { props.label }
         }
         let html = badge(Props(label: "<\"hi\">")).renderedHTML()
-        #expect(html.hasPrefix(#"<div data-rw-client="Badge" data-rw-module="/client/badge.js" data-rw-props="{&quot;label&quot;:&quot;&lt;\&quot;hi\&quot;&gt;&quot;}">"#))
+        #expect(
+            html.hasPrefix(
+                #"<div data-rw-client="Badge" data-rw-module="/client/badge.js" data-rw-props="{&quot;label&quot;:&quot;&lt;\&quot;hi\&quot;&gt;&quot;}">"#))
         #expect(html.hasSuffix("<span>&lt;\"hi\"&gt;</span></div>"))
     }
 

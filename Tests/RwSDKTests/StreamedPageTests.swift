@@ -13,14 +13,22 @@ import Testing
             route("/") {
                 main {
                     h1 { "first" }
-                    Await { "one" } content: { text in
+                    Await {
+                        "one"
+                    } content: { text in
                         p { text }
-                        Await { "two" } content: { inner in
+                        Await {
+                            "two"
+                        } content: { inner in
                             em { inner }
                         }
                         "between"
                     }
-                    Await { requestInfo.request.path } content: { path in footer { path } }
+                    Await {
+                        requestInfo.request.path
+                    } content: { path in
+                        footer { path }
+                    }
                     "end"
                 }
             }
@@ -46,7 +54,11 @@ import Testing
             route("/") {
                 main {
                     "before"
-                    Await { () async throws -> String in throw Failure() } content: { text in p { text } }
+                    Await { () async throws -> String in
+                        throw Failure()
+                    } content: { text in
+                        p { text }
+                    }
                     "never sent"
                 }
             }
@@ -66,13 +78,21 @@ import Testing
             route("/") {
                 main {
                     "a"
-                    Await { "b" } content: { text in text }
+                    Await {
+                        "b"
+                    } content: { text in
+                        text
+                    }
                 }
             }
             route("/failing") {
                 main {
                     "a"
-                    Await { () async throws -> String in throw Failure() } content: { text in text }
+                    Await { () async throws -> String in
+                        throw Failure()
+                    } content: { text in
+                        text
+                    }
                 }
             }
         }

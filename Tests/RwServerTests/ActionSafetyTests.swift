@@ -17,7 +17,7 @@ import Testing
                 ("/_rw/action/%65cho", 400, "is not a valid server action id"),
                 ("/_rw/action/" + String(repeating: "x", count: 129), 400, "is not a valid server action id"),
                 ("/_rw/action/<script>", 400, "is not a valid server action id"),
-                ("/_rw/action/..", 404, "No server action has the id"),
+                ("/_rw/action/..", 404, "No server action has the id")
             ]
             for (target, status, message) in cases {
                 let response = try await server.request("POST", target, headers: Self.json, body: #"{"name":"x"}"#)
@@ -42,7 +42,7 @@ import Testing
             #expect(allowed.status == 200 && allowed.header("X-Echo") == "me")
             for origin in [
                 "http://evil.example", "http://127.0.0.1:1", "https://127.0.0.1.evil.example:\(server.port)", "null", "",
-                "http://127.0.0.1:\(server.port)@evil.example", "file://", "not a url",
+                "http://127.0.0.1:\(server.port)@evil.example", "file://", "not a url"
             ] {
                 let response = try await server.request("POST", "/_rw/action/echo", headers: Self.json + [("Origin", origin)], body: #"{"name":"x"}"#)
                 #expect(response.status == 403, "Origin \(origin) answered \(response.status)")
@@ -83,7 +83,7 @@ import Testing
                 ("\(site)/%2F%2Fevil.example", "/%2F%2Fevil.example"),
                 ("\(site)/%5C%5Cevil.example", "/%5C%5Cevil.example"),
                 ("\(site)/\\evil.example", "/%5Cevil.example"),
-                ("", "/"),
+                ("", "/")
             ]
             for (referer, location) in cases {
                 let response = try await server.request(

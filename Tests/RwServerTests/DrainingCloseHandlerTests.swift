@@ -2,8 +2,9 @@ import HTTPTypes
 import NIOCore
 import NIOEmbedded
 import NIOHTTPTypes
-@testable import RwServer
 import Testing
+
+@testable import RwServer
 
 /// When a connection of a server shutting down closes: its state machine alone, then the handler
 /// in a channel whose writes complete only when flushed (as a large body still queued would).

@@ -12,7 +12,7 @@ import Testing
         ("answers 400 with Connection: close but keeps the connection open", .answersAndStaysOpen(status: 400, saysClose: true)),
         ("answers 400 without Connection: close", .answersAndStaysOpen(status: 400, saysClose: false)),
         ("answers 200", .answersAndStaysOpen(status: 200, saysClose: true)),
-        ("serves the request after the refused one", .servesAfterRefusing),
+        ("serves the request after the refused one", .servesAfterRefusing)
     ]
 
     @Test(arguments: misbehaviours.indices)

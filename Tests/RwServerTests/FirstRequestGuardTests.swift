@@ -1,8 +1,9 @@
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
-@testable import RwServer
 import Testing
+
+@testable import RwServer
 
 /// A connection that may become a WebSocket, before its first request: the guard's state machine
 /// alone, then the guard behind a real HTTP decoder in an embedded channel.

@@ -7,8 +7,9 @@ import Testing
     @Test func headHasTheGetHeadersAndNoBody() async throws {
         try await FaultServer.with { server in
             let connection = try RawConnection(port: server.port)
-            #expect(await connection.send(
-                "HEAD /echo/first HTTP/1.1\r\nHost: x\r\n\r\nGET /echo/second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+            #expect(
+                await connection.send(
+                    "HEAD /echo/first HTTP/1.1\r\nHost: x\r\n\r\nGET /echo/second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
             let head = try #require(await connection.readResponse(toHead: true).response)
             #expect(head.status == 200)
             #expect(head.header("Content-Length") == "5", "HEAD announces the GET body's length")
@@ -40,8 +41,9 @@ import Testing
             let first = try await server.request("GET", "/hello.txt")
             let etag = try #require(first.header("ETag"))
             let connection = try RawConnection(port: server.port)
-            #expect(await connection.send(
-                "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: \(etag)\r\n\r\nGET /echo/after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+            #expect(
+                await connection.send(
+                    "GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: \(etag)\r\n\r\nGET /echo/after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
             let notModified = try #require(await connection.readResponse().response)
             #expect(notModified.status == 304)
             let next = try #require(await connection.readResponse().response, "no second response: 304 sent a body?")

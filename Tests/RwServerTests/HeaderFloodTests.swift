@@ -13,8 +13,11 @@ import Testing
     static let floods: [(String, [UInt8])] = [
         ("10 000 header fields", head(fields: 10_000, valueSize: 1)),
         ("one 1 MiB header field", head(fields: 1, valueSize: 1 << 20)),
-        ("a 1 MiB header name", Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "N"), count: 1 << 20) + Array(": v\r\n\r\n".utf8)),
-        ("a 1 MiB request target", Array("GET /".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20) + Array(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
+        (
+            "a 1 MiB header name",
+            Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "N"), count: 1 << 20) + Array(": v\r\n\r\n".utf8)
+        ),
+        ("a 1 MiB request target", Array("GET /".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20) + Array(" HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
     ]
 
     @Test(arguments: floods.indices)

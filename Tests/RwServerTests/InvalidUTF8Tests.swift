@@ -42,7 +42,8 @@ import Testing
             #expect(response.status == 200)
             #expect(response.text == "a\u{FFFD}\u{FFFD}b")
             // An Origin that is not UTF-8 is not the page's origin: the action is refused.
-            let crossOrigin = Array("POST /_rw/action/echo HTTP/1.1\r\nHost: x\r\nOrigin: http://".utf8) + [0xFF]
+            let crossOrigin =
+                Array("POST /_rw/action/echo HTTP/1.1\r\nHost: x\r\nOrigin: http://".utf8) + [0xFF]
                 + Array("\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".utf8)
             #expect(try #require(try await server.exchange(crossOrigin).response).status == 403)
             try await server.expectServing()

@@ -12,7 +12,7 @@ import Testing
         "/%c0%ae%c0%ae/secret.txt", "/..%5csecret.txt", "/..\\secret.txt",
         "/secret.txt", "/%2Fetc%2Fpasswd", "//etc/passwd", "/etc/passwd", "/../../../../../../etc/passwd",
         "/hello.txt%00", "/hello.txt%00.js", "/.%00./secret.txt",
-        "http://x/../secret.txt", "http://x/%2e%2e/secret.txt",
+        "http://x/../secret.txt", "http://x/%2e%2e/secret.txt"
     ]
 
     @Test func escapesFromPublicGet404AndNoSecret() async throws {

@@ -40,7 +40,8 @@ import Testing
         for index in 0..<count {
             let response = try #require(await connection.readResponse().response, "response \(index) never came")
             let expected = Array("\(index)\n".utf8)
-            let whole = response.status == 200 && response.body.count == max(size, expected.count)
+            let whole =
+                response.status == 200 && response.body.count == max(size, expected.count)
                 && response.body.starts(with: expected)
             #expect(whole, "response \(index) was \(response.status) with \(response.body.count) bytes: \(response.text.prefix(20))")
             if !whole { break }

@@ -19,17 +19,18 @@ import Testing
     static let methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "PURGE", "X-CUSTOM"]
     static let targetTokens = [
         "", "a", "users", "42", "files", "edit", "_rw", "action", "echo", "nope", "%", "%2F", "%FF", "..", "é",
-        "?", "?a=1", "&", "#", "%00", "client.js", "*",
+        "?", "?a=1", "&", "#", "%00", "client.js", "*"
     ]
     static let fieldNames = [
-        "X-A", "Accept", "Content-Type", "Origin", "Referer", "Cookie", "X-Trace", "Accept-Language", "Connection",
+        "X-A", "Accept", "Content-Type", "Origin", "Referer", "Cookie", "X-Trace", "Accept-Language", "Connection"
     ]
     /// Field values as bytes: text, and bytes no parser lets through (CR, LF, NUL) or that are
     /// not UTF-8.
-    static let fieldValues: [[UInt8]] = [
-        "application/json", "application/x-www-form-urlencoded", "http://evil.example", "http://fuzz.test", "text/html",
-        "a\r\nb", "\u{0}", "é", "", " padded ", "close", "a\tb",
-    ].map { Array($0.utf8) } + [[0xFF, 0x41], [0x41, 0xC3]]
+    static let fieldValues: [[UInt8]] =
+        [
+            "application/json", "application/x-www-form-urlencoded", "http://evil.example", "http://fuzz.test", "text/html",
+            "a\r\nb", "\u{0}", "é", "", " padded ", "close", "a\tb"
+        ].map { Array($0.utf8) } + [[0xFF, 0x41], [0x41, 0xC3]]
 
     static let method = Gen<String?>.element(of: methods).map { $0 ?? "GET" }
     static let target = Gen<String?>.element(of: targetTokens).map { $0 ?? "" }.array(of: 0...6)
@@ -108,7 +109,8 @@ import Testing
         let prefix = "/_rw/action/"
         if path.hasPrefix(prefix) {
             let id = path.dropFirst(prefix.count)
-            let valid = !id.isEmpty && id.utf8.count <= 128
+            let valid =
+                !id.isEmpty && id.utf8.count <= 128
                 && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_-.".unicodeScalars.contains($0)) }
             guard valid else { return 400 }
             guard id == "echo" else { return 404 }

@@ -9,7 +9,7 @@ import Testing
 @Suite(.timeLimit(.minutes(10))) struct RoutePatternFuzzTests {
     static let pathTokens = [
         "a", "b", "x", "edit", "users", "", "", ".", "..", "%", "%2", "%2F", "%2f", "%FF", "%C3%A9", "%C3", "%00",
-        "é", "日本", "*", ":id", "a%20b", ";", "\\", "\u{0}", "%252F", "+", "~",
+        "é", "日本", "*", ":id", "a%20b", ";", "\\", "\u{0}", "%252F", "+", "~"
     ]
     static let patternTokens = ["a", "b", "x", "edit", "é", "*", "*", ":p", ":q", ":p"]
 
@@ -32,7 +32,8 @@ import Testing
         await propertyCheck(count: 500, input: value, value, tail) { first, second, rest in
             let pattern = RoutePattern("/users/:id/posts/:post/*")
             let allowed = CharacterSet.alphanumerics
-            let path = "/users/\(first.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+            let path =
+                "/users/\(first.addingPercentEncoding(withAllowedCharacters: allowed)!)"
                 + "/posts/\(second.addingPercentEncoding(withAllowedCharacters: allowed)!)/" + rest.joined(separator: "/")
             #expect(pattern.match(path) == ["id": first, "post": second, "$0": rest.joined(separator: "/")], "\(path)")
         }

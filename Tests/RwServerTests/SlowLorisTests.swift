@@ -74,7 +74,8 @@ import Testing
             for request in requests {
                 #expect(
                     request.answered < heldUntil,
-                    "a normal request asked at \(request.asked - start) was answered at \(request.answered - start), when the slow connections may have been cut (\(heldUntil - start))")
+                    "a normal request asked at \(request.asked - start) was answered at \(request.answered - start), when the slow connections may have been cut (\(heldUntil - start))"
+                )
             }
         }
     }
@@ -154,7 +155,8 @@ import Testing
                 }
                 #expect(
                     await slow[index].connection.send("a"),
-                    "trickling connection \(index) was closed in round \(round) (longest silence before a byte \(slow[index].longestSilence), longest round \(longestRound))")
+                    "trickling connection \(index) was closed in round \(round) (longest silence before a byte \(slow[index].longestSilence), longest round \(longestRound))"
+                )
             }
             for _ in 0..<min(10, clients - slow.count) {
                 let connection = try RawConnection(port: server.port)
@@ -170,7 +172,8 @@ import Testing
         for request in requests {
             #expect(
                 request.answered < trickleEnd,
-                "a normal request asked at \(request.asked - start) was answered at \(request.answered - start), after the trickle ended (\(trickleEnd - start))")
+                "a normal request asked at \(request.asked - start) was answered at \(request.answered - start), after the trickle ended (\(trickleEnd - start))"
+            )
         }
         let kept = slow.indices.filter { !slow[$0].starved }
         #expect(
@@ -179,7 +182,8 @@ import Testing
         for index in kept {
             #expect(
                 slow[index].connection.isOpen,
-                "trickling connection \(index) was closed after \(round) rounds (longest silence before a byte \(slow[index].longestSilence), longest round \(longestRound))")
+                "trickling connection \(index) was closed after \(round) rounds (longest silence before a byte \(slow[index].longestSilence), longest round \(longestRound))"
+            )
         }
     }
 

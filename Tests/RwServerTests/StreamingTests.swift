@@ -47,8 +47,9 @@ import Testing
     @Test func headOfAStreamedPageHasNoBody() async throws {
         try await FaultServer.with { server in
             let connection = try RawConnection(port: server.port)
-            #expect(await connection.send(
-                "HEAD /stream/head HTTP/1.1\r\nHost: x\r\n\r\nGET /echo/next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+            #expect(
+                await connection.send(
+                    "HEAD /stream/head HTTP/1.1\r\nHost: x\r\n\r\nGET /echo/next HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
             let head = try #require(await connection.readResponse(toHead: true).response)
             #expect(head.status == 200)
             let next = try #require(await connection.readResponse().response, "no second response: HEAD sent a body?")

@@ -48,11 +48,13 @@ enum GenerationsFixture {
         defer { try? FileManager.default.removeItem(at: work) }
 
         let stateSources = try sources(in: packageRoot.appendingPathComponent("Sources/RwState"))
-        try run(swiftc, [
-            "-emit-library", "-parse-as-library", "-module-name", "RwState", "-package-name", "RwSDK",
-            "-emit-module-path", work.appendingPathComponent("RwState.swiftmodule").path,
-            "-o", work.appendingPathComponent("libRwState.so").path, "-Xlinker", "-soname=libRwState.so",
-        ] + stateSources, in: work)
+        try run(
+            swiftc,
+            [
+                "-emit-library", "-parse-as-library", "-module-name", "RwState", "-package-name", "RwSDK",
+                "-emit-module-path", work.appendingPathComponent("RwState.swiftmodule").path,
+                "-o", work.appendingPathComponent("libRwState.so").path, "-Xlinker", "-soname=libRwState.so"
+            ] + stateSources, in: work)
 
         let app = work.appendingPathComponent("app.swift")
         try appSource.write(to: app, atomically: true, encoding: .utf8)
@@ -60,19 +62,23 @@ enum GenerationsFixture {
         // their globals over.
         try FileManager.default.createDirectory(at: work.appendingPathComponent("gen"), withIntermediateDirectories: true)
         for generation in 1...3 {
-            try run(swiftc, [
-                "-emit-library", "-parse-as-library", "-module-name", "App", "-D", "GEN\(generation)",
-                app.path, "-I", work.path, "-L", work.path, "-lRwState",
-                "-Xlinker", "-rpath", "-Xlinker", work.path,
-                "-o", work.appendingPathComponent("gen/libApp-\(generation).so").path,
-            ], in: work)
+            try run(
+                swiftc,
+                [
+                    "-emit-library", "-parse-as-library", "-module-name", "App", "-D", "GEN\(generation)",
+                    app.path, "-I", work.path, "-L", work.path, "-lRwState",
+                    "-Xlinker", "-rpath", "-Xlinker", work.path,
+                    "-o", work.appendingPathComponent("gen/libApp-\(generation).so").path
+                ], in: work)
         }
         let host = work.appendingPathComponent("host.swift")
         try hostSource.write(to: host, atomically: true, encoding: .utf8)
-        try run(swiftc, [
-            host.path, "-I", work.path, "-L", work.path, "-lRwState", "-Xlinker", "-rpath", "-Xlinker", work.path,
-            "-o", work.appendingPathComponent("host").path,
-        ], in: work)
+        try run(
+            swiftc,
+            [
+                host.path, "-I", work.path, "-L", work.path, "-lRwState", "-Xlinker", "-rpath", "-Xlinker", work.path,
+                "-o", work.appendingPathComponent("host").path
+            ], in: work)
 
         let transcript = try run(work.appendingPathComponent("host").path, [work.path], in: work)
         var reports: [String: String] = [:]

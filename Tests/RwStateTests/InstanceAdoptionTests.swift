@@ -86,7 +86,7 @@ import Testing
             #"RwState: key "mode": Mode: case auto added; re-initialized."#,
             #"RwState: key "level": Level: case some payload retyped from (level: Int) to (level: Double); re-initialized."#,
             #"RwState: key "animal": Animal: holds an instance of its subclass Dog; class hierarchies are not adopted; re-initialized."#,
-            #"RwState: key "holder": Holder: stored property box refers to an instance of app class Box; keep that object under its own key; re-initialized."#,
+            #"RwState: key "holder": Holder: stored property box refers to an instance of app class Box; keep that object under its own key; re-initialized."#
         ]
         #expect(output.warnings(in: 1) == [])
         #expect(output.warnings(in: 2) == expected, "\(output.transcript)")
@@ -126,7 +126,7 @@ import Testing
             values("shelf") == [
                 "gen 1 gen 1=11 t1 0 [1]",
                 "gen 1,gen 2 gen 1=21,gen 2=2 t1,t2 1 [1, 2]",
-                "gen 1,gen 2,gen 3 gen 1=31,gen 2=2,gen 3=3 t1,t2,t3 2 [1, 2, 3]",
+                "gen 1,gen 2,gen 3 gen 1=31,gen 2=2,gen 3=3 t1,t2,t3 2 [1, 2, 3]"
             ])
         #expect(!output.warnings.contains { $0.message.contains("key \"shelf\"") })
     }
@@ -136,7 +136,7 @@ import Testing
             output.warnings(in: 3) == [
                 #"RwState: key "rooted": Rooted: class has a superclass (Root); re-initialized."#,
                 #"RwState: key "animal": Animal: holds an instance of its subclass Dog; class hierarchies are not adopted; re-initialized."#,
-                #"RwState: key "holder": Holder: stored property box refers to an instance of app class Box; keep that object under its own key; re-initialized."#,
+                #"RwState: key "holder": Holder: stored property box refers to an instance of app class Box; keep that object under its own key; re-initialized."#
             ], "\(output.transcript)")
         #expect(output.value(3, "rooted") == "1")
         #expect(values("animal") == ["5", "5", "5"])

@@ -12,8 +12,14 @@ final class RunCounter: Sendable {
     @Test func initializerRunsOnceAndLaterCallsReturnTheStoredValue() {
         let registry = StateRegistry()
         var runs = 0
-        let first = registry.define("answer") { runs += 1; return 42 }
-        let second = registry.define("answer") { runs += 1; return 7 }
+        let first = registry.define("answer") {
+            runs += 1
+            return 42
+        }
+        let second = registry.define("answer") {
+            runs += 1
+            return 7
+        }
         #expect(first == 42)
         #expect(second == 42)
         #expect(runs == 1)
@@ -59,7 +65,10 @@ final class RunCounter: Sendable {
 
     // Two Codable types with the same shape stand for one type before and after a reload.
     struct CounterV1: Codable, Sendable { var count: Int }
-    struct CounterV2: Codable, Sendable { var count: Int; var label: String? }
+    struct CounterV2: Codable, Sendable {
+        var count: Int
+        var label: String?
+    }
 
     @Test func codableValueIsMigratedWhenItsTypeChanges() {
         let registry = StateRegistry()
@@ -85,7 +94,10 @@ final class RunCounter: Sendable {
         #expect(replaced.fresh)
         let logged = warnings.withLock { $0 }
         #expect(logged.count == 1)
-        #expect(logged.first?.hasPrefix("RwState: key \"cache\" held a RwStateTests.StateRegistryTests.OpaqueV1, a different type than RwStateTests.StateRegistryTests.OpaqueV2") == true, "\(logged)")
+        #expect(
+            logged.first?.hasPrefix(
+                "RwState: key \"cache\" held a RwStateTests.StateRegistryTests.OpaqueV1, a different type than RwStateTests.StateRegistryTests.OpaqueV2")
+                == true, "\(logged)")
         #expect(logged.first?.hasSuffix("; re-initialized.") == true)
     }
 
@@ -119,7 +131,11 @@ final class RunCounter: Sendable {
         setRwState(key, 2)
         #expect(getRwState(key, as: Int.self) == 2)
         #expect(StateRegistry.shared.get(key, as: Int.self) == 2)
-        #expect(updateRwState(key, initializer: { 0 }) { value -> Int in value += 1; return value } == 3)
+        #expect(
+            updateRwState(key, initializer: { 0 }) { value -> Int in
+                value += 1
+                return value
+            } == 3)
     }
 }
 

@@ -18,8 +18,10 @@ final class PostgresBackend: DatabaseBackend {
     let connectionWait: Duration
     private let runner: Task<Void, Never>
 
-    init(host: String, port: Int, user: String, password: String?, database: String, tls: Bool,
-         minimumConnections: Int, maximumConnections: Int, connectionWait: Duration, logger: Logger) {
+    init(
+        host: String, port: Int, user: String, password: String?, database: String, tls: Bool,
+        minimumConnections: Int, maximumConnections: Int, connectionWait: Duration, logger: Logger
+    ) {
         var configuration: PostgresClient.Configuration
         if host.hasPrefix("/") {
             let socket = host.hasSuffix(".s.PGSQL.\(port)") ? host : "\(host)/.s.PGSQL.\(port)"
@@ -67,7 +69,7 @@ final class PostgresBackend: DatabaseBackend {
             }
         } catch let error as PSQLError {
             throw Self.translate(error, sql: nil, target: target)
-        } catch where String(describing: type(of: error)) == "ConnectionPoolError" {
+        } catch let error where String(describing: type(of: error)) == "ConnectionPoolError" {
             // The pool gave up connecting (its circuit breaker tripped after repeated failures).
             throw DatabaseError.unreachable(target, reason: "\(error)")
         }

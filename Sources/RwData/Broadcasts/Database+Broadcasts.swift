@@ -9,12 +9,12 @@ extension Database {
     /// calls it for the app's database, once per process.
     package func fanOutBroadcasts(through hub: SocketHub) {
         #if PostgreSQL
-            guard let backend = backend as? PostgresBackend, broadcasts.withLock({ $0 == nil }) else { return }
-            let fanOut = PostgresBroadcasts(client: backend.client, logger: backend.logger) { topic, message in
-                hub.deliver(message, to: topic)
-            }
-            broadcasts.withLock { $0 = fanOut }
-            hub.relayBroadcasts(to: fanOut.publish)
+        guard let backend = backend as? PostgresBackend, broadcasts.withLock({ $0 == nil }) else { return }
+        let fanOut = PostgresBroadcasts(client: backend.client, logger: backend.logger) { topic, message in
+            hub.deliver(message, to: topic)
+        }
+        broadcasts.withLock { $0 = fanOut }
+        hub.relayBroadcasts(to: fanOut.publish)
         #endif
     }
 }

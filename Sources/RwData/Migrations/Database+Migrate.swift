@@ -54,7 +54,8 @@ extension Database {
     /// The ids of the migrations recorded as applied, oldest first.
     public func appliedMigrations() async throws(DatabaseError) -> [String] {
         // Only read: the table is created where migrations are applied, under their lock.
-        let table: SQL = dialect == .postgres
+        let table: SQL =
+            dialect == .postgres
             ? "SELECT 1 AS found FROM pg_tables WHERE tablename = \(Self.migrationsTable)"
             : "SELECT 1 AS found FROM sqlite_master WHERE name = \(Self.migrationsTable)"
         guard try await !rawQuery(table).isEmpty else { return [] }

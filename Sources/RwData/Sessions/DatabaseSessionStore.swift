@@ -52,7 +52,8 @@ public struct DatabaseSessionStore: SessionStore {
             // A new session: forget the expired ones on the way.
             try await database.query("DELETE FROM rw_sessions WHERE expires <= \(Self.now())")
         }
-        try await database.query("""
+        try await database.query(
+            """
             INSERT INTO rw_sessions (id, data, expires) VALUES (\(id), \(data), \(expiresAt))
             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires = excluded.expires
             """)

@@ -149,7 +149,7 @@ final class AppImageBuilder: @unchecked Sendable {
                     let entry = isApp ? [try writeEntry(depsHash: deps.hash, in: folder)] : []
                     let saved = Set((changedFiles ?? []).filter(target.contains).map { URL(fileURLWithPath: $0).standardizedFileURL.path })
                     compiled = try await compiler.compile(sources: try target.sources(), extraSources: entry, saved: saved, deps: deps)
-                } catch where DiskFull.isOutOfSpace(error) {
+                } catch let error where DiskFull.isOutOfSpace(error) {
                     return .failure(BuildFailure(DiskFull(folder: folder, bytesNeeded: 1 << 20), buildMilliseconds: elapsed()))
                 }
                 switch compiled {

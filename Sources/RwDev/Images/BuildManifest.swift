@@ -24,7 +24,8 @@ struct BuildManifest {
         let suffix = "-\(triple)-debug.module"
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var modules: [String: Module] = [:]
-        for (index, line) in lines.enumerated() where line.hasPrefix("  \"") && line.hasSuffix("\(suffix)\":")
+        for (index, line) in lines.enumerated()
+        where line.hasPrefix("  \"") && line.hasSuffix("\(suffix)\":")
             || line.hasSuffix("\(suffix)>\":")
         {
             let fields = Self.fields(lines[(index + 1)..<min(index + 8, lines.count)])

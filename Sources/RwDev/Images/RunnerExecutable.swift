@@ -38,7 +38,7 @@ enum RunnerExecutable {
         let result = try await Subprocess.run(
             ["swiftc", "-module-name", "RwRunner", "-swift-version", "6", "-O", "-I", modules.path]
                 + files + [
-                    "-L", stateFolder, "-lRwState", "-Xlinker", "-rpath", "-Xlinker", stateFolder, "-o", partial.path,
+                    "-L", stateFolder, "-lRwState", "-Xlinker", "-rpath", "-Xlinker", stateFolder, "-o", partial.path
                 ])
         guard result.succeeded else {
             throw RwError("compiling the runner failed:\n\(result.errors)\(result.output)")

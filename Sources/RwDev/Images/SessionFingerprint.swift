@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// What SwiftPM builds a session's deps image from, reduced to one hash per kind of input: the

@@ -57,7 +57,7 @@ struct TargetCompiler: Sendable {
             "-parse-as-library", "-swift-version", "6", "-Onone",
             "-module-name", target.moduleName,
             "-DSWIFT_PACKAGE", "-DDEBUG",
-            "-I", localModules.path, "-I", deps.modulesDirectory.path,
+            "-I", localModules.path, "-I", deps.modulesDirectory.path
         ]
         if emitsModule {
             arguments += ["-emit-module", "-emit-module-path", localModules.appendingPathComponent("\(target.moduleName).swiftmodule").path]

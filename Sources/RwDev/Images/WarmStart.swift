@@ -64,9 +64,10 @@ struct WarmStartRecord: Codable, Sendable, Equatable {
 
     /// The artifact files of a session with `deps`, `runner` and the modules of `manifest`.
     static func artifactFiles(deps: DepsImage, runner: URL, manifest: BuildManifest) -> [String] {
-        var files = deps.layers.map(\.path.path) + [
-            deps.stateDirectory.appendingPathComponent("libRwState.so").path, runner.path,
-        ]
+        var files =
+            deps.layers.map(\.path.path) + [
+                deps.stateDirectory.appendingPathComponent("libRwState.so").path, runner.path
+            ]
         for module in deps.modules + ["RwState"] {
             files += manifest.modules[module]?.objects ?? []
             let interface = deps.modulesDirectory.appendingPathComponent("\(module).swiftmodule").path

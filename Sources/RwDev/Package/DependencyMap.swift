@@ -65,7 +65,7 @@ struct DependencyMap: Sendable, Equatable, Codable {
         var sdkDirectory: URL?
         for dependency in root.dependencies {
             let data = try await Self.json([
-                "swift", "package", "--package-path", dependency.path, "--scratch-path", scratch, "dump-package",
+                "swift", "package", "--package-path", dependency.path, "--scratch-path", scratch, "dump-package"
             ])
             let manifest = try JSONDecoder().decode(Manifest.self, from: data)
             if manifest.products.contains(where: { $0.name == "RwSDK" }) && manifest.products.contains(where: { $0.name == "RwState" }) {

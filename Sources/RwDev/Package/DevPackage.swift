@@ -142,7 +142,9 @@ package struct DevPackage: Sendable {
             throw RwError("no folder at \(directory.path); pass the app package's folder with --package-path")
         }
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) else {
-            throw RwError("\(directory.path) is not a Swift package (no Package.swift); pass the app package's folder with --package-path, or create one with `rw new <name>`")
+            throw RwError(
+                "\(directory.path) is not a Swift package (no Package.swift); pass the app package's folder with --package-path, or create one with `rw new <name>`"
+            )
         }
         return directory
     }

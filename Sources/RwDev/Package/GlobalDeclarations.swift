@@ -115,7 +115,7 @@ struct GlobalDeclarations: Equatable, Sendable {
 
     private static let modifiers: Set<String> = [
         "public", "private", "fileprivate", "internal", "package", "open", "final", "lazy", "static", "class", "nonisolated",
-        "weak", "unowned", "override", "dynamic",
+        "weak", "unowned", "override", "dynamic"
     ]
 
     /// The dotted type name after a type keyword at `index` (`Outer.Inner` of
@@ -134,7 +134,7 @@ struct GlobalDeclarations: Equatable, Sendable {
 
     private static let declarationKeywords: Set<String> = [
         "var", "let", "func", "subscript", "init", "deinit", "static", "final", "override", "public", "private", "fileprivate",
-        "internal", "package", "open", "nonisolated",
+        "internal", "package", "open", "nonisolated"
     ]
 
     /// The first token of the declaration whose `let`/`var` is at `index`: back over modifiers

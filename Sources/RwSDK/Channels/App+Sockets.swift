@@ -51,7 +51,9 @@ extension App {
     /// Opens a socket for the upgrade `request` (taken by ``socketKind(for:)``): loads the
     /// visitor's session and registers the socket, whose send queue holds at most
     /// `maxQueuedMessages` messages and `maxQueuedBytes` bytes.
-    package func openSocket(_ request: RwRequest, params: [String: String] = [:], maxQueuedMessages: Int = 256, maxQueuedBytes: Int = 1 << 20) async -> SocketPeer {
+    package func openSocket(_ request: RwRequest, params: [String: String] = [:], maxQueuedMessages: Int = 256, maxQueuedBytes: Int = 1 << 20) async
+        -> SocketPeer
+    {
         let info = RequestInfo(request: request, params: params)
         if let token = request.cookies[sessions.cookieName], let values = try? await sessions.store.load(token) {
             _ = info.session(orMake: { Session(values: values, token: token) })
@@ -91,9 +93,11 @@ extension App {
             return
         }
         guard let (channel, subtopic) = channel(for: head.topic) else {
-            peer.send(Self.reply(head.type == .join
-                ? .refused(head.topic, ref: head.ref, reason: "no channel takes this topic")
-                : .error(head.topic, reason: "no channel takes this topic")))
+            peer.send(
+                Self.reply(
+                    head.type == .join
+                        ? .refused(head.topic, ref: head.ref, reason: "no channel takes this topic")
+                        : .error(head.topic, reason: "no channel takes this topic")))
             return
         }
         let event = ChannelEvent(topic: head.topic, subtopic: subtopic, peer: peer)

@@ -106,7 +106,8 @@ public struct DecodingProblem: Codable, Sendable, Equatable {
         case is String.Type: "a string"
         case is Bool.Type: "a boolean"
         case is Int.Type, is Int64.Type, is Int32.Type, is Int16.Type, is Int8.Type,
-            is UInt.Type, is UInt64.Type, is UInt32.Type, is UInt16.Type, is UInt8.Type: "an integer"
+            is UInt.Type, is UInt64.Type, is UInt32.Type, is UInt16.Type, is UInt8.Type:
+            "an integer"
         case is Double.Type, is Float.Type: "a number"
         case is [Any].Type: "a list"
         case is [String: Any].Type: "an object"

@@ -54,7 +54,7 @@ public func securityHeaders(_ options: SecurityHeaderOptions = SecurityHeaderOpt
             ("X-Content-Type-Options", "nosniff"),
             ("X-Frame-Options", options.frameOptions),
             ("Referrer-Policy", options.referrerPolicy),
-            ("Strict-Transport-Security", options.strictTransportSecurity),
+            ("Strict-Transport-Security", options.strictTransportSecurity)
         ]
         if let policy = options.contentSecurityPolicy {
             fields.append(("Content-Security-Policy", policy.replacingOccurrences(of: "{nonce}", with: nonce)))

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Names the functions of loaded images, from each image file's ELF symbol table.
@@ -28,10 +28,10 @@ enum ImageSymbols {
     /// `dladdr`, which Glibc's Swift module does not declare (it needs `_GNU_SOURCE`).
     private static let lookUpImage: (@convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?) -> Int32)? = {
         #if canImport(Glibc)
-            guard let symbol = dlsym(nil, "dladdr") else { return nil }
-            return unsafeBitCast(symbol, to: (@convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?) -> Int32).self)
+        guard let symbol = dlsym(nil, "dladdr") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?) -> Int32).self)
         #else
-            return nil
+        return nil
         #endif
     }()
 

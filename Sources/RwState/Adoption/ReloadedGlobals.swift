@@ -25,8 +25,9 @@ public enum ReloadedGlobals {
         let images = loaded.filter { $0.path.hasPrefix(folder) }
         // A new deps stack loads packages and RwSDK anew: their types in the new generation are
         // other types than the ones the kept values have.
-        let replaced = packagesLoadedAgain(added: loaded.filter { !before.contains($0.path) && !$0.path.hasPrefix(folder) },
-                                           earlier: loaded.filter { before.contains($0.path) && !$0.path.hasPrefix(folder) })
+        let replaced = packagesLoadedAgain(
+            added: loaded.filter { !before.contains($0.path) && !$0.path.hasPrefix(folder) },
+            earlier: loaded.filter { before.contains($0.path) && !$0.path.hasPrefix(folder) })
         var report = GlobalsReport()
         for image in images where !before.contains(image.path) {
             let module = moduleName(of: image.path)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Readable names of Swift symbols, for messages.
@@ -25,16 +25,18 @@ enum SymbolName {
     /// The runtime's `swift_demangle` (a C entry point; its name is reserved for the runtime in
     /// Swift declarations).
     private static let demangle:
-        (@convention(c) (UnsafePointer<CChar>?, Int, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Int>?, UInt32) ->
-            UnsafeMutablePointer<CChar>?)? = {
+        (
+            @convention(c) (UnsafePointer<CChar>?, Int, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Int>?, UInt32) ->
+                UnsafeMutablePointer<CChar>?
+        )? = {
             #if canImport(Glibc)
-                guard let symbol = dlsym(nil, "swift_demangle") else { return nil }
-                return unsafeBitCast(
-                    symbol,
-                    to: (@convention(c) (UnsafePointer<CChar>?, Int, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Int>?, UInt32) ->
-                        UnsafeMutablePointer<CChar>?).self)
+            guard let symbol = dlsym(nil, "swift_demangle") else { return nil }
+            return unsafeBitCast(
+                symbol,
+                to: (@convention(c) (UnsafePointer<CChar>?, Int, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<Int>?, UInt32) ->
+                    UnsafeMutablePointer<CChar>?).self)
             #else
-                return nil
+            return nil
             #endif
         }()
 }

@@ -58,7 +58,10 @@ public final class SocketPeer: Sendable {
         let (waiter, closeWaiters, first) = state.withLock { state in
             let first = state.outbox.closeCode ?? code
             state.outbox.close(code)
-            defer { state.waiter = nil; state.closeWaiters = [] }
+            defer {
+                state.waiter = nil
+                state.closeWaiters = []
+            }
             return (state.waiter, state.closeWaiters, first)
         }
         waiter?.resume(returning: .close(first))
@@ -92,7 +95,10 @@ public final class SocketPeer: Sendable {
         return await withCheckedContinuation { continuation in
             let now = state.withLock { state -> SocketOutbox.Next? in
                 let next = state.outbox.next()
-                if next == .wait { state.waiter = continuation; return nil }
+                if next == .wait {
+                    state.waiter = continuation
+                    return nil
+                }
                 return next
             }
             if let now { continuation.resume(returning: now) }

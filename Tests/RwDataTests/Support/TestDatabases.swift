@@ -1,5 +1,7 @@
 import Foundation
 import PostgresTestSupport
+import Testing
+
 @testable import RwData
 
 /// The two databases every behaviour is tested on.
@@ -7,8 +9,6 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite, postgres
     var testDescription: String { rawValue }
 }
-
-import Testing
 
 /// Runs `body` with a fresh database of `backend`: an SQLite file in a temporary folder, or a
 /// throwaway PostgreSQL cluster; everything is closed and deleted afterwards.

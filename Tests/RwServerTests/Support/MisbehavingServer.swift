@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A deliberately broken HTTP server on 127.0.0.1, in the test process: the faults the checks of

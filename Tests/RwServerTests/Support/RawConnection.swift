@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A plain TCP connection to 127.0.0.1 over POSIX sockets, for sending bytes no HTTP client

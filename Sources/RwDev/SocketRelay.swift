@@ -10,10 +10,11 @@ import RwWire
 /// runner over the wire as a stream of their own, so a reload (which replaces the runner's
 /// generation, not the runner) never closes it.
 ///
-/// An upgrade of ``App/socketPath`` waits at the gate like a request, then asks the runner to
-/// open the socket; one the runner refuses (another origin, an app without channels) is not
-/// upgraded (400). When the runner's connection ends (a crash, a restart), its sockets close with
-/// ``SocketCloseCode/serviceRestart``, after which `rw.channel` reconnects and rejoins.
+/// An upgrade (of ``App/socketPath``, or of a raw WebSocket route's path) waits at the gate like
+/// a request, then asks the runner to open the socket; one the runner refuses (another origin, a
+/// path that is no socket of the app) is not upgraded. When the runner's connection ends (a
+/// crash, a restart), its sockets close with ``SocketCloseCode/serviceRestart``, after which
+/// `rw.channel` reconnects and rejoins.
 struct SocketRelay: SocketServing {
     let session: DevSession
     let gateTimeout: Duration
@@ -23,7 +24,7 @@ struct SocketRelay: SocketServing {
         _ head: HTTPRequest, channel: any Channel
     ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let request = RwRequest(head: head)
-        guard request.path == App.socketPath, await session.gate.pass(timeout: gateTimeout),
+        guard await session.gate.pass(timeout: gateTimeout),
             let socket = await session.runner.openSocket(request)
         else { return .dontUpgrade }
         return .upgrade([:]) { inbound, outbound, _ in

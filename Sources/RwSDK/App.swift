@@ -105,6 +105,7 @@ public struct App: Sendable {
     }
 
     private func respond(to request: RwRequest, environment: RwEnvironment) async -> RwResponse {
+        if environment == .development { AssetFingerprints.lookEveryTime() }
         if request.path == ClientRuntime.path, request.method == "GET" || request.method == "HEAD" {
             return RwResponse(
                 headers: ["Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-cache"],

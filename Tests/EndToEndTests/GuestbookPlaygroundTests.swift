@@ -142,10 +142,34 @@ import Testing
             "SQLite is the default: db.sqlite in the app's folder")
         do {
             try await Self.checkInTheBrowser(dev.address)
+            try await Browser.session { watcher in try await Self.checkRejoinAfterARunnerCrash(watcher, dev) }
         } catch {
             Issue.record(error)
         }
         await dev.stop()
+    }
+
+    /// A runner crash: the open tab's socket closes (1012), and once the restarted runner
+    /// serves, `rw dev` reloads the page (the app's state kept with `defineRwState` was lost),
+    /// which joins the guestbook's channel again by itself; a post then reaches it live.
+    static func checkRejoinAfterARunnerCrash(_ browser: Browser, _ dev: DevServerProcess) async throws {
+        _ = try await openWatcher(browser, dev)
+        let runner = try #require(dev.runnerPID())
+        kill(runner, SIGKILL)
+        _ = try await dev.waitForRunner(other: runner)
+        let rejoined = try await browser.waitUntil("window.rwStayed === undefined && " + joined, timeout: .seconds(60))
+        let shown = try await browser.run(#"return `${window.rwStayed}:${document.querySelector("[data-rw-client=LiveCount]")?.dataset.live}`;"#) ?? ""
+        try #require(rejoined, "the page reloaded after the crash and joined the channel again: \(shown)")
+        #expect(try await guestbookSockets(dev).count == 1, "the restarted runner lists the rejoined socket")
+        let json = ["Content-Type": "application/json", "Accept": "application/json"]
+        let signIn = try await dev.http.send("POST", "/_rw/action/signIn", headers: json, body: #"{"name":"After"}"#)
+        let cookie = String(try #require(signIn.header("Set-Cookie")).prefix { $0 != ";" })
+        let post = try await dev.http.send(
+            "POST", "/_rw/action/post", headers: json.merging(["Cookie": cookie]) { $1 }, body: #"{"body":"After the crash"}"#)
+        #expect(post.status == 200, "\(post.text)")
+        #expect(
+            try await browser.waitUntil(#"document.querySelector(".messages li .body")?.textContent === "After the crash""#, timeout: .seconds(10)),
+            "a post after the rejoin reaches the tab")
     }
 
     /// What a visitor does: signs in with a form, posts with a form and with fetch, pages

@@ -131,13 +131,19 @@ import Testing
     static let sockets = copy.appendingPathComponent("Sources/HelloWorld/EchoChannel.swift")
 
     /// A channel the dev test adds to the copy: each text sent to a `room:` topic is broadcast
-    /// back to it with `prefix` before it.
+    /// back to it with `prefix` before it; and a raw WebSocket route, `/echo`, that answers each
+    /// text with `prefix` and `raw: ` before it.
     static func echoChannelSource(prefix: String) -> String {
         """
         import RwSDK
 
-        func EchoChannel() -> AppEntry {
+        @AppBuilder func EchoChannel() -> AppEntry {
             channel("room:*", receiving: String.self, message: { event, text in try broadcast(event.topic, "\(prefix)" + text) })
+            webSocket("/echo") { socket in
+                for await message in socket.messages {
+                    if case .text(let text) = message { socket.send(.text("\(prefix)raw: " + text)) }
+                }
+            }
         }
         """
     }
@@ -187,6 +193,17 @@ import Testing
         try #require(try await browser.waitUntil("window.rwJoined === true", timeout: .seconds(30)), "the socket did not join room:lobby")
         try await browser.run(#"window.rwSocket.send(JSON.stringify({ type: "message", topic: "room:lobby", data: "one" }));"#)
         try #require(try await browser.waitUntil(#"window.rwReplies.includes("v1: one")"#, timeout: .seconds(30)), "no answer from the first handler")
+        // A raw WebSocket route, relayed by the front as the channel socket is.
+        try await browser.run(
+            #"""
+            window.rwRaw = []; window.rwRawOpens = 0;
+            const raw = new WebSocket(`ws://${location.host}/echo`);
+            window.rwRawSocket = raw;
+            raw.onopen = () => { window.rwRawOpens += 1; raw.send("a"); };
+            raw.onmessage = (event) => { window.rwRaw.push(event.data); };
+            raw.onclose = (event) => { window.rwRawClosed = event.code; };
+            """#)
+        try #require(try await browser.waitUntil(#"window.rwRaw.includes("v1: raw: a")"#, timeout: .seconds(30)), "no answer from the raw route")
         let channels = try await server.state()["channels"] as? [[String: Any]]
         #expect(
             channels?.first?["topic"] as? String == "room:lobby" && (channels?.first?["sockets"] as? [Any])?.count == 1,
@@ -207,6 +224,22 @@ import Testing
         #expect(
             try await browser.run("return `${window.rwSocketOpens}:${window.rwSocket.readyState}:${window.rwSocketClosed}`;") == "1:1:undefined",
             "the socket stayed open across the save (opened once, still open, never closed)")
+
+        // The raw socket stayed open too; its handler, running for the socket's life, is still
+        // the one that accepted it, and a socket opened after the save runs the new one.
+        try await browser.run(
+            #"""
+            window.rwRawSocket.send("b");
+            const fresh = new WebSocket(`ws://${location.host}/echo`);
+            fresh.onopen = () => fresh.send("c");
+            fresh.onmessage = (event) => { window.rwRaw.push(event.data); };
+            """#)
+        let rawAnswered = try await browser.waitUntil(#"window.rwRaw.includes("v1: raw: b") && window.rwRaw.includes("v2: raw: c")"#, timeout: .seconds(30))
+        let raw = try await browser.run("return JSON.stringify(window.rwRaw);") ?? ""
+        #expect(rawAnswered, "the open raw socket answered with its own handler, a new one with the new handler: \(raw)")
+        #expect(
+            try await browser.run("return `${window.rwRawOpens}:${window.rwRawSocket.readyState}:${window.rwRawClosed}`;") == "1:1:undefined",
+            "the raw socket stayed open across the save")
     }
 
     /// A runner crash closes the sockets the front relays with 1012, on which `rw.channel`

@@ -28,6 +28,20 @@ import Testing
         #expect(AssetFingerprints.fingerprint(of: "/../\(directory.lastPathComponent)/client/a.js", in: directory.path) == nil)
     }
 
+    /// Under `rw dev` (a development request switches it on for the process) a page rendered
+    /// right after a save of a public file names the file's new URL.
+    @Test func underDevelopmentAChangedFileHasItsNewURLAtOnce() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rw-assets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("client"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("client/b.js")
+        try Data("one".utf8).write(to: file)
+        _ = await defineApp { get("/") { RwResponse(text: "ok") } }.handle(RwRequest(method: .get, target: "/"), environment: .development)
+        #expect(AssetFingerprints.fingerprint(of: "/client/b.js", in: directory.path) == "7692c3ad3540bb80")
+        try Data("two!".utf8).write(to: file)
+        #expect(AssetFingerprints.fingerprint(of: "/client/b.js", in: directory.path) == "a97b629a5b1da759", "no second of the old URL")
+    }
+
     @Test func aMissingFileKeepsItsPlainURL() {
         #expect(asset("/no/such/file.js") == "/no/such/file.js")
     }

@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// A fingerprint is the first 16 hex digits of the file's SHA-256. Fingerprints are remembered per
 /// file with its size and modification time, so a file is read again only after it changed, and
-/// a file is looked at (`stat`) at most once a second: a page rendering many times a second does
-/// not touch the disk each time, and an edited file has a new URL within a second.
+/// a file is looked at (`stat`) at most once a second in production: a page rendering many times
+/// a second does not touch the disk each time, and an edited file has a new URL within a second.
+/// Under `rw dev`, it is looked at on every call (``lookEveryTime()``).
 package enum AssetFingerprints {
     /// The environment variable naming the public folder: the one `--public` is read from, which
     /// `serve` and `rw dev` also set to the folder they serve; `public` in the working directory
@@ -58,9 +59,12 @@ package enum AssetFingerprints {
         }
 
         /// The entry of `path` in `directory` when it was looked at less than
-        /// ``recheckInterval`` before `now`. Only plain paths (``isPlainPath(_:)``) have entries.
+        /// ``recheckInterval`` before `now` (never under `rw dev`: see ``lookEveryTime()``).
+        /// Only plain paths (``isPlainPath(_:)``) have entries.
         func fresh(_ path: String, in directory: String, at now: ContinuousClock.Instant) -> Entry? {
-            guard let entry = entries[path], entry.directory == directory, now - entry.checked < recheckInterval else { return nil }
+            guard let entry = entries[path], entry.directory == directory, now - entry.checked < recheckInterval,
+                !looksEveryTime.load(ordering: .relaxed)
+            else { return nil }
             return entry
         }
     }
@@ -73,6 +77,16 @@ package enum AssetFingerprints {
 
     /// How long a looked-at file's fingerprint is used without looking again.
     static let recheckInterval = Duration.seconds(1)
+
+    private static let looksEveryTime = Atomic<Bool>(false)
+
+    /// From now on, looks at a file (its size and modification time) on every call, as
+    /// `rw dev` needs: the page rendered right after a save of a public file must name the file's
+    /// new URL, or a client component hydrated by it would import the old module. (A file's
+    /// content is still read only when those changed.)
+    package static func lookEveryTime() {
+        looksEveryTime.store(true, ordering: .relaxed)
+    }
 
     private static let cache = Mutex(Cache())
 

@@ -48,10 +48,15 @@ extension App {
         }
     }
 
+    /// How many messages a socket queues, each way, when the server gives no other bound.
+    package static let defaultMaxQueuedMessages = 256
+
     /// Opens a socket for the upgrade `request` (taken by ``socketKind(for:)``): loads the
     /// visitor's session and registers the socket, whose send queue holds at most
     /// `maxQueuedMessages` messages and `maxQueuedBytes` bytes.
-    package func openSocket(_ request: RwRequest, params: [String: String] = [:], maxQueuedMessages: Int = 256, maxQueuedBytes: Int = 1 << 20) async
+    package func openSocket(
+        _ request: RwRequest, params: [String: String] = [:], maxQueuedMessages: Int = App.defaultMaxQueuedMessages, maxQueuedBytes: Int = 1 << 20
+    ) async
         -> SocketPeer
     {
         let info = RequestInfo(request: request, params: params)

@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RwSDK
-package import RwServer
+import RwServer
 
 /// Settings of a `rw dev` session.
 package struct DevOptions: Sendable {

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// How a child process ended.
 package enum Termination: Sendable, Equatable {

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import Synchronization
 
 /// Runs child processes and collects their output: the one place RwSDK's tools start a child and

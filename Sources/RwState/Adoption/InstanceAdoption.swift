@@ -67,7 +67,7 @@ enum InstanceAdoption {
     private static func subclassInstance<T>(_ old: Any, of newType: T.Type) -> String? {
         let name = TypeMetadata(newType).name
         guard TypeMetadata(newType).kind == .classType, let oldClass = type(of: old) as? AnyClass else { return nil }
-        var ancestor = _getSuperclass(oldClass)
+        var ancestor: AnyClass? = _getSuperclass(oldClass)
         while let current = ancestor {
             if TypeMetadata(current).name == name { return TypeMetadata(oldClass).displayName }
             ancestor = _getSuperclass(current)
